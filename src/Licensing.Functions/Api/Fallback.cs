@@ -1,0 +1,28 @@
+using Licensing.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Licensing.Api;
+
+/// <summary>
+/// Any route no other function took: 405 with Allow for a known route asked with the wrong method, else 404,
+/// both as problem details (the hosts' own answers would be empty).
+/// </summary>
+public sealed class Fallback(ApiEndpoint endpoint)
+{
+    private static readonly IReadOnlyList<HttpFunction> Known =
+        FunctionRoutes.Discover(typeof(Fallback).Assembly).Where(f => f.Name != nameof(Fallback)).ToArray();
+
+    [Function(nameof(Fallback))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = Routes.Anything)] HttpRequest req) =>
+        endpoint.RunAnonymousAsync(req, _ =>
+        {
+            var path = req.Path.Value ?? "/";
+            var allowed = Known.Where(f => f.Matches(path)).SelectMany(f => f.Methods).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            return Task.FromResult(allowed.Length > 0
+                ? Problems.MethodNotAllowedFor(req.Method, allowed)
+                : Problems.RouteNotFound(path));
+        });
+}

@@ -1,0 +1,15 @@
+using Licensing.Http;
+using Licensing.Seats;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Licensing.Api;
+
+/// <summary>POST /v1/license/info: The license and every seat it holds.</summary>
+public sealed class Info(ApiEndpoint endpoint, ValidationService validation)
+{
+    [Function(nameof(Info))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Info)] HttpRequest req) =>
+        endpoint.RunClientCallAsync(req, ClientCall.ByUserKey, validation.InfoAsync);
+}

@@ -1,0 +1,16 @@
+using Licensing.Http;
+using Licensing.Signing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Licensing.Api;
+
+/// <summary>GET /v1/license/keys: the public signing keys as a JWKS, no credentials needed.</summary>
+public sealed class Keys(ApiEndpoint endpoint, TokenSigner signer)
+{
+    [Function(nameof(Keys))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Keys)] HttpRequest req) =>
+        endpoint.RunAnonymousAsync(req, _ =>
+            Task.FromResult<IActionResult>(ApiResult.Ok(new JwksResponse([signer.PublicJwk]), ApiJson.Default.JwksResponse)));
+}

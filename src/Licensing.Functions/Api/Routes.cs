@@ -1,0 +1,20 @@
+namespace Licensing.Api;
+
+/// <summary>Every route, as the functions declare them (host.json's routePrefix is empty).</summary>
+public static class Routes
+{
+    public const string Activate = "v1/license/activate";
+    public const string Deactivate = "v1/license/deactivate";
+    public const string Request = "v1/license/request";
+    public const string Release = "v1/license/release";
+    public const string Heartbeat = "v1/license/heartbeat";
+    public const string Validate = "v1/license/validate";
+    public const string Info = "v1/license/info";
+    public const string Keys = "v1/license/keys";
+    public const string AdminLicenses = "v1/admin/licenses";
+    public const string AdminLicense = "v1/admin/licenses/{licenseId}";
+    public const string AdminRevokeToken = "v1/admin/licenses/{licenseId}/tokens/revoke";
+    public const string AdminApiKeys = "v1/admin/api-keys";
+    public const string AdminApiKey = "v1/admin/api-keys/{id}";
+    public const string Anything = "{*path}";
+}

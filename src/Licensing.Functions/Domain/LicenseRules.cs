@@ -1,0 +1,61 @@
+using Licensing.Storage;
+
+namespace Licensing.Domain;
+
+/// <summary>The pure rules of licenses and seats: guards in CONTRACT.md's order, and the lapse arithmetic.</summary>
+public static class LicenseRules
+{
+    public static readonly TimeSpan MinHeartbeatInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxHeartbeatInterval = TimeSpan.FromDays(1);
+    public const int MaxSeats = 100_000;
+
+    public static bool IsAllowedHeartbeatInterval(TimeSpan interval) =>
+        interval >= MinHeartbeatInterval && interval <= MaxHeartbeatInterval;
+
+    /// <summary>The license's own state, then its mode: the first reason that denies, or null.</summary>
+    public static string? Deny(LicenseRow? license, DateTimeOffset now, LicensingMode? requiredMode)
+    {
+        if (license is null)
+        {
+            return Reasons.LicenseNotFound;
+        }
+
+        if (license.Revoked)
+        {
+            return Reasons.LicenseRevoked;
+        }
+
+        if (license.Suspended)
+        {
+            return Reasons.LicenseSuspended;
+        }
+
+        if (IsExpired(license, now))
+        {
+            return Reasons.LicenseExpired;
+        }
+
+        return requiredMode is { } mode && license.Mode != mode ? Reasons.WrongLicensingMode : null;
+    }
+
+    public static bool IsExpired(LicenseRow license, DateTimeOffset now) => license.ExpireAt is { } at && at <= now;
+
+    /// <summary>A seat holds its place while it is live and, for a lease, until its expiry passes.</summary>
+    public static bool HoldsSeat(SeatRow seat, DateTimeOffset now) =>
+        seat.State == SeatState.Live && (!seat.IsLease || seat.ExpireAt > now);
+
+    /// <summary>A lease lapses one interval plus one interval of grace after its last grant or heartbeat.</summary>
+    public static DateTimeOffset LeaseExpiry(DateTimeOffset now, TimeSpan heartbeatInterval, DateTimeOffset? licenseExpireAt) =>
+        Cap(now + heartbeatInterval + heartbeatInterval, licenseExpireAt);
+
+    public static DateTimeOffset ActivationTokenExpiry(DateTimeOffset now, TimeSpan lifetime, DateTimeOffset? licenseExpireAt) =>
+        Cap(now + lifetime, licenseExpireAt);
+
+    /// <summary>
+    /// How many lapsed-but-not-yet-ended leases a grant must end to make room for one more seat,
+    /// given the stored count of live rows and the limit.
+    /// </summary>
+    public static int ReclaimsNeeded(int liveRows, int maxClientCount) => Math.Max(0, liveRows - maxClientCount + 1);
+
+    private static DateTimeOffset Cap(DateTimeOffset at, DateTimeOffset? limit) => limit is { } l && l < at ? l : at;
+}

@@ -1,0 +1,37 @@
+namespace Licensing.Domain;
+
+/// <summary>The reason codes of CONTRACT.md, each with the message a denial carries.</summary>
+public static class Reasons
+{
+    public const string LicenseNotFound = "license_not_found";
+    public const string LicenseRevoked = "license_revoked";
+    public const string LicenseSuspended = "license_suspended";
+    public const string LicenseExpired = "license_expired";
+    public const string WrongLicensingMode = "wrong_licensing_mode";
+    public const string SeatsExhausted = "seats_exhausted";
+    public const string NotActivated = "not_activated";
+    public const string TokenNotFound = "token_not_found";
+    public const string TokenExpired = "token_expired";
+    public const string TokenReleased = "token_released";
+    public const string TokenRevoked = "token_revoked";
+    public const string InvalidToken = "invalid_token";
+    public const string MachineMismatch = "machine_mismatch";
+
+    public static string Message(string reason) => reason switch
+    {
+        LicenseNotFound => "No license matches this user key.",
+        LicenseRevoked => "The license has been revoked.",
+        LicenseSuspended => "The license is suspended.",
+        LicenseExpired => "The license has expired.",
+        WrongLicensingMode => "This call does not apply to the license's licensing mode.",
+        SeatsExhausted => "Every seat of the license is in use.",
+        NotActivated => "This machine is not activated for the license.",
+        TokenNotFound => "No live seat matches this token or client.",
+        TokenExpired => "The lease lapsed: request a seat again.",
+        TokenReleased => "The lease was released: request a seat again.",
+        TokenRevoked => "The seat was revoked by the vendor.",
+        InvalidToken => "The license token is malformed or its signature does not verify.",
+        MachineMismatch => "The token belongs to another machine.",
+        _ => reason,
+    };
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using Azure;
+using Azure.Identity;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Licensing.Http;
+
+/// <summary>
+/// What every API request goes through, in code both hosts run: credentials and scope, then the JSON body,
+/// then the handler; storage faults leave as 503 with Retry-After, and nothing a client sends becomes a 500.
+/// </summary>
+public sealed partial class ApiEndpoint(ApiKeys apiKeys, ILogger<ApiEndpoint> logger)
+{
+    public const string ApiKeyHeader = "x-api-key";
+
+    public Task<IActionResult> RunAsync(HttpRequest request, string scope, Func<Caller, CancellationToken, Task<IActionResult>> handler) =>
+        GuardAsync(request, async ct =>
+        {
+            var (caller, problem) = await AuthorizeAsync(request, scope, ct).ConfigureAwait(false);
+            return problem ?? await handler(caller!, ct).ConfigureAwait(false);
+        });
+
+    public Task<IActionResult> RunWithBodyAsync(HttpRequest request, string scope, Func<Caller, JsonFields, CancellationToken, Task<IActionResult>> handler) =>
+        GuardAsync(request, async ct =>
+        {
+            var (caller, problem) = await AuthorizeAsync(request, scope, ct).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var (fields, bodyProblem) = await RequestBody.ReadAsync(request, ct).ConfigureAwait(false);
+            return bodyProblem ?? await handler(caller!, fields!, ct).ConfigureAwait(false);
+        });
+
+    /// <summary>One of the seven client calls: a client-scope key and the shared client body.</summary>
+    public Task<IActionResult> RunClientCallAsync(
+        HttpRequest request,
+        Func<JsonFields, Caller, Seats.ClientCall?> read,
+        Func<Caller, Seats.ClientCall, CancellationToken, Task<IActionResult>> handler) =>
+        RunWithBodyAsync(request, ApiScopes.Client, (caller, body, ct) =>
+            read(body, caller) is { } call ? handler(caller, call, ct) : Task.FromResult(body.Problem!));
+
+    /// <summary>For calls that need no credentials (the JWKS, unknown routes).</summary>
+    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) =>
+        GuardAsync(request, handler);
+
+    /// <summary>The caller's address: the first X-Forwarded-For entry, else the connection's.</summary>
+    public static string ClientAddress(HttpRequest request)
+    {
+        var forwarded = request.Headers["X-Forwarded-For"].ToString();
+        var first = forwarded.Split(',', 2)[0].Trim();
+        if (first.Length is > 0 and <= 64)
+        {
+            return first;
+        }
+
+        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? IPAddress.None.ToString();
+    }
+
+    private async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeAsync(HttpRequest request, string scope, CancellationToken ct)
+    {
+        var caller = await apiKeys.AuthenticateAsync(request.Headers[ApiKeyHeader].ToString(), ClientAddress(request), ct).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return (null, Problems.Unauthenticated());
+        }
+
+        return scope == ApiScopes.Admin && !caller.IsAdmin ? (null, Problems.WrongScope()) : (caller, null);
+    }
+
+    private async Task<IActionResult> GuardAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler)
+    {
+        var ct = request.HttpContext.RequestAborted;
+        try
+        {
+            return await handler(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStorageUnavailable(ex) && !ct.IsCancellationRequested)
+        {
+            LogStorageUnavailable(logger, request.Path, ex.GetType().Name, ex.Message);
+            return Problems.Unavailable();
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            LogUnexpected(logger, ex, request.Path);
+            return Problems.Unexpected();
+        }
+    }
+
+    private static bool IsStorageUnavailable(Exception ex) => ex switch
+    {
+        RequestFailedException rf => rf.Status is 0 or 408 or 429 or >= 500 || rf.InnerException is HttpRequestException,
+        HttpRequestException or TimeoutException or AuthenticationFailedException or CredentialUnavailableException => true,
+        OperationCanceledException => true,
+        AggregateException agg => agg.InnerExceptions.All(IsStorageUnavailable),
+        _ => false,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable while serving {Path}: {Kind} {Detail}")]
+    private static partial void LogStorageUnavailable(ILogger logger, string path, string kind, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure while serving {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception ex, string path);
+}

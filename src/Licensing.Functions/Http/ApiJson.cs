@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Licensing.Http;
+
+/// <summary>Source-generated JSON for every body the API writes: camelCase, no reflection at run time.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(ActivateLicenseResponse))]
+[JsonSerializable(typeof(RequestLicenseResponse))]
+[JsonSerializable(typeof(HeartbeatResponse))]
+[JsonSerializable(typeof(SeatCountResponse))]
+[JsonSerializable(typeof(LicenseInfoResponse))]
+[JsonSerializable(typeof(JwksResponse))]
+[JsonSerializable(typeof(LicenseView))]
+[JsonSerializable(typeof(LicensePage))]
+[JsonSerializable(typeof(ApiKeyView))]
+[JsonSerializable(typeof(CreatedApiKey))]
+[JsonSerializable(typeof(ApiKeyList))]
+public sealed partial class ApiJson : JsonSerializerContext;

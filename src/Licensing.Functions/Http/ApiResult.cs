@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Licensing.Http;
+
+/// <summary>
+/// A JSON response that writes itself, so both the Functions host and the local host run the same bytes
+/// without MVC's formatters.
+/// </summary>
+public sealed class ApiResult : IActionResult
+{
+    public const string JsonContentType = "application/json; charset=utf-8";
+    public const string ProblemContentType = "application/problem+json; charset=utf-8";
+
+    private readonly int _status;
+    private readonly Func<Stream, CancellationToken, Task>? _write;
+    private readonly string _contentType;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
+
+    public ApiResult(int status) : this(status, null, JsonContentType, [])
+    {
+    }
+
+    private ApiResult(int status, Func<Stream, CancellationToken, Task>? write, string contentType, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        _status = status;
+        _write = write;
+        _contentType = contentType;
+        _headers = headers;
+    }
+
+    public ApiResult(int status, object body, JsonTypeInfo typeInfo, string contentType = JsonContentType, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
+        : this(status, (stream, ct) => JsonSerializer.SerializeAsync(stream, body, typeInfo, ct), contentType, headers ?? [])
+    {
+    }
+
+    public int StatusCode => _status;
+
+    public static ApiResult Ok<T>(T body, JsonTypeInfo<T> typeInfo) where T : notnull => new(200, body, typeInfo);
+
+    public static ApiResult Created<T>(T body, JsonTypeInfo<T> typeInfo) where T : notnull => new(201, body, typeInfo);
+
+    public static ApiResult NoContent() => new(204);
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = _status;
+        foreach (var header in _headers)
+        {
+            response.Headers[header.Key] = header.Value;
+        }
+
+        if (_write is null)
+        {
+            return;
+        }
+
+        response.ContentType = _contentType;
+        await _write(response.Body, context.HttpContext.RequestAborted).ConfigureAwait(false);
+    }
+}

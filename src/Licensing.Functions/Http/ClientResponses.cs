@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+
+namespace Licensing.Http;
+
+/// <summary>The license block of activate, request and validate responses.</summary>
+public sealed record LicenseSummary(
+    string LicenseId,
+    int LicensingMode,
+    Timestamp? ExpireAt,
+    Timestamp? SupportExpireAt,
+    [property: JsonConverter(typeof(ByteValuesConverter))] byte[] LicenseKey);
+
+/// <summary>activate and validate.</summary>
+public sealed record ActivateLicenseResponse(
+    bool Success,
+    string? LicenseToken,
+    Timestamp? TokenExpireAt,
+    int ActiveClientCount,
+    int MaxClientCount,
+    LicenseSummary? License,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
+public sealed record RequestLicenseResponse(
+    bool Granted,
+    string? LicenseToken,
+    Timestamp? TokenExpireAt,
+    Duration? HeartbeatInterval,
+    int ActiveClientCount,
+    int MaxClientCount,
+    LicenseSummary? License,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
+public sealed record HeartbeatResponse(
+    bool Active,
+    int ActiveClientCount,
+    int MaxClientCount,
+    Timestamp? TokenExpireAt,
+    Duration? HeartbeatInterval,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
+/// <summary>deactivate and release.</summary>
+public sealed record SeatCountResponse(string LicenseId, int ActiveClientCount, int MaxClientCount);
+
+/// <summary>One seat as info and the admin API show it: <c>token</c> is the public id, never the bearer token.</summary>
+public sealed record LicenseTokenView(
+    string Token,
+    string LicenseId,
+    bool Revoked,
+    string? ClientId,
+    string? ClientAddr,
+    string? ClientName,
+    string MachineId,
+    Timestamp IssuedAt,
+    Timestamp ExpireAt,
+    [property: JsonPropertyName("lastHearbeat")] Timestamp? LastHeartbeat,
+    string State);
+
+public sealed record LicenseInfoResponse(
+    IReadOnlyList<LicenseTokenView> LicenseTokens,
+    string LicenseId,
+    int MaxClientCount,
+    int ActiveClientCount,
+    int LicensingMode,
+    bool Revoked,
+    Timestamp IssuedAt,
+    Timestamp? ExpireAt,
+    Timestamp? SupportExpireAt);
+
+public sealed record JwksResponse(IReadOnlyList<Signing.Jwk> Keys);

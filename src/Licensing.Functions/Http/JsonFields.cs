@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Licensing.Http;
+
+/// <summary>
+/// Typed, case-insensitive access to a request object's properties that gathers per-field errors
+/// instead of throwing; unknown properties are ignored.
+/// </summary>
+public sealed class JsonFields
+{
+    private readonly Dictionary<string, JsonElement> _properties = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public JsonFields(JsonElement root)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!_properties.TryAdd(property.Name, property.Value))
+            {
+                AddError(property.Name, "appears more than once.");
+            }
+        }
+    }
+
+    public bool HasErrors => _errors.Count > 0;
+
+    public IActionResult? Problem => HasErrors
+        ? Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal))
+        : null;
+
+    /// <summary>Present in the body, even as null (PATCH clears a value with null).</summary>
+    public bool Has(string name) => _properties.ContainsKey(name);
+
+    public void AddError(string name, string message)
+    {
+        if (!_errors.TryGetValue(name, out var list))
+        {
+            _errors[name] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    /// <summary>A string; null, absent or blank count as missing.</summary>
+    public string? Text(string name, int maxLength, bool required = false)
+    {
+        if (!TryGet(name, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            AddError(name, "must be a string.");
+            return null;
+        }
+
+        var text = value.GetString();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required)
+            {
+                AddError(name, "is required.");
+            }
+
+            return null;
+        }
+
+        if (text.Length > maxLength)
+        {
+            AddError(name, $"must be at most {maxLength} characters.");
+            return null;
+        }
+
+        return text;
+    }
+
+    public int? WholeNumber(string name, int min, int max, bool required = false)
+    {
+        if (!TryGet(name, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        {
+            AddError(name, "must be a whole number.");
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            AddError(name, $"must be between {min} and {max}.");
+            return null;
+        }
+
+        return (int)number;
+    }
+
+    public bool? Flag(string name)
+    {
+        if (!TryGet(name, false, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            AddError(name, "must be true or false.");
+            return null;
+        }
+
+        return value.GetBoolean();
+    }
+
+    /// <summary>A Timestamp object <c>{"seconds","nanos"}</c>, or an RFC 3339 string for convenience.</summary>
+    public DateTimeOffset? Timestamp(string name)
+    {
+        if (!TryGet(name, false, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            if (DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return parsed.ToUniversalTime();
+            }
+
+            AddError(name, "must be a timestamp {\"seconds\", \"nanos\"} or an RFC 3339 date-time.");
+            return null;
+        }
+
+        var (seconds, nanos) = SecondsAndNanos(name, value, "timestamp");
+        if (seconds is null)
+        {
+            return null;
+        }
+
+        const long maxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+        if (seconds < 0 || seconds > maxSeconds)
+        {
+            AddError(name, "must be between 1970 and 9999.");
+            return null;
+        }
+
+        return new Timestamp(seconds.Value, nanos).ToDateTimeOffset();
+    }
+
+    /// <summary>A Duration object <c>{"seconds","nanos"}</c>.</summary>
+    public TimeSpan? Duration(string name, TimeSpan min, TimeSpan max)
+    {
+        if (!TryGet(name, false, out var value))
+        {
+            return null;
+        }
+
+        var (seconds, nanos) = SecondsAndNanos(name, value, "duration");
+        if (seconds is null)
+        {
+            return null;
+        }
+
+        if (seconds < 0 || seconds > (long)max.TotalSeconds + 1)
+        {
+            AddError(name, $"must be between {min.TotalSeconds} and {max.TotalSeconds} seconds.");
+            return null;
+        }
+
+        var span = new Duration(seconds.Value, nanos).ToTimeSpan();
+        if (span < min || span > max)
+        {
+            AddError(name, $"must be between {min.TotalSeconds} and {max.TotalSeconds} seconds.");
+            return null;
+        }
+
+        return span;
+    }
+
+    public IReadOnlyList<string>? StringArray(string name, int maxItems, int maxLength)
+    {
+        if (!TryGet(name, false, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > maxItems)
+        {
+            AddError(name, $"must be an array of at most {maxItems} strings.");
+            return null;
+        }
+
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            var text = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+            if (string.IsNullOrWhiteSpace(text) || text.Length > maxLength)
+            {
+                AddError(name, $"must hold non-blank strings of at most {maxLength} characters.");
+                return null;
+            }
+
+            items.Add(text);
+        }
+
+        return items.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    private bool TryGet(string name, bool required, out JsonElement value)
+    {
+        if (_properties.TryGetValue(name, out value) && value.ValueKind != JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (required)
+        {
+            AddError(name, "is required.");
+        }
+
+        return false;
+    }
+
+    private (long? Seconds, int Nanos) SecondsAndNanos(string name, JsonElement value, string what)
+    {
+        var message = $"must be a {what} object {{\"seconds\": integer, \"nanos\": 0-999999999}}.";
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            AddError(name, message);
+            return (null, 0);
+        }
+
+        long? seconds = null;
+        long nanos = 0;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Name.Equals("seconds", StringComparison.OrdinalIgnoreCase)
+                && property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var s))
+            {
+                seconds = s;
+            }
+            else if (property.Name.Equals("nanos", StringComparison.OrdinalIgnoreCase)
+                && property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var n) && n is >= 0 and <= 999_999_999)
+            {
+                nanos = n;
+            }
+            else if (property.Name.Equals("seconds", StringComparison.OrdinalIgnoreCase) || property.Name.Equals("nanos", StringComparison.OrdinalIgnoreCase))
+            {
+                AddError(name, message);
+                return (null, 0);
+            }
+        }
+
+        if (seconds is null)
+        {
+            AddError(name, message);
+        }
+
+        return (seconds, (int)nanos);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Licensing.Http;
+
+/// <summary>An RFC 9457 problem body with the contract's <c>code</c> extension.</summary>
+public sealed record Problem(
+    string Type,
+    string Title,
+    int Status,
+    string Detail,
+    string Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null);
+
+/// <summary>Every problem the API answers, in one place.</summary>
+public static class Problems
+{
+    public const string ValidationFailed = "validation_failed";
+    public const string MalformedJson = "malformed_json";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string UserKeyInUse = "user_key_in_use";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string StorageUnavailable = "storage_unavailable";
+    public const string Internal = "internal_error";
+
+    public static IActionResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        Of(400, "One or more fields are invalid.", ValidationFailed, "The request has invalid fields: see errors.", errors);
+
+    public static IActionResult Malformed(string detail) => Of(400, "The body is not valid JSON.", MalformedJson, detail);
+
+    public static IActionResult Unauthenticated() =>
+        Of(401, "Missing or wrong API key.", Unauthorized, "Send a valid API key in the x-api-key header.");
+
+    public static IActionResult WrongScope() =>
+        Of(403, "The API key lacks the scope for this call.", Forbidden, "This call needs an API key with scope 'admin'.");
+
+    public static IActionResult RouteNotFound(string path) => Of(404, "Not found.", NotFound, $"No endpoint at '{path}'.");
+
+    public static IActionResult MethodNotAllowedFor(string method, IEnumerable<string> allowed)
+    {
+        var allow = string.Join(", ", allowed.Select(m => m.ToUpperInvariant()));
+        return new ApiResult(405, new Problem(Type(405), "Method not allowed.", 405, $"{method} is not allowed here; use {allow}.", MethodNotAllowed),
+            ApiJson.Default.Problem, ApiResult.ProblemContentType, [new("Allow", allow)]);
+    }
+
+    /// <summary>A reason code answered as a status (deactivate, release, info, admin).</summary>
+    public static IActionResult Reason(int status, string code, string detail) => Of(status, Domain.Reasons.Message(code), code, detail);
+
+    public static IActionResult Conflict(string code, string detail) => Of(409, "Conflict.", code, detail);
+
+    public static IActionResult TooLarge(int limit) =>
+        Of(413, "The body is too large.", PayloadTooLarge, $"Bodies are limited to {limit} bytes.");
+
+    public static IActionResult UnsupportedContentType(string? contentType) =>
+        Of(415, "Unsupported content type.", UnsupportedMediaType,
+            $"Content type '{contentType ?? "(none)"}' is not accepted; send application/json.");
+
+    public static IActionResult Unavailable() =>
+        new ApiResult(503, new Problem(Type(503), "Storage is unavailable.", 503, "Try again shortly.", StorageUnavailable),
+            ApiJson.Default.Problem, ApiResult.ProblemContentType, [new("Retry-After", "5")]);
+
+    public static IActionResult Unexpected() =>
+        Of(500, "Internal error.", Internal, "The server failed; the failure is logged.");
+
+    private static ApiResult Of(int status, string title, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
+        new(status, new Problem(Type(status), title, status, detail, code, errors), ApiJson.Default.Problem, ApiResult.ProblemContentType);
+
+    private static string Type(int status) => $"https://httpstatuses.io/{status}";
+}

@@ -1,0 +1,8 @@
+using Licensing;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddLicensing(builder.Configuration);
+builder.Build().Run();

@@ -1,0 +1,250 @@
+using Licensing.Domain;
+using Licensing.Http;
+using Licensing.Signing;
+using Licensing.Storage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Licensing.Seats;
+
+/// <summary>
+/// Floating leases (mode 2): one per (machine, client), kept alive by heartbeats. A grant commits with the
+/// license row's ETag, so grants serialise per license and live seats never exceed the limit; a lease whose
+/// expiry passed holds no seat, and the grant that needs its place ends it in the same transaction, which also
+/// defeats a late heartbeat that read the lease before it lapsed.
+/// </summary>
+public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, LicenseCredentials credentials, TimeProvider clock)
+{
+    /// <summary>Storage: read (1) + expiry hint (2) + transaction (3); a full license adds one read of lapsed leases.</summary>
+    public async Task<IActionResult> RequestAsync(Caller caller, ClientCall call, CancellationToken ct)
+    {
+        var licenseId = TableKeys.LicenseId(call.UserKey);
+        var seatRow = TableKeys.LeaseRow(call.MachineId, call.LeaseClientId);
+        var tokenId = TokenIds.NewLease();
+        var hinted = false;
+        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
+        {
+            var read = await store.ReadAsync(licenseId, [seatRow], ct).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var license = caller.Visible(read.License);
+            if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
+            {
+                return Denied(reason, license, license?.LiveSeats ?? 0);
+            }
+
+            var own = read.Seat(seatRow);
+            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
+            if (own is not null && LicenseRules.HoldsSeat(own, now))
+            {
+                // The same pair asking again: the same lease, renewed, no new seat.
+                own.ExpireAt = expireAt;
+                own.LastHeartbeat = now;
+                own.ClientName = call.ClientName ?? own.ClientName;
+                own.ClientAddr = call.ClientAddr;
+                if (await store.UpdateSeatAsync(own, ct).ConfigureAwait(false))
+                {
+                    return Granted(license, own, license.LiveSeats, now);
+                }
+
+                await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            // The pair's own lapsed row is replaced below, so its place is reclaimed by the same write.
+            var ownStillCounted = own is not null && own.State == SeatState.Live;
+            var counted = license.LiveSeats - (ownStillCounted ? 1 : 0);
+            var reclaimed = new List<SeatRow>();
+            var needed = LicenseRules.ReclaimsNeeded(counted, license.MaxClientCount);
+            if (needed > 0)
+            {
+                var lapsed = await store.ReadLapsedLeasesAsync(licenseId, now, 98, ct).ConfigureAwait(false);
+                lapsed.RemoveAll(s => s.RowKey == seatRow);
+                if (lapsed.Count < needed)
+                {
+                    return Denied(Reasons.SeatsExhausted, license, counted - lapsed.Count);
+                }
+
+                reclaimed.AddRange(lapsed.Take(needed));
+                foreach (var seat in reclaimed)
+                {
+                    seat.End(SeatState.Expired, seat.ExpireAt);
+                }
+            }
+
+            if (!hinted)
+            {
+                await expiryIndex.AddAsync(new ExpiryEntry(expireAt, licenseId, seatRow, tokenId), ct).ConfigureAwait(false);
+                hinted = true;
+            }
+
+            var lease = new SeatRow
+            {
+                LicenseId = licenseId,
+                RowKey = seatRow,
+                TokenId = tokenId,
+                MachineId = call.MachineId,
+                ClientId = call.ClientId,
+                ClientName = call.ClientName,
+                ClientAddr = call.ClientAddr,
+                IssuedAt = now,
+                ExpireAt = expireAt,
+                LastHeartbeat = now,
+                ETag = own?.ETag ?? default,
+            };
+            license.LiveSeats = counted - reclaimed.Count + 1;
+            var writes = reclaimed.Select(s => new SeatWrite(s, IsNew: false)).Prepend(new SeatWrite(lease, IsNew: own is null)).ToArray();
+            if (await store.CommitAsync(license, writes, ct).ConfigureAwait(false))
+            {
+                return Granted(license, lease, license.LiveSeats, now);
+            }
+
+            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
+        }
+
+        return Problems.Unavailable();
+    }
+
+    /// <summary>Storage: read (1) + the lease's ETag-guarded update (2). The expiry index is left alone.</summary>
+    public async Task<IActionResult> HeartbeatAsync(Caller caller, ClientCall call, CancellationToken ct)
+    {
+        var claims = credentials.ReadToken(call.LicenseToken);
+        if (claims is null)
+        {
+            return Inactive(Reasons.InvalidToken, null);
+        }
+
+        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
+        {
+            var read = await store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var license = caller.Visible(read.License);
+            if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
+            {
+                return Inactive(reason, license);
+            }
+
+            var lease = read.Seat(claims.SeatRow);
+            if (TokenStateDenial(lease, claims, call, now) is { } tokenReason)
+            {
+                return Inactive(tokenReason, license);
+            }
+
+            lease!.ExpireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
+            lease.LastHeartbeat = now;
+            lease.ClientAddr = call.ClientAddr;
+            if (await store.UpdateSeatAsync(lease, ct).ConfigureAwait(false))
+            {
+                return ApiResult.Ok(
+                    new HeartbeatResponse(true, license.LiveSeats, license.MaxClientCount, Timestamp.From(lease.ExpireAt), Duration.From(license.HeartbeatInterval)),
+                    ApiJson.Default.HeartbeatResponse);
+            }
+
+            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
+        }
+
+        return Problems.Unavailable();
+    }
+
+    /// <summary>Storage: read (1) + transaction (2). Releasing an ended lease is a no-op answered 200.</summary>
+    public async Task<IActionResult> ReleaseAsync(Caller caller, ClientCall call, CancellationToken ct)
+    {
+        var claims = credentials.ReadToken(call.LicenseToken);
+        if (claims is null)
+        {
+            return Problems.Reason(404, Reasons.InvalidToken, "The license token is not one of ours.");
+        }
+
+        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
+        {
+            var read = await store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var license = caller.Visible(read.License);
+            if (license is null)
+            {
+                return Problems.Reason(404, Reasons.LicenseNotFound, "The token's license no longer exists.");
+            }
+
+            if (license.Mode != LicensingMode.Floating)
+            {
+                return Problems.Reason(409, Reasons.WrongLicensingMode, "Release applies to floating licenses (licensingMode 2).");
+            }
+
+            if (claims.MachineHash != TableKeys.MachineHash(call.MachineId))
+            {
+                return Problems.Reason(404, Reasons.MachineMismatch, "No lease of this machine matches the token.");
+            }
+
+            var lease = read.Seat(claims.SeatRow);
+            if (lease is null || lease.TokenId != claims.TokenId || lease.State != SeatState.Live)
+            {
+                return ActivationService.Counts(license);
+            }
+
+            lease.End(SeatState.Released, now);
+            license.LiveSeats--;
+            if (await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], ct).ConfigureAwait(false))
+            {
+                return ActivationService.Counts(license);
+            }
+
+            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
+        }
+
+        return Problems.Unavailable();
+    }
+
+    /// <summary>The token's own state, after the license's: missing, another machine, or ended.</summary>
+    private static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)
+    {
+        if (lease is null || lease.TokenId != claims.TokenId)
+        {
+            return Reasons.TokenNotFound;
+        }
+
+        if (claims.MachineHash != TableKeys.MachineHash(call.MachineId))
+        {
+            return Reasons.MachineMismatch;
+        }
+
+        if (lease.State != SeatState.Live)
+        {
+            return SeatState.EndedReason(lease.State);
+        }
+
+        return LicenseRules.HoldsSeat(lease, now) ? null : Reasons.TokenExpired;
+    }
+
+    private ApiResult Granted(LicenseRow license, SeatRow lease, int active, DateTimeOffset now) => ApiResult.Ok(
+        new RequestLicenseResponse(
+            Granted: true,
+            credentials.IssueToken(lease, now),
+            Timestamp.From(lease.ExpireAt),
+            Duration.From(license.HeartbeatInterval),
+            active,
+            license.MaxClientCount,
+            credentials.Summary(license, now)),
+        ApiJson.Default.RequestLicenseResponse);
+
+    private static ApiResult Denied(string reason, LicenseRow? license, int active) => ApiResult.Ok(
+        new RequestLicenseResponse(
+            Granted: false,
+            LicenseToken: null,
+            TokenExpireAt: null,
+            license is null ? null : Duration.From(license.HeartbeatInterval),
+            active,
+            license?.MaxClientCount ?? 0,
+            License: null,
+            reason,
+            Reasons.Message(reason)),
+        ApiJson.Default.RequestLicenseResponse);
+
+    private static ApiResult Inactive(string reason, LicenseRow? license) => ApiResult.Ok(
+        new HeartbeatResponse(
+            Active: false,
+            license?.LiveSeats ?? 0,
+            license?.MaxClientCount ?? 0,
+            TokenExpireAt: null,
+            license is null ? null : Duration.From(license.HeartbeatInterval),
+            reason,
+            Reasons.Message(reason)),
+        ApiJson.Default.HeartbeatResponse);
+}

@@ -1,0 +1,60 @@
+
+namespace Licensing.Settings;
+
+/// <summary>Every setting the app reads, under the section <c>Licensing</c> (environment: <c>Licensing__Name</c>).</summary>
+public sealed class LicensingOptions
+{
+    public const string Section = "Licensing";
+
+    /// <summary>The full configuration key of each setting, for error messages, the timer binding and tests.</summary>
+    public static class Keys
+    {
+        public const string AdminApiKey = Section + ":" + nameof(LicensingOptions.AdminApiKey);
+        public const string SigningKey = Section + ":" + nameof(LicensingOptions.SigningKey);
+        public const string SigningKeyFile = Section + ":" + nameof(LicensingOptions.SigningKeyFile);
+        public const string StorageConnectionString = Section + ":" + nameof(LicensingOptions.StorageConnectionString);
+        public const string TableServiceUri = Section + ":" + nameof(LicensingOptions.TableServiceUri);
+        public const string ManagedIdentityClientId = Section + ":" + nameof(LicensingOptions.ManagedIdentityClientId);
+        public const string TablePrefix = Section + ":" + nameof(LicensingOptions.TablePrefix);
+        public const string ExpirySchedule = Section + ":" + nameof(LicensingOptions.ExpirySchedule);
+        public const string TokenRetention = Section + ":" + nameof(LicensingOptions.TokenRetention);
+        public const string ActivationTokenLifetime = Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
+        public const string DefaultHeartbeatInterval = Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
+
+        /// <summary>The timer trigger's binding expression: both hosts resolve it from configuration.</summary>
+        public const string ExpiryScheduleBinding = "%" + ExpirySchedule + "%";
+    }
+
+    /// <summary>The bootstrap admin API key. In Azure a Key Vault reference.</summary>
+    public string AdminApiKey { get; set; } = "";
+
+    /// <summary>The ES256 (P-256) private key that signs tokens and license documents, as PEM. In Azure a Key Vault reference.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>A file holding <see cref="SigningKey"/> instead (local development).</summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>Table storage by connection string (Azurite locally). Either this or <see cref="TableServiceUri"/>.</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>Table storage by managed identity: the account's table endpoint.</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>With <see cref="TableServiceUri"/>: the client id of a user-assigned identity (else DefaultAzureCredential picks).</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>Prepended to every table name, so deployments or test runs can share one account.</summary>
+    public string TablePrefix { get; set; } = "";
+
+    /// <summary>Six-field cron schedule of the ExpireLapsedTokens timer.</summary>
+    public string ExpirySchedule { get; set; } = "0 */1 * * * *";
+
+    /// <summary>How long ended tokens stay visible in info before they are purged.</summary>
+    public TimeSpan TokenRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long an activation token is valid before validate must renew it.</summary>
+    public TimeSpan ActivationTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>A new floating license's heartbeat interval when the admin names none.</summary>
+    public TimeSpan DefaultHeartbeatInterval { get; set; } = TimeSpan.FromMinutes(5);
+}

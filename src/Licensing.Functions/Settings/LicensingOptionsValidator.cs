@@ -1,0 +1,72 @@
+using Cronos;
+using Licensing.Domain;
+using Licensing.Signing;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Settings;
+
+/// <summary>Checks every setting at start, naming the one that is missing or malformed.</summary>
+public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LicensingOptions options)
+    {
+        var failures = new List<string>();
+
+        if (options.AdminApiKey.Length < 16)
+        {
+            failures.Add($"{LicensingOptions.Keys.AdminApiKey} is required and must be at least 16 characters.");
+        }
+
+        var hasKey = !string.IsNullOrWhiteSpace(options.SigningKey);
+        var hasKeyFile = !string.IsNullOrWhiteSpace(options.SigningKeyFile);
+        if (hasKey == hasKeyFile)
+        {
+            failures.Add($"Set exactly one of {LicensingOptions.Keys.SigningKey} (PEM) or {LicensingOptions.Keys.SigningKeyFile}.");
+        }
+        else if (SigningKeyLoader.TryLoad(options, out _, out var keyError) is false)
+        {
+            failures.Add(keyError);
+        }
+
+        var hasConnectionString = !string.IsNullOrWhiteSpace(options.StorageConnectionString);
+        if (hasConnectionString == (options.TableServiceUri is not null))
+        {
+            failures.Add($"Set exactly one of {LicensingOptions.Keys.StorageConnectionString} or {LicensingOptions.Keys.TableServiceUri}.");
+        }
+        else if (options.TableServiceUri is { IsAbsoluteUri: false } or { Scheme: not ("https" or "http") })
+        {
+            failures.Add($"{LicensingOptions.Keys.TableServiceUri} must be an absolute http(s) URI.");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.TablePrefix, "^([A-Za-z][A-Za-z0-9]{0,20})?$"))
+        {
+            failures.Add($"{LicensingOptions.Keys.TablePrefix} must be letters and digits, starting with a letter, at most 21 characters.");
+        }
+
+        try
+        {
+            CronExpression.Parse(options.ExpirySchedule, CronFormat.IncludeSeconds);
+        }
+        catch (CronFormatException)
+        {
+            failures.Add($"{LicensingOptions.Keys.ExpirySchedule} must be a six-field cron expression such as '0 */1 * * * *'.");
+        }
+
+        if (options.TokenRetention < TimeSpan.Zero || options.TokenRetention > TimeSpan.FromDays(365))
+        {
+            failures.Add($"{LicensingOptions.Keys.TokenRetention} must be between 0 and 365 days.");
+        }
+
+        if (options.ActivationTokenLifetime < TimeSpan.FromMinutes(1) || options.ActivationTokenLifetime > TimeSpan.FromDays(3650))
+        {
+            failures.Add($"{LicensingOptions.Keys.ActivationTokenLifetime} must be between one minute and 3650 days.");
+        }
+
+        if (!LicenseRules.IsAllowedHeartbeatInterval(options.DefaultHeartbeatInterval))
+        {
+            failures.Add($"{LicensingOptions.Keys.DefaultHeartbeatInterval} must be between 1 second and 1 day.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,72 @@
+using Azure;
+using Azure.Data.Tables;
+using Licensing.Domain;
+
+namespace Licensing.Storage;
+
+/// <summary>
+/// The license row. <see cref="LiveSeats"/> counts its seat rows in state live; every change to it rides in the
+/// same one-partition transaction as the seat change, guarded by this row's ETag, which serialises grants.
+/// </summary>
+public sealed class LicenseRow
+{
+    public required string LicenseId { get; init; }
+    public required string UserKey { get; init; }
+    public required string ProductId { get; init; }
+    public required LicensingMode Mode { get; init; }
+    public int MaxClientCount { get; set; }
+    public int LiveSeats { get; set; }
+    public DateTimeOffset? ExpireAt { get; set; }
+    public DateTimeOffset? SupportExpireAt { get; set; }
+    public TimeSpan HeartbeatInterval { get; set; }
+    public string? CustomerName { get; set; }
+    public IReadOnlyList<string> Features { get; set; } = [];
+    public bool Revoked { get; set; }
+    public bool Suspended { get; set; }
+    public DateTimeOffset IssuedAt { get; init; }
+    public ETag ETag { get; set; }
+
+    public static LicenseRow FromEntity(TableEntity e) => new()
+    {
+        LicenseId = e.PartitionKey,
+        UserKey = e.GetString(nameof(UserKey)) ?? "",
+        ProductId = e.GetString(nameof(ProductId)) ?? "default",
+        Mode = (LicensingMode)(e.GetInt32(nameof(Mode)) ?? 0),
+        MaxClientCount = e.GetInt32(nameof(MaxClientCount)) ?? 0,
+        LiveSeats = e.GetInt32(nameof(LiveSeats)) ?? 0,
+        ExpireAt = e.GetDateTimeOffset(nameof(ExpireAt)),
+        SupportExpireAt = e.GetDateTimeOffset(nameof(SupportExpireAt)),
+        HeartbeatInterval = TimeSpan.FromTicks(e.GetInt64("HeartbeatIntervalTicks") ?? TimeSpan.TicksPerMinute * 5),
+        CustomerName = e.GetString(nameof(CustomerName)),
+        Features = FeatureList.Parse(e.GetString(nameof(Features))),
+        Revoked = e.GetBoolean(nameof(Revoked)) ?? false,
+        Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
+        IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
+        ETag = e.ETag,
+    };
+
+    public TableEntity ToEntity() => new(LicenseId, TableKeys.LicenseRow)
+    {
+        [nameof(UserKey)] = UserKey,
+        [nameof(ProductId)] = ProductId,
+        [nameof(Mode)] = (int)Mode,
+        [nameof(MaxClientCount)] = MaxClientCount,
+        [nameof(LiveSeats)] = LiveSeats,
+        [nameof(ExpireAt)] = ExpireAt,
+        [nameof(SupportExpireAt)] = SupportExpireAt,
+        ["HeartbeatIntervalTicks"] = HeartbeatInterval.Ticks,
+        [nameof(CustomerName)] = CustomerName,
+        [nameof(Features)] = FeatureList.Format(Features),
+        [nameof(Revoked)] = Revoked,
+        [nameof(Suspended)] = Suspended,
+        [nameof(IssuedAt)] = IssuedAt,
+        ETag = ETag,
+    };
+
+    /// <summary>Only the counter, for a merge inside a seat transaction.</summary>
+    public TableEntity SeatCounterEntity() => new(LicenseId, TableKeys.LicenseRow)
+    {
+        [nameof(LiveSeats)] = LiveSeats,
+        ETag = ETag,
+    };
+}

@@ -1,0 +1,74 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Licensing.Settings;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Storage;
+
+/// <summary>Extra pipeline policies for the table clients (tests count round trips with one).</summary>
+public sealed class TablePipelineOptions
+{
+    public IList<HttpPipelinePolicy> PerCallPolicies { get; } = [];
+}
+
+/// <summary>The app's three tables, reached by connection string or by managed identity as the settings say.</summary>
+public sealed class StorageTables
+{
+    private readonly object _gate = new();
+    private Task? _created;
+
+    public StorageTables(IOptions<LicensingOptions> options, IOptions<TablePipelineOptions> pipeline)
+    {
+        var settings = options.Value;
+        var clientOptions = new TableClientOptions();
+        // Bounded so a storage outage answers 503 within seconds instead of hanging on default retries.
+        clientOptions.Retry.MaxRetries = 2;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);
+        foreach (var policy in pipeline.Value.PerCallPolicies)
+        {
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
+        var service = settings.TableServiceUri is { } uri
+            ? new TableServiceClient(uri, Credential(settings), clientOptions)
+            : new TableServiceClient(settings.StorageConnectionString, clientOptions);
+
+        Licenses = service.GetTableClient(TableKeys.LicensesTable(settings.TablePrefix));
+        ExpiryIndex = service.GetTableClient(TableKeys.ExpiryIndexTable(settings.TablePrefix));
+        ApiKeys = service.GetTableClient(TableKeys.ApiKeysTable(settings.TablePrefix));
+    }
+
+    public TableClient Licenses { get; }
+    public TableClient ExpiryIndex { get; }
+    public TableClient ApiKeys { get; }
+
+    /// <summary>Creates the tables once per process (Bicep declares them in Azure; Azurite starts empty).</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_created is null || _created.IsFaulted || _created.IsCanceled)
+            {
+                _created = CreateAsync(ct);
+            }
+
+            return _created;
+        }
+    }
+
+    private async Task CreateAsync(CancellationToken ct)
+    {
+        await Licenses.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await ExpiryIndex.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await ApiKeys.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+    }
+
+    private static TokenCredential Credential(LicensingOptions settings) =>
+        string.IsNullOrWhiteSpace(settings.ManagedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(settings.ManagedIdentityClientId));
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Licensing.Storage;
+
+/// <summary>
+/// Every PartitionKey and RowKey formula, in one place.
+/// <list type="bullet">
+/// <item>Licenses table: a license and all its seats share the partition <c>licenseId</c>; the license row is
+/// <c>license</c>, a seat row is <c>seat|act|…</c> (one per machine) or <c>seat|lease|…</c> (one per machine and client).</item>
+/// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
+/// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
+/// </list>
+/// </summary>
+public static class TableKeys
+{
+    public const string LicenseRow = "license";
+    public const string SeatPrefix = "seat|";
+    public const string ApiKeyPartition = "apikey";
+    public const string CheckpointPartition = "checkpoint";
+    public const string ExpiryCheckpointRow = "expire-lapsed-tokens";
+
+    public static string LicensesTable(string prefix) => prefix + "Licenses";
+    public static string ExpiryIndexTable(string prefix) => prefix + "LeaseExpiry";
+    public static string ApiKeysTable(string prefix) => prefix + "ApiKeys";
+
+    /// <summary>
+    /// The license id is derived from its user key, so a client call finds its partition without a lookup;
+    /// the hash is one-way, so a license id reveals nothing of the user key.
+    /// </summary>
+    public static string LicenseId(string userKey) => "lic_" + Hash("user-key", userKey, 26);
+
+    public static string ActivationRow(string machineId) => SeatPrefix + "act|" + Hash("machine", machineId, 32);
+
+    public static string LeaseRow(string machineId, string clientId) =>
+        SeatPrefix + "lease|" + Hash("lease", machineId + "\n" + clientId, 32);
+
+    public static bool IsSeatRow(string rowKey) => rowKey.StartsWith(SeatPrefix, StringComparison.Ordinal);
+
+    /// <summary>A machine's fingerprint carried inside tokens, to spot a token used on another machine without a read.</summary>
+    public static string MachineHash(string machineId) => Hash("machine", machineId, 32);
+
+    public static string ExpiryPartition(DateTimeOffset dueAt) =>
+        dueAt.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ExpiryPartitionStart(string partition) =>
+        DateTimeOffset.ParseExact(partition, "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    public static string ExpiryRow(DateTimeOffset dueAt, string licenseId, string seatRow, string tokenId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{dueAt.UtcDateTime:mmss}|{licenseId}|{seatRow}|{tokenId}");
+
+    /// <summary>Rows of an expiry partition that are due at <paramref name="now"/> sort below this key.</summary>
+    public static string ExpiryRowUpperBound(DateTimeOffset now) =>
+        string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:mmss}|~");
+
+    private static string Hash(string purpose, string value, int length)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes("licensing:" + purpose + ":" + value));
+        return Base32.Encode(bytes)[..length];
+    }
+}

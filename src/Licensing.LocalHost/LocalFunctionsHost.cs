@@ -1,0 +1,45 @@
+using System.Globalization;
+using Licensing.Api;
+
+namespace Licensing.LocalHost;
+
+/// <summary>
+/// Serves the Functions app's own function classes on Kestrel, bound to 127.0.0.1:$PORT (default 7071): routes and
+/// methods from their [HttpTrigger] attributes, host.json's routePrefix, and timers on their schedules.
+/// It holds no behaviour of its own: everything a request goes through lives in the function classes.
+/// </summary>
+public static class LocalFunctionsHost
+{
+    /// <summary>Set to false to leave timers to the caller (tests run them by hand).</summary>
+    public const string RunTimersSetting = "LocalHost:RunTimers";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var folder = Directory.GetCurrentDirectory();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = folder });
+        var (values, _) = LocalSettings.ReadValues(folder);
+        // Lowest precedence: the settings file; environment variables and arguments override it.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values });
+
+        var port = int.Parse(builder.Configuration["PORT"] ?? "7071", CultureInfo.InvariantCulture);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Services.AddLicensing(builder.Configuration);
+        customize?.Invoke(builder);
+        if (builder.Configuration.GetValue(RunTimersSetting, defaultValue: true))
+        {
+            builder.Services.AddHostedService<TimerFunctions>();
+        }
+
+        var app = builder.Build();
+        var prefix = LocalSettings.RoutePrefix(folder);
+        foreach (var function in FunctionRoutes.Discover(typeof(Wiring).Assembly))
+        {
+            FunctionInvoker.EnsureBindable(function.Method);
+            var pattern = "/" + (prefix.Length > 0 ? prefix + "/" : "") + function.Route;
+            app.MapMethods(pattern, function.Methods.Select(m => m.ToUpperInvariant()), context => FunctionInvoker.InvokeHttpAsync(function, context))
+                .WithDisplayName(function.Name);
+        }
+
+        return app;
+    }
+}

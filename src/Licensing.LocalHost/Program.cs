@@ -1,0 +1,4 @@
+using Licensing.LocalHost;
+
+await using var app = LocalFunctionsHost.Build(args);
+await app.RunAsync();
