@@ -13,13 +13,23 @@ public static class LocalFunctionsHost
     /// <summary>Set to false to leave timers to the caller (tests run them by hand).</summary>
     public const string RunTimersSetting = "LocalHost:RunTimers";
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    /// <param name="args">Command-line arguments (configuration overrides).</param>
+    /// <param name="overrides">Settings that win over every other source (tests).</param>
+    /// <param name="customize">Last changes to the services before the app is built (tests).</param>
+    public static WebApplication Build(
+        string[] args,
+        IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<WebApplicationBuilder>? customize = null)
     {
         var folder = Directory.GetCurrentDirectory();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = folder });
         var (values, _) = LocalSettings.ReadValues(folder);
         // Lowest precedence: the settings file; environment variables and arguments override it.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
 
         var port = int.Parse(builder.Configuration["PORT"] ?? "7071", CultureInfo.InvariantCulture);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

@@ -1,0 +1,115 @@
+using Licensing.Tests.Support;
+
+namespace Licensing.Tests.EndToEnd;
+
+/// <summary>Time moves here: this class has its own server, clock and tables.</summary>
+public sealed class LapseTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private const int Floating = 2;
+
+    [Fact]
+    public async Task A_lease_not_kept_alive_stops_holding_its_seat_when_its_expiry_passes_before_any_timer_runs()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 5);
+        var token = await RequestTokenAsync(license, "m1");
+        var held = (await server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m2" })).RootElement;
+        Assert.Equal("seats_exhausted", held.GetProperty("reason").GetString());
+
+        server.Clock.Advance(TimeSpan.FromSeconds(11));
+        var other = (await server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m2" })).RootElement;
+        var late = (await server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" })).RootElement;
+
+        Assert.True(other.GetProperty("granted").GetBoolean(), other.GetRawText());
+        Assert.Equal(1, other.GetProperty("activeClientCount").GetInt32());
+        Assert.False(late.GetProperty("active").GetBoolean());
+        Assert.Equal("token_expired", late.GetProperty("reason").GetString());
+        Assert.Equal(1, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+    }
+
+    [Fact]
+    public async Task A_heartbeat_just_before_the_expiry_keeps_the_lease()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 5);
+        var token = await RequestTokenAsync(license, "m1");
+
+        server.Clock.Advance(TimeSpan.FromSeconds(9));
+        var beat = (await server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" })).RootElement;
+        server.Clock.Advance(TimeSpan.FromSeconds(9));
+        var other = (await server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m2" })).RootElement;
+
+        Assert.True(beat.GetProperty("active").GetBoolean());
+        Assert.Equal("seats_exhausted", other.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task After_the_timer_runs_a_lapsed_lease_shows_revoked_in_info_and_a_second_run_changes_nothing()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 2, heartbeatSeconds: 5);
+        var token = await RequestTokenAsync(license, "m1");
+        await RequestTokenAsync(license, "m2");
+        server.Clock.Advance(TimeSpan.FromSeconds(11));
+
+        var first = await server.RunExpiryTimerAsync();
+        var rowsAfterFirst = await server.StoredRowsAsync(license.LicenseId);
+        var second = await server.RunExpiryTimerAsync();
+        var rowsAfterSecond = await server.StoredRowsAsync(license.LicenseId);
+
+        Assert.True(first.Lapsed >= 2, $"first run: {first}");
+        Assert.Equal(0, second.Lapsed);
+        Assert.Equal(rowsAfterFirst.Select(r => (r.RowKey, r.ETag)), rowsAfterSecond.Select(r => (r.RowKey, r.ETag)));
+        Assert.Equal(0, rowsAfterSecond.Single(r => r.RowKey == "license").GetInt32("LiveSeats"));
+        var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "m1" })).RootElement;
+        var tokens = info.GetProperty("licenseTokens").EnumerateArray().ToList();
+        Assert.Equal(2, tokens.Count);
+        Assert.All(tokens, t => Assert.True(t.GetProperty("revoked").GetBoolean()));
+        Assert.All(tokens, t => Assert.Equal("expired", t.GetProperty("state").GetString()));
+        Assert.Equal(0, info.GetProperty("activeClientCount").GetInt32());
+        var beat = (await server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" })).RootElement;
+        Assert.Equal("token_expired", beat.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task The_timer_follows_a_lease_kept_alive_by_heartbeats_without_ending_it()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 5);
+        var token = await RequestTokenAsync(license, "m1");
+        server.Clock.Advance(TimeSpan.FromSeconds(8));
+        await server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" });
+        server.Clock.Advance(TimeSpan.FromSeconds(4));
+
+        await server.RunExpiryTimerAsync();
+        var beat = (await server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" })).RootElement;
+        server.Clock.Advance(TimeSpan.FromSeconds(11));
+        var run = await server.RunExpiryTimerAsync();
+
+        Assert.True(beat.GetProperty("active").GetBoolean(), beat.GetRawText());
+        Assert.True(run.Lapsed >= 1, $"run: {run}");
+        Assert.Equal(0, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+    }
+
+    [Fact]
+    public async Task Ended_tokens_are_purged_once_the_retention_period_has_passed()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 5);
+        var token = await RequestTokenAsync(license, "m1");
+        await server.CallAsync("v1/license/release", new { licenseToken = token, machineId = "m1" });
+        server.Clock.Advance(TimeSpan.FromSeconds(11));
+        await server.RunExpiryTimerAsync();
+        Assert.Equal(2, (await server.StoredRowsAsync(license.LicenseId)).Count);
+
+        server.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        await server.RunExpiryTimerAsync();
+
+        var rows = await server.StoredRowsAsync(license.LicenseId);
+        Assert.Equal(["license"], rows.Select(r => r.RowKey));
+        var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "m1" })).RootElement;
+        Assert.Empty(info.GetProperty("licenseTokens").EnumerateArray());
+    }
+
+    private async Task<string> RequestTokenAsync(License license, string machineId)
+    {
+        var granted = (await server.CallAsync("v1/license/request", new { license.UserKey, machineId })).RootElement;
+        Assert.True(granted.GetProperty("granted").GetBoolean(), granted.GetRawText());
+        return granted.GetProperty("licenseToken").GetString()!;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Licensing.Expiry;
+using Licensing.LocalHost;
+using Licensing.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Licensing.Tests.Support;
+
+/// <summary>
+/// The local host serving the real function classes over real HTTP on a free loopback port, against a real Azurite,
+/// with its own tables, its own clock and a storage round-trip counter. One per test class.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
+    private WebApplication? _app;
+
+    public ManualClock Clock { get; } = new();
+
+    public RoundTripCounter RoundTrips { get; } = new();
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public string ClientKey { get; private set; } = "";
+
+    public string TablePrefix { get; } = TestStorage.NewTablePrefix();
+
+    public IServiceProvider Services => _app!.Services;
+
+    public StorageTables Tables => Services.GetRequiredService<StorageTables>();
+
+    public async Task InitializeAsync()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var settings = new Dictionary<string, string?>
+        {
+            ["PORT"] = "0",
+            [LocalFunctionsHost.RunTimersSetting] = "false",
+            ["Licensing:AdminApiKey"] = AdminKey,
+            ["Licensing:SigningKey"] = key.ExportPkcs8PrivateKeyPem(),
+            ["Licensing:SigningKeyFile"] = "",
+            ["Licensing:StorageConnectionString"] = TestStorage.ConnectionString,
+            ["Licensing:TablePrefix"] = TablePrefix,
+        };
+        _app = LocalFunctionsHost.Build([], settings, builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(Clock);
+            builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(RoundTrips));
+            builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(address) };
+        var created = await AdminPostAsync("v1/admin/api-keys", new { name = "tests", scope = "client" });
+        ClientKey = created.RootElement.GetProperty("key").GetString()!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>A fresh license; returns its admin view (licenseId, userKey, ...).</summary>
+    public async Task<License> CreateLicenseAsync(int mode, int seats, int heartbeatSeconds = 60, object? extra = null)
+    {
+        var body = new JsonObject
+        {
+            ["licensingMode"] = mode,
+            ["maxClientCount"] = seats,
+            ["heartbeatInterval"] = new JsonObject { ["seconds"] = heartbeatSeconds, ["nanos"] = 0 },
+        };
+        if (extra is not null)
+        {
+            foreach (var (name, value) in JsonSerializer.SerializeToNode(extra)!.AsObject())
+            {
+                body[name] = value?.DeepClone();
+            }
+        }
+
+        using var response = await SendAsync(HttpMethod.Post, "v1/admin/licenses", body, AdminKey);
+        var json = await ReadJsonAsync(response);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, json.RootElement.GetRawText());
+        return new License(json.RootElement.GetProperty("licenseId").GetString()!, json.RootElement.GetProperty("userKey").GetString()!);
+    }
+
+    public Task<JsonDocument> AdminPostAsync(string route, object body) => SendForJsonAsync(HttpMethod.Post, route, body, AdminKey);
+
+    /// <summary>A client call with the fixture's client key; asserts nothing about the status.</summary>
+    public Task<HttpResponseMessage> PostAsync(string route, object body, string? apiKey = null, string contentType = "application/json") =>
+        SendAsync(HttpMethod.Post, route, body, apiKey ?? ClientKey, contentType);
+
+    /// <summary>A client call that must answer 200: its JSON body.</summary>
+    public Task<JsonDocument> CallAsync(string route, object body) => SendForJsonAsync(HttpMethod.Post, route, body, ClientKey);
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string route, object? body, string? apiKey, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, route);
+        if (apiKey is not null)
+        {
+            request.Headers.Add("x-api-key", apiKey);
+        }
+
+        if (body is not null)
+        {
+            var text = body as string ?? JsonSerializer.Serialize(body);
+            request.Content = new StringContent(text, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    public async Task<JsonDocument> SendForJsonAsync(HttpMethod method, string route, object? body, string? apiKey)
+    {
+        using var response = await SendAsync(method, route, body, apiKey);
+        var json = await ReadJsonAsync(response);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {route} answered {(int)response.StatusCode}: {json.RootElement.GetRawText()}");
+        return json;
+    }
+
+    public static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+    }
+
+    /// <summary>Runs the expiry timer's work once, as the timer function would.</summary>
+    public Task<ExpiryRun> RunExpiryTimerAsync() => Services.GetRequiredService<LeaseExpiryService>().RunAsync(CancellationToken.None);
+
+    /// <summary>The stored rows of a license's partition, straight from storage.</summary>
+    public async Task<List<TableEntity>> StoredRowsAsync(string licenseId)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in Tables.Licenses.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {licenseId}")))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public async Task<TableEntity?> StoredLicenseRowAsync(string licenseId) =>
+        (await StoredRowsAsync(licenseId)).FirstOrDefault(r => r.RowKey == TableKeys.LicenseRow);
+}
+
+public sealed record License(string LicenseId, string UserKey);

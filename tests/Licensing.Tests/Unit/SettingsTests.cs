@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Licensing.LocalHost;
+using Licensing.Settings;
+using Licensing.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Tests.Unit;
+
+public sealed class SettingsTests
+{
+    [Theory]
+    [InlineData("Licensing:AdminApiKey", "")]
+    [InlineData("Licensing:SigningKey", "not a pem")]
+    [InlineData("Licensing:StorageConnectionString", "")]
+    [InlineData("Licensing:ExpirySchedule", "every minute")]
+    [InlineData("Licensing:DefaultHeartbeatInterval", "00:00:00")]
+    [InlineData("Licensing:TablePrefix", "9bad")]
+    public async Task A_missing_or_malformed_setting_stops_the_app_with_a_message_naming_it(string setting, string value)
+    {
+        var settings = WorkingSettings();
+        settings[setting] = value;
+        await using var app = LocalFunctionsHost.Build([], settings);
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(setting, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Working_settings_start_the_app()
+    {
+        await using var app = LocalFunctionsHost.Build([], WorkingSettings());
+
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public void The_sample_settings_list_every_setting_of_the_options_class_with_a_value()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet();
+
+        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "TokenRetention", "ActivationTokenLifetime", "DefaultHeartbeatInterval" };
+
+        Assert.All(required, name => Assert.Contains("Licensing__" + name, values));
+        Assert.All(typeof(LicensingOptions).GetProperties().Select(p => p.Name).Except(["SigningKey", "TableServiceUri", "ManagedIdentityClientId"]),
+            name => Assert.Contains(name, required));
+        Assert.Contains("FUNCTIONS_WORKER_RUNTIME", values);
+    }
+
+    private static Dictionary<string, string?> WorkingSettings()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new Dictionary<string, string?>
+        {
+            ["PORT"] = "0",
+            [LocalFunctionsHost.RunTimersSetting] = "false",
+            ["Licensing:AdminApiKey"] = "settings-test-admin-key-0123456789",
+            ["Licensing:SigningKey"] = key.ExportPkcs8PrivateKeyPem(),
+            ["Licensing:SigningKeyFile"] = "",
+            ["Licensing:StorageConnectionString"] = TestStorage.ConnectionString,
+            ["Licensing:TablePrefix"] = TestStorage.NewTablePrefix(),
+        };
+    }
+}
