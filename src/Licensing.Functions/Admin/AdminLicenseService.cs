@@ -49,7 +49,7 @@ public sealed class AdminLicenseService(
             return Problems.Conflict(Problems.UserKeyInUse, "A license with this userKey exists already.");
         }
 
-        return ApiResult.Created(View(license, [], now, withTokens: false), ApiJson.Default.LicenseView);
+        return ApiResult.Created(View(license, [], now, withTokens: false), ApiJson.Wire.LicenseView);
     }
 
     public async Task<IActionResult> GetAsync(string licenseId, CancellationToken ct)
@@ -57,7 +57,7 @@ public sealed class AdminLicenseService(
         var (license, seats) = await store.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
         return license is null
             ? NotFound(licenseId)
-            : ApiResult.Ok(View(license, seats, clock.GetUtcNow(), withTokens: true), ApiJson.Default.LicenseView);
+            : ApiResult.Ok(View(license, seats, clock.GetUtcNow(), withTokens: true), ApiJson.Wire.LicenseView);
     }
 
     /// <summary>A page of license views; activeClientCount here is the stored count of live seat rows.</summary>
@@ -72,7 +72,7 @@ public sealed class AdminLicenseService(
                            .AsPages(continuationToken, pageSize).ConfigureAwait(false))
             {
                 var items = page.Values.Select(e => View(LicenseRow.FromEntity(e), null, now, withTokens: false)).ToArray();
-                return ApiResult.Ok(new LicensePage(items, page.ContinuationToken), ApiJson.Default.LicensePage);
+                return ApiResult.Ok(new LicensePage(items, page.ContinuationToken), ApiJson.Wire.LicensePage);
             }
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 400)
@@ -84,7 +84,7 @@ public sealed class AdminLicenseService(
             return Problems.Validation(new Dictionary<string, string[]> { ["continuationToken"] = ["is not a token this API returned."] });
         }
 
-        return ApiResult.Ok(new LicensePage([], null), ApiJson.Default.LicensePage);
+        return ApiResult.Ok(new LicensePage([], null), ApiJson.Wire.LicensePage);
     }
 
     public async Task<IActionResult> PatchAsync(string licenseId, JsonFields fields, CancellationToken ct)
@@ -179,7 +179,7 @@ public sealed class AdminLicenseService(
             var now = clock.GetUtcNow();
             if (seat.State != SeatState.Live)
             {
-                return ApiResult.Ok(View(license, seats, now, withTokens: true), ApiJson.Default.LicenseView);
+                return ApiResult.Ok(View(license, seats, now, withTokens: true), ApiJson.Wire.LicenseView);
             }
 
             await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seat.RowKey, seat.TokenId), ct).ConfigureAwait(false);
@@ -187,7 +187,7 @@ public sealed class AdminLicenseService(
             license.LiveSeats--;
             if (await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], ct).ConfigureAwait(false))
             {
-                return ApiResult.Ok(View(license, seats, now, withTokens: true), ApiJson.Default.LicenseView);
+                return ApiResult.Ok(View(license, seats, now, withTokens: true), ApiJson.Wire.LicenseView);
             }
 
             await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);

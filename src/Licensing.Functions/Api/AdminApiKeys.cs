@@ -33,7 +33,7 @@ public sealed class CreateApiKey(ApiEndpoint endpoint, ApiKeys keys)
             var (row, key) = await keys.CreateAsync(name!, scope!, productId, ct).ConfigureAwait(false);
             return ApiResult.Created(
                 new CreatedApiKey(row.Id, row.Name, row.Scope, row.ProductId, Timestamp.From(row.CreatedAt), key),
-                ApiJson.Default.CreatedApiKey);
+                ApiJson.Wire.CreatedApiKey);
         });
 }
 
@@ -46,7 +46,7 @@ public sealed class ListApiKeys(ApiEndpoint endpoint, ApiKeys keys)
         {
             var rows = await keys.ListAsync(ct).ConfigureAwait(false);
             var items = rows.Select(r => new ApiKeyView(r.Id, r.Name, r.Scope, r.ProductId, Timestamp.From(r.CreatedAt))).ToArray();
-            return ApiResult.Ok(new ApiKeyList(items), ApiJson.Default.ApiKeyList);
+            return ApiResult.Ok(new ApiKeyList(items), ApiJson.Wire.ApiKeyList);
         });
 }
 

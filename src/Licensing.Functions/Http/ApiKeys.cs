@@ -88,13 +88,10 @@ public sealed class ApiKeys
         _cache.TryRemove(id, out _);
         try
         {
-            // Unconditional delete (ETag *): deleting is idempotent and races with nothing.
-            await _tables.ApiKeys.DeleteEntityAsync(TableKeys.ApiKeyPartition, id, ETag.All, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return false;
+            // Unconditional delete (ETag *): deleting is idempotent and races with nothing. The SDK answers a
+            // missing entity with status 404 rather than an exception.
+            var response = await _tables.ApiKeys.DeleteEntityAsync(TableKeys.ApiKeyPartition, id, ETag.All, ct).ConfigureAwait(false);
+            return response.Status != 404;
         }
         finally
         {

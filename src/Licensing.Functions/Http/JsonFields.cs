@@ -57,7 +57,12 @@ public sealed class JsonFields
             return null;
         }
 
-        var text = value.GetString();
+        if (!TryDecode(value, out var text))
+        {
+            AddError(name, "must be valid Unicode text.");
+            return null;
+        }
+
         if (string.IsNullOrWhiteSpace(text))
         {
             if (required)
@@ -125,7 +130,7 @@ public sealed class JsonFields
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            if (DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            if (TryDecode(value, out var text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
             {
                 return parsed.ToUniversalTime();
             }
@@ -196,8 +201,7 @@ public sealed class JsonFields
         var items = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
-            var text = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
-            if (string.IsNullOrWhiteSpace(text) || text.Length > maxLength)
+            if (item.ValueKind != JsonValueKind.String || !TryDecode(item, out var text) || string.IsNullOrWhiteSpace(text) || text.Length > maxLength)
             {
                 AddError(name, $"must hold non-blank strings of at most {maxLength} characters.");
                 return null;
@@ -207,6 +211,21 @@ public sealed class JsonFields
         }
 
         return items.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>A JSON string as .NET text; false for escapes that are no Unicode text (a lone surrogate) or bytes that are no UTF-8.</summary>
+    private static bool TryDecode(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString() ?? "";
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
     }
 
     private bool TryGet(string name, bool required, out JsonElement value)

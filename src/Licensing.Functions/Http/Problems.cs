@@ -44,7 +44,7 @@ public static class Problems
     {
         var allow = string.Join(", ", allowed.Select(m => m.ToUpperInvariant()));
         return new ApiResult(405, new Problem(Type(405), "Method not allowed.", 405, $"{method} is not allowed here; use {allow}.", MethodNotAllowed),
-            ApiJson.Default.Problem, ApiResult.ProblemContentType, [new("Allow", allow)]);
+            ApiJson.Wire.Problem, ApiResult.ProblemContentType, [new("Allow", allow)]);
     }
 
     /// <summary>A reason code answered as a status (deactivate, release, info, admin).</summary>
@@ -61,13 +61,13 @@ public static class Problems
 
     public static IActionResult Unavailable() =>
         new ApiResult(503, new Problem(Type(503), "Storage is unavailable.", 503, "Try again shortly.", StorageUnavailable),
-            ApiJson.Default.Problem, ApiResult.ProblemContentType, [new("Retry-After", "5")]);
+            ApiJson.Wire.Problem, ApiResult.ProblemContentType, [new("Retry-After", "5")]);
 
     public static IActionResult Unexpected() =>
         Of(500, "Internal error.", Internal, "The server failed; the failure is logged.");
 
     private static ApiResult Of(int status, string title, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new(status, new Problem(Type(status), title, status, detail, code, errors), ApiJson.Default.Problem, ApiResult.ProblemContentType);
+        new(status, new Problem(Type(status), title, status, detail, code, errors), ApiJson.Wire.Problem, ApiResult.ProblemContentType);
 
     private static string Type(int status) => $"https://httpstatuses.io/{status}";
 }

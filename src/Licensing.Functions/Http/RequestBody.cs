@@ -56,6 +56,11 @@ public static class RequestBody
         {
             return (null, Problems.Malformed($"The body is not valid JSON: {ex.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // A property name that is no valid UTF-8 or Unicode text.
+            return (null, Problems.Malformed("The body's property names must be valid UTF-8 text."));
+        }
     }
 
     /// <summary>application/json, application/json-patch+json, text/json and application/*+json, with or without a UTF-8 charset.</summary>
@@ -66,7 +71,7 @@ public static class RequestBody
             return false;
         }
 
-        if (parsed.Charset.HasValue && !parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        if (parsed.Charset.HasValue && !HeaderUtilities.RemoveQuotes(parsed.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

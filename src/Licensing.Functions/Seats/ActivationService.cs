@@ -120,7 +120,7 @@ public sealed class ActivationService(
             license.LiveSeats,
             license.MaxClientCount,
             credentials.Summary(license, now)),
-        ApiJson.Default.ActivateLicenseResponse);
+        ApiJson.Wire.ActivateLicenseResponse);
 
     internal static ApiResult Denied(string reason, LicenseRow? license) => ApiResult.Ok(
         new ActivateLicenseResponse(
@@ -132,8 +132,8 @@ public sealed class ActivationService(
             License: null,
             reason,
             Reasons.Message(reason)),
-        ApiJson.Default.ActivateLicenseResponse);
+        ApiJson.Wire.ActivateLicenseResponse);
 
     internal static ApiResult Counts(LicenseRow license) =>
-        ApiResult.Ok(new SeatCountResponse(license.LicenseId, license.LiveSeats, license.MaxClientCount), ApiJson.Default.SeatCountResponse);
+        ApiResult.Ok(new SeatCountResponse(license.LicenseId, license.LiveSeats, license.MaxClientCount), ApiJson.Wire.SeatCountResponse);
 }

@@ -135,7 +135,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             {
                 return ApiResult.Ok(
                     new HeartbeatResponse(true, license.LiveSeats, license.MaxClientCount, Timestamp.From(lease.ExpireAt), Duration.From(license.HeartbeatInterval)),
-                    ApiJson.Default.HeartbeatResponse);
+                    ApiJson.Wire.HeartbeatResponse);
             }
 
             await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
@@ -222,7 +222,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             active,
             license.MaxClientCount,
             credentials.Summary(license, now)),
-        ApiJson.Default.RequestLicenseResponse);
+        ApiJson.Wire.RequestLicenseResponse);
 
     private static ApiResult Denied(string reason, LicenseRow? license, int active) => ApiResult.Ok(
         new RequestLicenseResponse(
@@ -235,7 +235,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             License: null,
             reason,
             Reasons.Message(reason)),
-        ApiJson.Default.RequestLicenseResponse);
+        ApiJson.Wire.RequestLicenseResponse);
 
     private static ApiResult Inactive(string reason, LicenseRow? license) => ApiResult.Ok(
         new HeartbeatResponse(
@@ -246,5 +246,5 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             license is null ? null : Duration.From(license.HeartbeatInterval),
             reason,
             Reasons.Message(reason)),
-        ApiJson.Default.HeartbeatResponse);
+        ApiJson.Wire.HeartbeatResponse);
 }

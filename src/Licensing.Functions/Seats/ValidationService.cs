@@ -89,7 +89,7 @@ public sealed class ValidationService(
                 Timestamp.From(license.IssuedAt),
                 Timestamp.From(license.ExpireAt),
                 Timestamp.From(license.SupportExpireAt)),
-            ApiJson.Default.LicenseInfoResponse);
+            ApiJson.Wire.LicenseInfoResponse);
     }
 
     private ApiResult Valid(LicenseRow license, SeatRow? seat, DateTimeOffset now) => ApiResult.Ok(
@@ -100,5 +100,5 @@ public sealed class ValidationService(
             license.LiveSeats,
             license.MaxClientCount,
             credentials.Summary(license, now)),
-        ApiJson.Default.ActivateLicenseResponse);
+        ApiJson.Wire.ActivateLicenseResponse);
 }

@@ -141,8 +141,9 @@ public sealed class SeatStore(StorageTables tables)
     {
         try
         {
-            await tables.Licenses.DeleteEntityAsync(seat.LicenseId, seat.RowKey, seat.ETag, ct).ConfigureAwait(false);
-            return true;
+            // A missing row comes back as status 404, not an exception.
+            var response = await tables.Licenses.DeleteEntityAsync(seat.LicenseId, seat.RowKey, seat.ETag, ct).ConfigureAwait(false);
+            return response.Status != 404;
         }
         catch (RequestFailedException ex) when (IsLostRace(ex))
         {
@@ -189,7 +190,11 @@ public sealed class SeatStore(StorageTables tables)
     {
         try
         {
-            await tables.Licenses.DeleteEntityAsync(license.LicenseId, TableKeys.LicenseRow, license.ETag, ct).ConfigureAwait(false);
+            var response = await tables.Licenses.DeleteEntityAsync(license.LicenseId, TableKeys.LicenseRow, license.ETag, ct).ConfigureAwait(false);
+            if (response.Status == 404)
+            {
+                return false;
+            }
         }
         catch (RequestFailedException ex) when (IsLostRace(ex))
         {
