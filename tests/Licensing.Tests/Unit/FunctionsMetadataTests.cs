@@ -49,6 +49,19 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void The_catch_all_function_sorts_after_every_other_function_because_the_host_tries_routes_by_name()
+    {
+        var names = Functions().Select(f => f.GetProperty("name").GetString()!).ToList();
+        var catchAll = Assert.Single(Functions(), f => f.GetProperty("bindings").EnumerateArray()
+            .Any(b => b.TryGetProperty("route", out var route) && route.GetString() == "{*path}"));
+
+        var catchAllName = catchAll.GetProperty("name").GetString()!;
+        Assert.All(names.Where(n => n != catchAllName), n => Assert.True(
+            string.CompareOrdinal(n, catchAllName) < 0 && string.Compare(n, catchAllName, StringComparison.OrdinalIgnoreCase) < 0,
+            $"{n} sorts after the catch-all {catchAllName}"));
+    }
+
+    [Fact]
     public void Host_json_serves_routes_without_the_api_prefix()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds Licensing.sln and runs all tests against a private, in-memory Azurite
+# (table service) on a free 127.0.0.1 port. Extra arguments go to `dotnet test`,
+# e.g.  scripts/test.sh --filter "FullyQualifiedName~Activation"
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+# shellcheck source=scripts/azurite.sh
+. scripts/azurite.sh
+
+trap 'azurite_stop' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+echo "==> Azurite: checking install"
+azurite_install
+
+port="$(free_port)"
+echo "==> Azurite: starting in-memory table service on 127.0.0.1:$port"
+azurite_start "$port" --in-memory
+LICENSING_TEST_STORAGE="$(azurite_connection_string "$port")"
+export LICENSING_TEST_STORAGE
+
+echo "==> Build: dotnet build Licensing.sln -c Release"
+build_status=0
+dotnet build Licensing.sln -c Release || build_status=$?
+if (( build_status != 0 )); then
+    echo "==> BUILD FAILED (exit $build_status); tests not run" >&2
+    exit "$build_status"
+fi
+
+echo "==> Test: dotnet test Licensing.sln -c Release --no-build $*"
+test_status=0
+test_log="$(mktemp "${TMPDIR:-/tmp}/licensing-tests.XXXXXX")"
+dotnet test Licensing.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$test_log" || test_status=$?
+# One closing line that any reader of the log understands: the totals of every test assembly.
+awk '/^ *(Passed|Failed|Skipped): +[0-9]+ *$/ { gsub(/[: ]/, ""); n = $0; sub(/^[A-Za-z]+/, "", n); k = $0; sub(/[0-9]+$/, "", k); total[k] += n }
+    END { printf "tests: %d passed, %d failed, %d skipped\n", total["Passed"], total["Failed"], total["Skipped"] }' "$test_log"
+rm -f "$test_log"
+if (( test_status == 0 )); then
+    echo "==> Tests passed"
+else
+    echo "==> TESTS FAILED (exit $test_status)" >&2
+fi
+exit "$test_status"
