@@ -35,26 +35,23 @@ done
 
 host_pid=""
 
-# Stops the local host: SIGINT to its process group (dotnet run + the app, like
-# a terminal Ctrl-C), then SIGTERM after 10 s, SIGKILL after 15 s.
+# Stops the local host: SIGTERM to its process group (dotnet run + the app), SIGKILL after 15 s.
 # shellcheck disable=SC2317  # only called from the EXIT trap
 stop_host() {
     local pid="$host_pid" i
     host_pid=""
     [[ -n $pid ]] || return 0
     if kill -0 "$pid" 2>/dev/null; then
-        echo "==> Stopping local host (pid $pid, SIGINT)"
-        kill -INT -- "-$pid" 2>/dev/null || kill -INT "$pid" 2>/dev/null || true
+        # SIGTERM, not SIGINT: .NET shuts down gracefully on it, and a SIGINT may be ignored when this
+        # script itself was started in the background.
+        echo "==> Stopping local host (pid $pid, SIGTERM)"
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
         for (( i = 0; i < 75; i++ )); do
             kill -0 "$pid" 2>/dev/null || break
-            if (( i == 50 )); then
-                echo "==> Local host still running after 10 s; sending SIGTERM" >&2
-                kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-            fi
             sleep 0.2
         done
         if kill -0 "$pid" 2>/dev/null; then
-            echo "==> Local host still running; sending SIGKILL" >&2
+            echo "==> Local host still running after 15 s; sending SIGKILL" >&2
             kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
         fi
     fi

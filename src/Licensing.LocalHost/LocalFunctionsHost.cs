@@ -34,6 +34,8 @@ public static class LocalFunctionsHost
         var port = int.Parse(builder.Configuration["PORT"] ?? "7071", CultureInfo.InvariantCulture);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddLicensing(builder.Configuration);
+        // One line per request is noise in a terminal; the app's own warnings and the timer's counts still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         customize?.Invoke(builder);
         if (builder.Configuration.GetValue(RunTimersSetting, defaultValue: true))
         {
