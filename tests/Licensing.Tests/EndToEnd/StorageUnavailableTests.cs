@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Licensing.LocalHost;
+using Licensing.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Licensing.Tests.EndToEnd;
+
+/// <summary>A server whose storage does not answer: every call that needs it is a 503 with Retry-After, never a 500.</summary>
+public sealed class StorageUnavailableTests : IAsyncLifetime
+{
+    private WebApplication? _app;
+    private HttpClient Http { get; set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var settings = new Dictionary<string, string?>
+        {
+            ["PORT"] = "0",
+            [LocalFunctionsHost.RunTimersSetting] = "false",
+            ["Licensing:AdminApiKey"] = ServerFixture.AdminKey,
+            ["Licensing:SigningKey"] = key.ExportPkcs8PrivateKeyPem(),
+            ["Licensing:SigningKeyFile"] = "",
+            ["Licensing:StorageConnectionString"] =
+                $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1;",
+        };
+        _app = LocalFunctionsHost.Build([], settings);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await _app!.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("v1/admin/licenses", "{\"licensingMode\": 2, \"maxClientCount\": 1}", ServerFixture.AdminKey)]
+    [InlineData("v1/license/request", "{\"userKey\": \"ABCDE-FGHIJ\", \"machineId\": \"m1\"}", "lk_aaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")]
+    public async Task A_call_that_needs_storage_answers_503_with_retry_after_within_seconds(string route, string body, string apiKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-api-key", apiKey);
+        var clock = Stopwatch.StartNew();
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter is not null, "Retry-After is missing");
+        Assert.Equal("storage_unavailable", (await ServerFixture.ReadJsonAsync(response)).RootElement.GetProperty("code").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Calls_that_need_no_storage_still_answer()
+    {
+        using var keys = await Http.GetAsync("v1/license/keys");
+
+        Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
