@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Licensing.LocalHost;
 using Licensing.Tests.Support;
 using Microsoft.AspNetCore.Builder;
@@ -19,17 +18,9 @@ public sealed class StorageUnavailableTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var settings = new Dictionary<string, string?>
-        {
-            ["PORT"] = "0",
-            [LocalFunctionsHost.RunTimersSetting] = "false",
-            ["Licensing:AdminApiKey"] = ServerFixture.AdminKey,
-            ["Licensing:SigningKey"] = key.ExportPkcs8PrivateKeyPem(),
-            ["Licensing:SigningKeyFile"] = "",
-            ["Licensing:StorageConnectionString"] =
-                $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1;",
-        };
+        var closedStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + $"TableEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1;";
+        var settings = TestStorage.ServerSettings(ServerFixture.AdminKey, closedStorage);
         _app = LocalFunctionsHost.Build([], settings);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,17 +41,8 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var settings = new Dictionary<string, string?>
-        {
-            ["PORT"] = "0",
-            [LocalFunctionsHost.RunTimersSetting] = "false",
-            ["Licensing:AdminApiKey"] = AdminKey,
-            ["Licensing:SigningKey"] = key.ExportPkcs8PrivateKeyPem(),
-            ["Licensing:SigningKeyFile"] = "",
-            ["Licensing:StorageConnectionString"] = TestStorage.ConnectionString,
-            ["Licensing:TablePrefix"] = TablePrefix,
-        };
+        var settings = TestStorage.ServerSettings(AdminKey);
+        settings["Licensing:TablePrefix"] = TablePrefix;
         _app = LocalFunctionsHost.Build([], settings, builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(Clock);

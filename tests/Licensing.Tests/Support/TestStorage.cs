@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Licensing.LocalHost;
+
 namespace Licensing.Tests.Support;
 
 public static class TestStorage
@@ -8,4 +11,22 @@ public static class TestStorage
 
     /// <summary>A table prefix no other host of this run uses, so hosts with different clocks never share rows.</summary>
     public static string NewTablePrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>
+    /// Settings that start a test server: a free port, no background timers, a fresh signing key, its own tables.
+    /// </summary>
+    public static Dictionary<string, string?> ServerSettings(string adminKey, string? connectionString = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new Dictionary<string, string?>
+        {
+            ["PORT"] = "0",
+            [LocalFunctionsHost.RunTimersSetting] = "false",
+            ["Licensing:AdminApiKey"] = adminKey,
+            ["Licensing:SigningKey"] = key.ExportPkcs8PrivateKeyPem(),
+            ["Licensing:SigningKeyFile"] = "",
+            ["Licensing:StorageConnectionString"] = connectionString ?? ConnectionString,
+            ["Licensing:TablePrefix"] = NewTablePrefix(),
+        };
+    }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Licensing.LocalHost;
 using Licensing.Settings;
@@ -50,18 +49,5 @@ public sealed class SettingsTests
         Assert.Contains("FUNCTIONS_WORKER_RUNTIME", values);
     }
 
-    private static Dictionary<string, string?> WorkingSettings()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return new Dictionary<string, string?>
-        {
-            ["PORT"] = "0",
-            [LocalFunctionsHost.RunTimersSetting] = "false",
-            ["Licensing:AdminApiKey"] = "settings-test-admin-key-0123456789",
-            ["Licensing:SigningKey"] = key.ExportPkcs8PrivateKeyPem(),
-            ["Licensing:SigningKeyFile"] = "",
-            ["Licensing:StorageConnectionString"] = TestStorage.ConnectionString,
-            ["Licensing:TablePrefix"] = TestStorage.NewTablePrefix(),
-        };
-    }
+    private static Dictionary<string, string?> WorkingSettings() => TestStorage.ServerSettings("settings-test-admin-key-0123456789");
 }
