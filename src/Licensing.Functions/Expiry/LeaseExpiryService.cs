@@ -31,6 +31,12 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
         for (; hour <= currentHour; hour = hour.AddHours(1))
         {
             var budget = MaxEntriesPerRun - tally.Examined;
+            if (budget <= 0)
+            {
+                complete = false;
+                break;
+            }
+
             var upper = hour < currentHour ? "~" : TableKeys.ExpiryRowUpperBound(now);
             var due = await index.ReadDueAsync(TableKeys.ExpiryPartition(hour), upper, budget, ct).ConfigureAwait(false);
             foreach (var entry in due)

@@ -94,10 +94,8 @@ public sealed class ActivationService(
                 return Counts(license);
             }
 
-            if (attempt == 0)
-            {
-                await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seatRow, seat.TokenId), ct).ConfigureAwait(false);
-            }
+            // The purge hint for this activation; a retry after a lost race writes it again (a create that may find it there).
+            await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seatRow, seat.TokenId), ct).ConfigureAwait(false);
 
             seat.End(SeatState.Deactivated, now);
             license.LiveSeats--;

@@ -123,6 +123,24 @@ public sealed class ActivationTests(ServerFixture server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_deactivated_machine_shows_in_info_until_the_retention_period_passes_then_is_purged()
+    {
+        var license = await server.CreateLicenseAsync(Activation, seats: 1);
+        await server.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" });
+        await server.CallAsync("v1/license/deactivate", new { license.UserKey, machineId = "pc-1" });
+        await server.RunExpiryTimerAsync();
+        var before = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "pc-1" })).RootElement;
+
+        server.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        await server.RunExpiryTimerAsync();
+
+        var ended = Assert.Single(before.GetProperty("licenseTokens").EnumerateArray());
+        Assert.True(ended.GetProperty("revoked").GetBoolean());
+        Assert.Equal("deactivated", ended.GetProperty("state").GetString());
+        Assert.Equal(["license"], (await server.StoredRowsAsync(license.LicenseId)).Select(r => r.RowKey));
+    }
+
+    [Fact]
     public async Task Floating_calls_on_an_activation_license_are_denied_with_wrong_licensing_mode()
     {
         var license = await server.CreateLicenseAsync(Activation, seats: 1);
