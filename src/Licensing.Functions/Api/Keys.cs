@@ -12,5 +12,5 @@ public sealed class Keys(ApiEndpoint endpoint, TokenSigner signer)
     [Function(nameof(Keys))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Keys)] HttpRequest req) =>
         endpoint.RunAnonymousAsync(req, _ =>
-            Task.FromResult<IActionResult>(ApiResult.Ok(new JwksResponse([signer.PublicJwk]), ApiJson.Wire.JwksResponse)));
+            Task.FromResult<IActionResult>(ApiResult.Ok(new JwksResponse(signer.PublicKeys), ApiJson.Wire.JwksResponse)));
 }

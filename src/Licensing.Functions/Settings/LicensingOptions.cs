@@ -12,6 +12,7 @@ public sealed class LicensingOptions
         public const string AdminApiKey = Section + ":" + nameof(LicensingOptions.AdminApiKey);
         public const string SigningKey = Section + ":" + nameof(LicensingOptions.SigningKey);
         public const string SigningKeyFile = Section + ":" + nameof(LicensingOptions.SigningKeyFile);
+        public const string PreviousSigningKey = Section + ":" + nameof(LicensingOptions.PreviousSigningKey);
         public const string StorageConnectionString = Section + ":" + nameof(LicensingOptions.StorageConnectionString);
         public const string TableServiceUri = Section + ":" + nameof(LicensingOptions.TableServiceUri);
         public const string ManagedIdentityClientId = Section + ":" + nameof(LicensingOptions.ManagedIdentityClientId);
@@ -33,6 +34,12 @@ public sealed class LicensingOptions
 
     /// <summary>A file holding <see cref="SigningKey"/> instead (local development).</summary>
     public string? SigningKeyFile { get; set; }
+
+    /// <summary>
+    /// During a signing-key rotation, the retired key (PEM, private or public): tokens it signed keep verifying and
+    /// the JWKS publishes it beside the current key. Remove it once those tokens have expired.
+    /// </summary>
+    public string? PreviousSigningKey { get; set; }
 
     /// <summary>Table storage by connection string (Azurite locally). Either this or <see cref="TableServiceUri"/>.</summary>
     public string? StorageConnectionString { get; set; }

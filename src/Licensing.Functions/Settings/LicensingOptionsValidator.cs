@@ -12,7 +12,11 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
     {
         var failures = new List<string>();
 
-        if (options.AdminApiKey.Length < 16)
+        if (SigningKeyLoader.IsUnresolvedKeyVaultReference(options.AdminApiKey))
+        {
+            failures.Add($"{LicensingOptions.Keys.AdminApiKey} is a Key Vault reference that did not resolve: check the secret exists and the app's identity may read it.");
+        }
+        else if (options.AdminApiKey.Length < 16)
         {
             failures.Add($"{LicensingOptions.Keys.AdminApiKey} is required and must be at least 16 characters.");
         }
@@ -23,10 +27,21 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
         {
             failures.Add($"Set exactly one of {LicensingOptions.Keys.SigningKey} (PEM) or {LicensingOptions.Keys.SigningKeyFile}.");
         }
-        else if (SigningKeyLoader.TryLoad(options, out _, out var keyError) is false)
+        else if (SigningKeyLoader.TryLoad(options, out var key, out var keyError))
+        {
+            key!.Dispose();
+        }
+        else
         {
             failures.Add(keyError);
         }
+
+        if (!SigningKeyLoader.TryLoadPrevious(options, out var previous, out var previousError))
+        {
+            failures.Add(previousError);
+        }
+
+        previous?.Dispose();
 
         var hasConnectionString = !string.IsNullOrWhiteSpace(options.StorageConnectionString);
         if (hasConnectionString == (options.TableServiceUri is not null))

@@ -30,5 +30,6 @@ public sealed record LicenseDocument(
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SeatToken))]
+[JsonSerializable(typeof(JwsHeader))]
 [JsonSerializable(typeof(LicenseDocument))]
 public sealed partial class SignedJson : JsonSerializerContext;

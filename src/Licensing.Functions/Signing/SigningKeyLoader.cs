@@ -5,39 +5,66 @@ namespace Licensing.Signing;
 
 public static class SigningKeyLoader
 {
-    /// <summary>Reads the ES256 key from the PEM setting or the file it names; the error names the setting.</summary>
+    private const string UnresolvedKeyVaultReference = "@Microsoft.KeyVault(";
+
+    /// <summary>Reads the ES256 signing key from the PEM setting or the file it names; the error names the setting.</summary>
     public static bool TryLoad(LicensingOptions options, out ECDsa? key, out string error)
     {
-        key = null;
-        string pem;
-        string setting;
         if (!string.IsNullOrWhiteSpace(options.SigningKeyFile))
         {
-            setting = LicensingOptions.Keys.SigningKeyFile;
+            string pem;
             try
             {
                 pem = File.ReadAllText(options.SigningKeyFile);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                error = $"{setting}: cannot read '{options.SigningKeyFile}': {ex.Message}";
+                key = null;
+                error = $"{LicensingOptions.Keys.SigningKeyFile}: cannot read '{options.SigningKeyFile}': {ex.Message}";
                 return false;
             }
-        }
-        else
-        {
-            setting = LicensingOptions.Keys.SigningKey;
-            pem = (options.SigningKey ?? "").Replace("\\n", "\n", StringComparison.Ordinal);
+
+            return TryLoadPem(pem, LicensingOptions.Keys.SigningKeyFile, requirePrivate: true, out key, out error);
         }
 
+        return TryLoadPem(options.SigningKey ?? "", LicensingOptions.Keys.SigningKey, requirePrivate: true, out key, out error);
+    }
+
+    /// <summary>The retired key that still verifies during a rotation (private or public PEM), if one is set.</summary>
+    public static bool TryLoadPrevious(LicensingOptions options, out ECDsa? key, out string error)
+    {
+        if (string.IsNullOrWhiteSpace(options.PreviousSigningKey))
+        {
+            key = null;
+            error = "";
+            return true;
+        }
+
+        return TryLoadPem(options.PreviousSigningKey, LicensingOptions.Keys.PreviousSigningKey, requirePrivate: false, out key, out error);
+    }
+
+    /// <summary>A Key Vault reference the platform could not resolve arrives as its own text: never a usable secret.</summary>
+    public static bool IsUnresolvedKeyVaultReference(string? value) =>
+        value?.TrimStart().StartsWith(UnresolvedKeyVaultReference, StringComparison.OrdinalIgnoreCase) == true;
+
+    private static bool TryLoadPem(string text, string setting, bool requirePrivate, out ECDsa? key, out string error)
+    {
+        key = null;
+        if (IsUnresolvedKeyVaultReference(text))
+        {
+            error = $"{setting} is a Key Vault reference that did not resolve: check the secret exists and the app's identity may read it.";
+            return false;
+        }
+
+        var pem = text.Replace("\\n", "\n", StringComparison.Ordinal);
         try
         {
             var ecdsa = ECDsa.Create();
             ecdsa.ImportFromPem(pem);
-            if (ecdsa.KeySize != 256)
+            if (ecdsa.KeySize != 256 || (requirePrivate && !HasPrivateKey(ecdsa)))
             {
                 ecdsa.Dispose();
-                error = $"{setting} must be a P-256 (ES256) private key.";
+                error = $"{setting} must be a P-256 (ES256) {(requirePrivate ? "private " : "")}key.";
                 return false;
             }
 
@@ -47,7 +74,19 @@ public static class SigningKeyLoader
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
-            error = $"{setting} is not a PEM EC private key ({ex.Message}).";
+            error = $"{setting} is not a PEM EC key ({ex.Message}).";
+            return false;
+        }
+    }
+
+    private static bool HasPrivateKey(ECDsa key)
+    {
+        try
+        {
+            return key.ExportParameters(includePrivateParameters: true).D is { Length: > 0 };
+        }
+        catch (CryptographicException)
+        {
             return false;
         }
     }

@@ -2,65 +2,76 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Licensing.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Licensing.Signing;
 
 /// <summary>
-/// Signs and verifies compact JWS (ES256) with a key id: license tokens and license documents alike.
+/// Signs and verifies compact JWS (ES256) with a key id: license tokens and license documents alike. New tokens
+/// are signed with the current key; during a rotation the previous key still verifies, and both are published.
 /// Verification happens before any storage read, so a forged token costs the server no round trip.
 /// </summary>
 public sealed class TokenSigner : IDisposable
 {
-    private readonly ECDsa _key;
-    private readonly byte[] _encodedHeader;
+    private readonly ECDsa _signingKey;
+    private readonly string _encodedHeader;
+    private readonly Dictionary<string, ECDsa> _verificationKeys = new(StringComparer.Ordinal);
 
     public TokenSigner(IOptions<LicensingOptions> options)
     {
-        if (!SigningKeyLoader.TryLoad(options.Value, out var key, out var error))
+        if (!SigningKeyLoader.TryLoad(options.Value, out var key, out var error)
+            || !SigningKeyLoader.TryLoadPrevious(options.Value, out var previous, out error))
         {
             throw new OptionsValidationException(LicensingOptions.Section, typeof(LicensingOptions), [error]);
         }
 
-        _key = key!;
-        var parameters = _key.ExportParameters(includePrivateParameters: false);
-        KeyId = Base64Url.EncodeToString(SHA256.HashData(_key.ExportSubjectPublicKeyInfo()).AsSpan(0, 12));
-        PublicJwk = new Jwk("EC", "P-256", Base64Url.EncodeToString(parameters.Q.X), Base64Url.EncodeToString(parameters.Q.Y), KeyId, "sig", "ES256");
-        _encodedHeader = Encoding.ASCII.GetBytes(
-            Base64Url.EncodeToString(Encoding.UTF8.GetBytes($$"""{"alg":"ES256","kid":"{{KeyId}}","typ":"JWT"}""")));
+        _signingKey = key!;
+        KeyId = KeyIdOf(_signingKey);
+        _encodedHeader = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new JwsHeader("ES256", KeyId, "JWT"), SignedJson.Default.JwsHeader));
+        _verificationKeys[KeyId] = _signingKey;
+        if (previous is not null)
+        {
+            _verificationKeys.TryAdd(KeyIdOf(previous), previous);
+        }
+
+        PublicKeys = _verificationKeys.Select(k => ToJwk(k.Key, k.Value)).ToArray();
     }
 
+    /// <summary>The key id of the current signing key.</summary>
     public string KeyId { get; }
 
-    public Jwk PublicJwk { get; }
+    /// <summary>Every key that verifies, current first, as JSON Web Keys.</summary>
+    public IReadOnlyList<Jwk> PublicKeys { get; }
 
-    public string Sign<T>(T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    public string Sign<T>(T payload, JsonTypeInfo<T> typeInfo)
     {
-        var body = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo));
-        var signingInput = new byte[_encodedHeader.Length + 1 + body.Length];
-        _encodedHeader.CopyTo(signingInput, 0);
-        signingInput[_encodedHeader.Length] = (byte)'.';
-        Encoding.ASCII.GetBytes(body, signingInput.AsSpan(_encodedHeader.Length + 1));
-        var signature = _key.SignData(signingInput, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return Encoding.ASCII.GetString(signingInput) + "." + Base64Url.EncodeToString(signature);
+        var signingInput = _encodedHeader + "." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo));
+        var signature = _signingKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 
     /// <summary>The payload of a genuine token of ours, or null for anything else (never throws on input).</summary>
-    public T? Verify<T>(string token, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    public T? Verify<T>(string token, JsonTypeInfo<T> typeInfo)
         where T : class
     {
         var parts = token.Split('.');
-        if (parts.Length != 3 || !parts[0].Equals(Encoding.ASCII.GetString(_encodedHeader), StringComparison.Ordinal))
+        if (parts.Length != 3)
         {
             return null;
         }
 
         try
         {
-            var signature = Base64Url.DecodeFromChars(parts[2]);
+            var header = JsonSerializer.Deserialize(Base64Url.DecodeFromChars(parts[0]), SignedJson.Default.JwsHeader);
+            if (header is not { Alg: "ES256", Kid: { } kid } || !_verificationKeys.TryGetValue(kid, out var key))
+            {
+                return null;
+            }
+
             var signingInput = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-            if (!_key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            if (!key.VerifyData(signingInput, Base64Url.DecodeFromChars(parts[2]), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
             {
                 return null;
             }
@@ -73,8 +84,25 @@ public sealed class TokenSigner : IDisposable
         }
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        foreach (var key in _verificationKeys.Values.Distinct())
+        {
+            key.Dispose();
+        }
+    }
+
+    private static string KeyIdOf(ECDsa key) => Base64Url.EncodeToString(SHA256.HashData(key.ExportSubjectPublicKeyInfo()).AsSpan(0, 12));
+
+    private static Jwk ToJwk(string keyId, ECDsa key)
+    {
+        var parameters = key.ExportParameters(includePrivateParameters: false);
+        return new Jwk("EC", "P-256", Base64Url.EncodeToString(parameters.Q.X), Base64Url.EncodeToString(parameters.Q.Y), keyId, "sig", "ES256");
+    }
 }
 
 /// <summary>A public key as RFC 7517 JSON Web Key.</summary>
 public sealed record Jwk(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg);
+
+/// <summary>The protected header of our JWS.</summary>
+public sealed record JwsHeader(string Alg, string Kid, string Typ);

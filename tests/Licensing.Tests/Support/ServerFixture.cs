@@ -19,7 +19,7 @@ namespace Licensing.Tests.Support;
 /// The local host serving the real function classes over real HTTP on a free loopback port, against a real Azurite,
 /// with its own tables, its own clock and a storage round-trip counter. One per test class.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
@@ -33,21 +33,33 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public string ClientKey { get; private set; } = "";
 
-    public string TablePrefix { get; } = TestStorage.NewTablePrefix();
+    public string TablePrefix { get; private set; } = TestStorage.NewTablePrefix();
 
     public IServiceProvider Services => _app!.Services;
 
     public StorageTables Tables => Services.GetRequiredService<StorageTables>();
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => BootAsync(adjust: null);
+
+    /// <summary>A server with its settings adjusted first (another signing key, the tables of an earlier server, ...).</summary>
+    public static async Task<ServerFixture> StartAsync(Action<Dictionary<string, string?>> adjust)
+    {
+        var server = new ServerFixture();
+        await server.BootAsync(adjust);
+        return server;
+    }
+
+    private async Task BootAsync(Action<Dictionary<string, string?>>? adjust)
     {
         var settings = TestStorage.ServerSettings(AdminKey);
         settings["Licensing:TablePrefix"] = TablePrefix;
+        adjust?.Invoke(settings);
+        TablePrefix = settings["Licensing:TablePrefix"]!;
         _app = LocalFunctionsHost.Build([], settings, builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(Clock);
             builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(RoundTrips));
-            builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -55,6 +67,8 @@ public sealed class ServerFixture : IAsyncLifetime
         var created = await AdminPostAsync("v1/admin/api-keys", new { name = "tests", scope = "client" });
         ClientKey = created.RootElement.GetProperty("key").GetString()!;
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {

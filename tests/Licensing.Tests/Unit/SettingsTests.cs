@@ -15,6 +15,9 @@ public sealed class SettingsTests
     [InlineData("Licensing:ExpirySchedule", "every minute")]
     [InlineData("Licensing:DefaultHeartbeatInterval", "00:00:00")]
     [InlineData("Licensing:TablePrefix", "9bad")]
+    [InlineData("Licensing:AdminApiKey", "@Microsoft.KeyVault(VaultName=kv-licensing;SecretName=licensing-admin-api-key)")]
+    [InlineData("Licensing:SigningKey", "@Microsoft.KeyVault(VaultName=kv-licensing;SecretName=licensing-signing-key)")]
+    [InlineData("Licensing:PreviousSigningKey", "not a pem either")]
     public async Task A_missing_or_malformed_setting_stops_the_app_with_a_message_naming_it(string setting, string value)
     {
         var settings = WorkingSettings();
@@ -44,7 +47,7 @@ public sealed class SettingsTests
         var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "TokenRetention", "ActivationTokenLifetime", "DefaultHeartbeatInterval" };
 
         Assert.All(required, name => Assert.Contains("Licensing__" + name, values));
-        Assert.All(typeof(LicensingOptions).GetProperties().Select(p => p.Name).Except(["SigningKey", "TableServiceUri", "ManagedIdentityClientId"]),
+        Assert.All(typeof(LicensingOptions).GetProperties().Select(p => p.Name).Except(["SigningKey", "PreviousSigningKey", "TableServiceUri", "ManagedIdentityClientId"]),
             name => Assert.Contains(name, required));
         Assert.Contains("FUNCTIONS_WORKER_RUNTIME", values);
     }
