@@ -62,9 +62,18 @@ public sealed class StorageTables
 
     private async Task CreateAsync(CancellationToken ct)
     {
-        await Licenses.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
-        await ExpiryIndex.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
-        await ApiKeys.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        foreach (var table in new[] { Licenses, ExpiryIndex, ApiKeys })
+        {
+            try
+            {
+                await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 403)
+            {
+                // In Azure the identity's roles are scoped to the tables the template declares, which may not
+                // extend to creating tables: they exist already, so carry on.
+            }
+        }
     }
 
     private static TokenCredential Credential(LicensingOptions settings) =>

@@ -1,0 +1,402 @@
+// Azure infrastructure of the licensing server: one Flex Consumption function app (dotnet-isolated 10.0)
+// that reaches everything (host storage, its three tables, Key Vault, Application Insights) with ONE
+// user-assigned managed identity. No account keys, no connection strings with keys, no secret values:
+// the two secrets are created outside the template (scripts/ensure-secrets.sh) and read by the app through
+// Key Vault references.
+//
+// Deploy: scripts/deploy.sh RESOURCE_GROUP LOCATION   (or `azd up`, see azure.yaml)
+
+targetScope = 'resourceGroup'
+
+// ---------------------------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------------------------
+
+@description('Azure region of every resource. Defaults to the resource group\'s region.')
+param location string = resourceGroup().location
+
+@description('Short name of this deployment, used in every resource name: letters and digits (a hyphen is allowed but dropped from the storage account and Key Vault names), lowercased. At most 9 characters so those two names stay within 24 characters.')
+@minLength(2)
+@maxLength(9)
+param environmentName string
+
+@description('Memory of each Flex Consumption instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the app scales out to. Flex Consumption accepts 40 (the lowest maximum) to 1000.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Always-ready instances of the HTTP functions group (billed while idle). 0 scales to zero. At most 40, the lowest allowed maximumInstanceCount, so it can never exceed the maximum.')
+@minValue(0)
+@maxValue(40)
+param alwaysReadyInstances int = 0
+
+@description('Prepended to the names of the three tables (Licenses, LeaseExpiry, ApiKeys) and passed to the app as Licensing__TablePrefix: letters and digits, starting with a letter, at most 21 characters; empty for none.')
+@maxLength(21)
+param tablePrefix string = ''
+
+@description('Object id of the person deploying (az ad signed-in-user show --query id). When set, that user gets Key Vault Secrets Officer on the vault so scripts/ensure-secrets.sh can create the two secrets. Empty for none.')
+param deployerPrincipalId string = ''
+
+@description('Tags put on every resource.')
+param tags {
+  @description('A tag value.')
+  *: string
+} = {}
+
+// ---------------------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------------------
+
+@description('Stable per subscription, resource group, environment and region; makes the global names unique.')
+var resourceToken = uniqueString(subscription().id, resourceGroup().id, environmentName, location)
+
+@description('The environment name as it appears in names that allow hyphens.')
+var envName = toLower(environmentName)
+
+@description('The environment name for the storage account and Key Vault names: lowercase letters and digits only.')
+var envCompact = replace(envName, '-', '')
+
+@description('Names of all resources: abbreviation + environment name + resourceToken.')
+var names = {
+  identity: 'id-${envName}-${resourceToken}'
+  storage: 'st${envCompact}${resourceToken}'
+  logAnalytics: 'log-${envName}-${resourceToken}'
+  appInsights: 'appi-${envName}-${resourceToken}'
+  keyVault: 'kv${envCompact}${resourceToken}'
+  plan: 'plan-${envName}-${resourceToken}'
+  functionApp: 'func-${envName}-${resourceToken}'
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Identity
+// ---------------------------------------------------------------------------------------------------------
+
+// The app's only identity: host storage, deployment package, tables, Key Vault references, telemetry.
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: names.identity
+  location: location
+  tags: tags
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Storage: host storage (AzureWebJobsStorage), the deployment container and the app's three tables
+// ---------------------------------------------------------------------------------------------------------
+
+resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
+  name: names.storage
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-06-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// The container the Flex Consumption app runs its deployment package from (functionAppConfig below).
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobService
+  name: 'app-package'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2026-06-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource licensesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = {
+  parent: tableService
+  name: '${tablePrefix}Licenses'
+}
+
+resource leaseExpiryTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = {
+  parent: tableService
+  name: '${tablePrefix}LeaseExpiry'
+}
+
+resource apiKeysTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = {
+  parent: tableService
+  name: '${tablePrefix}ApiKeys'
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Monitoring: Log Analytics + workspace-based Application Insights, Entra-only ingestion
+// ---------------------------------------------------------------------------------------------------------
+
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
+  name: names.logAnalytics
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: names.appInsights
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+    DisableLocalAuth: true
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Key Vault: RBAC only, soft delete + purge protection. The template creates no secrets.
+// ---------------------------------------------------------------------------------------------------------
+
+resource keyVault 'Microsoft.KeyVault/vaults@2026-05-15' = {
+  name: names.keyVault
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Role assignments (in a module: see the comment there on why)
+// ---------------------------------------------------------------------------------------------------------
+
+module roleAssignments 'modules/role-assignments.bicep' = {
+  params: {
+    // The role assignment names include this principal id (a value known only once the identity exists),
+    // so a re-created identity gets new assignments instead of a RoleAssignmentUpdateNotPermitted conflict.
+    // The price is that what-if cannot predict those names; the linter rule says so, deliberately accepted.
+    #disable-next-line what-if-short-circuiting
+    principalId: identity.properties.principalId
+    deployerPrincipalId: deployerPrincipalId
+    storageAccountName: storage.name
+    licensesTableName: licensesTable.name
+    leaseExpiryTableName: leaseExpiryTable.name
+    apiKeysTableName: apiKeysTable.name
+    keyVaultName: keyVault.name
+    appInsightsName: appInsights.name
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Flex Consumption plan and the function app
+// ---------------------------------------------------------------------------------------------------------
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: names.plan
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
+  name: names.functionApp
+  location: location
+  // azd deploys the service `api` of azure.yaml to the resource carrying this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: 'Enabled'
+    keyVaultReferenceIdentity: identity.id
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      // No FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION: Flex Consumption rejects them, the runtime
+      // is set in functionAppConfig. No storage keys: the host reaches storage with the identity. The two
+      // secrets are Key Vault references (resolved with keyVaultReferenceIdentity); scripts/ensure-secrets.sh
+      // creates licensing-admin-api-key and licensing-signing-key in the vault.
+      appSettings: [
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storage.name
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identity.properties.clientId
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsights.properties.ConnectionString
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+        }
+        {
+          name: 'Licensing__AdminApiKey'
+          value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=licensing-admin-api-key)'
+        }
+        {
+          name: 'Licensing__SigningKey'
+          value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=licensing-signing-key)'
+        }
+        {
+          name: 'Licensing__TableServiceUri'
+          value: storage.properties.primaryEndpoints.table
+        }
+        {
+          name: 'Licensing__ManagedIdentityClientId'
+          value: identity.properties.clientId
+        }
+        {
+          name: 'Licensing__TablePrefix'
+          value: tablePrefix
+        }
+        {
+          name: 'Licensing__ExpirySchedule'
+          value: '0 */1 * * * *'
+        }
+        {
+          name: 'Licensing__TokenRetention'
+          value: '7.00:00:00'
+        }
+        {
+          name: 'Licensing__ActivationTokenLifetime'
+          value: '30.00:00:00'
+        }
+        {
+          name: 'Licensing__DefaultHeartbeatInterval'
+          value: '00:05:00'
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}app-package'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+        // Always-ready counts are only sent when there are some: an empty list scales the HTTP group to zero.
+        alwaysReady: alwaysReadyInstances > 0
+          ? [
+              {
+                name: 'http'
+                instanceCount: alwaysReadyInstances
+              }
+            ]
+          : []
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+  dependsOn: [
+    // The package container must exist before the app points at it; the identity needs its roles before the
+    // host first reaches storage and Key Vault.
+    deploymentContainer
+    roleAssignments
+  ]
+}
+
+// Publishing only with Entra ID (az / azd use it): no FTP or SCM basic-auth credentials.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Outputs (names and addresses only: nothing secret)
+// ---------------------------------------------------------------------------------------------------------
+
+@description('Name of the function app (az functionapp deployment source config-zip --name).')
+output functionAppName string = functionApp.name
+
+@description('Base address of the licensing API.')
+output functionAppUrl string = 'https://${functionApp.properties.defaultHostName}'
+
+@description('Name of the Key Vault holding licensing-admin-api-key and licensing-signing-key.')
+output keyVaultName string = keyVault.name
+
+@description('Name of the storage account (host storage, deployment package, tables).')
+output storageAccountName string = storage.name
+
+@description('Client id of the app\'s user-assigned identity.')
+output identityClientId string = identity.properties.clientId
+
+@description('The Key Vault name again under the azd naming convention, for the azd postprovision hook.')
+output AZURE_KEY_VAULT_NAME string = keyVault.name
