@@ -1,0 +1,246 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Licensing.Client;
+
+/// <summary>The terms of a license document that verified.</summary>
+public sealed class VerifiedLicense
+{
+    public string LicenseId { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public LicensingMode LicensingMode { get; set; }
+    public int MaxClientCount { get; set; }
+    public DateTimeOffset? ExpireAt { get; set; }
+    public DateTimeOffset? SupportExpireAt { get; set; }
+    public string? CustomerName { get; set; }
+    public IReadOnlyList<string> Features { get; set; } = [];
+
+    /// <summary>When the server signed this copy: the last time it vouched for the license.</summary>
+    public DateTimeOffset IssuedAt { get; set; }
+
+    /// <summary>The id of the key that signed it.</summary>
+    public string KeyId { get; set; } = "";
+}
+
+/// <summary>The claims of a license token that verified.</summary>
+public sealed class VerifiedToken
+{
+    public string LicenseId { get; set; } = "";
+    public string TokenId { get; set; } = "";
+    public DateTimeOffset IssuedAt { get; set; }
+
+    /// <summary>An activation token's offline validity; a lease token has none (heartbeats keep it).</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public string KeyId { get; set; } = "";
+}
+
+/// <summary>
+/// Checks the server's signed license documents and tokens offline, against its published keys (ES256, by key id),
+/// with a stated clock-skew tolerance. Every failure is a <see cref="LicensingException"/> of kind
+/// <see cref="LicensingErrorKind.VerificationFailed"/> saying why.
+/// </summary>
+public sealed class LicenseVerifier
+{
+    /// <summary>How far this machine's clock may be off the server's before dates count against a document.</summary>
+    public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromMinutes(5);
+
+    private readonly Dictionary<string, JsonWebKey> _keys;
+    private readonly TimeProvider _clock;
+
+    public LicenseVerifier(JsonWebKeySet keys, TimeSpan? clockSkew = null, TimeProvider? clock = null)
+    {
+        _keys = (keys ?? throw new ArgumentNullException(nameof(keys))).Keys
+            .Where(k => k.Kty == "EC" && k.Crv == "P-256")
+            .GroupBy(k => k.Kid, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        ClockSkew = clockSkew ?? DefaultClockSkew;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    public TimeSpan ClockSkew { get; }
+
+    /// <summary>A verifier over keys the app ships or cached (the JSON of GET /v1/license/keys).</summary>
+    public static LicenseVerifier FromJwks(string json, TimeSpan? clockSkew = null, TimeProvider? clock = null) =>
+        new(JsonSerializer.Deserialize<JsonWebKeySet>(json, WireJson.Options) ?? new JsonWebKeySet(), clockSkew, clock);
+
+    public bool KnowsKey(string keyId) => _keys.ContainsKey(keyId);
+
+    /// <summary>The key id a compact JWS names in its header, or null for anything that is no JWS.</summary>
+    public static string? KeyIdOf(string compactJws)
+    {
+        try
+        {
+            var parts = (compactJws ?? "").Split('.');
+            return parts.Length == 3 ? Header(parts[0]).Kid : null;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Verifies <c>license.licenseKey</c> (the bytes of a compact JWS) and checks its dates.</summary>
+    public VerifiedLicense VerifyDocument(byte[] licenseKey)
+    {
+        var (payload, keyId) = Verify(Encoding.ASCII.GetString(licenseKey ?? throw new ArgumentNullException(nameof(licenseKey))));
+        var document = Parse<DocumentClaims>(payload);
+        var now = _clock.GetUtcNow();
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(document.IssuedAt);
+        if (issuedAt - ClockSkew > now)
+        {
+            throw LicensingException.VerificationFailed($"The license document is dated {issuedAt:u}, in the future beyond the {ClockSkew} clock-skew tolerance.");
+        }
+
+        var expireAt = document.ExpireAt is { } expire ? DateTimeOffset.FromUnixTimeSeconds(expire) : (DateTimeOffset?)null;
+        if (expireAt is { } end && end + ClockSkew <= now)
+        {
+            throw LicensingException.VerificationFailed($"The license expired at {end:u}.");
+        }
+
+        return new VerifiedLicense
+        {
+            LicenseId = document.LicenseId,
+            ProductId = document.ProductId,
+            LicensingMode = (LicensingMode)document.LicensingMode,
+            MaxClientCount = document.MaxClientCount,
+            ExpireAt = expireAt,
+            SupportExpireAt = document.SupportExpireAt is { } support ? DateTimeOffset.FromUnixTimeSeconds(support) : null,
+            CustomerName = document.CustomerName,
+            Features = document.Features ?? [],
+            IssuedAt = issuedAt,
+            KeyId = keyId,
+        };
+    }
+
+    /// <summary>Verifies a license token's signature and, for an activation token, its offline validity.</summary>
+    public VerifiedToken VerifyToken(string licenseToken)
+    {
+        var (payload, keyId) = Verify(licenseToken ?? throw new ArgumentNullException(nameof(licenseToken)));
+        var claims = Parse<TokenClaims>(payload);
+        var expiresAt = claims.Exp is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
+        if (expiresAt is { } end && end + ClockSkew <= _clock.GetUtcNow())
+        {
+            throw LicensingException.VerificationFailed($"The license token expired at {end:u}: validate online to renew it.");
+        }
+
+        return new VerifiedToken
+        {
+            LicenseId = claims.Lid,
+            TokenId = claims.Tid,
+            IssuedAt = DateTimeOffset.FromUnixTimeSeconds(claims.Iat),
+            ExpiresAt = expiresAt,
+            KeyId = keyId,
+        };
+    }
+
+    private (byte[] Payload, string KeyId) Verify(string compactJws)
+    {
+        var parts = compactJws.Split('.');
+        if (parts.Length != 3)
+        {
+            throw LicensingException.VerificationFailed("Not a signed license document or token (expected header.payload.signature).");
+        }
+
+        JwsHeader header;
+        byte[] payload;
+        byte[] signature;
+        try
+        {
+            header = Header(parts[0]);
+            payload = Base64UrlCodec.Decode(parts[1]);
+            signature = Base64UrlCodec.Decode(parts[2]);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            throw LicensingException.VerificationFailed("The signed document is malformed.");
+        }
+
+        if (header.Alg != "ES256" || header.Kid is null)
+        {
+            throw LicensingException.VerificationFailed($"Unsupported signature algorithm '{header.Alg}'.");
+        }
+
+        if (!_keys.TryGetValue(header.Kid, out var jwk))
+        {
+            throw LicensingException.VerificationFailed($"Signed with key '{header.Kid}', which is not one of the server's published keys.");
+        }
+
+        using var key = ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = Base64UrlCodec.Decode(jwk.X), Y = Base64UrlCodec.Decode(jwk.Y) },
+        });
+        if (!key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256))
+        {
+            throw LicensingException.VerificationFailed("The signature does not verify: the document was altered or not signed by this server.");
+        }
+
+        return (payload, header.Kid);
+    }
+
+    private static JwsHeader Header(string encoded) =>
+        JsonSerializer.Deserialize<JwsHeader>(Base64UrlCodec.Decode(encoded), WireJson.Options) ?? throw new FormatException("Empty header.");
+
+    private static T Parse<T>(byte[] payload)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(payload, WireJson.Options) ?? throw LicensingException.VerificationFailed("The signed payload is empty.");
+        }
+        catch (JsonException)
+        {
+            throw LicensingException.VerificationFailed("The signed payload is not what this SDK expects.");
+        }
+    }
+
+    private sealed class JwsHeader
+    {
+        public string? Alg { get; set; }
+        public string? Kid { get; set; }
+    }
+
+    private sealed class DocumentClaims
+    {
+        public string LicenseId { get; set; } = "";
+        public string ProductId { get; set; } = "";
+        public int LicensingMode { get; set; }
+        public int MaxClientCount { get; set; }
+        public long? ExpireAt { get; set; }
+        public long? SupportExpireAt { get; set; }
+        public string? CustomerName { get; set; }
+        public List<string>? Features { get; set; }
+        public long IssuedAt { get; set; }
+    }
+
+    private sealed class TokenClaims
+    {
+        public string Lid { get; set; } = "";
+        public string Tid { get; set; } = "";
+        public long Iat { get; set; }
+        public long? Exp { get; set; }
+    }
+}
+
+internal static class Base64UrlCodec
+{
+    public static byte[] Decode(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        switch (s.Length % 4)
+        {
+            case 2:
+                s += "==";
+                break;
+            case 3:
+                s += "=";
+                break;
+            case 1:
+                throw new FormatException("Invalid base64url length.");
+        }
+
+        return Convert.FromBase64String(s);
+    }
+}

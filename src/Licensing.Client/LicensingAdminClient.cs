@@ -1,0 +1,147 @@
+namespace Licensing.Client;
+
+/// <summary>A license as the admin API shows it.</summary>
+public sealed class LicenseView
+{
+    public string LicenseId { get; set; } = "";
+    public string UserKey { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public LicensingMode LicensingMode { get; set; }
+    public int MaxClientCount { get; set; }
+    public int ActiveClientCount { get; set; }
+    public DateTimeOffset? ExpireAt { get; set; }
+    public DateTimeOffset? SupportExpireAt { get; set; }
+    public TimeSpan? HeartbeatInterval { get; set; }
+    public string? CustomerName { get; set; }
+    public List<string> Features { get; set; } = [];
+    public bool Revoked { get; set; }
+    public bool Suspended { get; set; }
+    public DateTimeOffset? IssuedAt { get; set; }
+    public List<LicenseTokenInfo>? LicenseTokens { get; set; }
+}
+
+public sealed class LicensePage
+{
+    public List<LicenseView> Items { get; set; } = [];
+    public string? ContinuationToken { get; set; }
+}
+
+/// <summary>A new license: the mode and the seat limit are required, the rest optional.</summary>
+public sealed class NewLicense
+{
+    public LicensingMode LicensingMode { get; set; }
+    public int MaxClientCount { get; set; }
+    public string? ProductId { get; set; }
+    public DateTimeOffset? ExpireAt { get; set; }
+    public DateTimeOffset? SupportExpireAt { get; set; }
+    public TimeSpan? HeartbeatInterval { get; set; }
+    public string? CustomerName { get; set; }
+    public List<string>? Features { get; set; }
+
+    /// <summary>Your own user key; the server generates one when absent.</summary>
+    public string? UserKey { get; set; }
+}
+
+/// <summary>Changes to a license: only what is set is changed.</summary>
+public sealed class LicenseChanges
+{
+    public int? MaxClientCount { get; set; }
+    public DateTimeOffset? ExpireAt { get; set; }
+    public DateTimeOffset? SupportExpireAt { get; set; }
+    public TimeSpan? HeartbeatInterval { get; set; }
+    public string? CustomerName { get; set; }
+    public List<string>? Features { get; set; }
+    public bool? Suspended { get; set; }
+    public bool? Revoked { get; set; }
+}
+
+public sealed class ApiKeyView
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Scope { get; set; } = "";
+    public string? ProductId { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
+}
+
+/// <summary>A new API key: <see cref="Key"/> is shown only here.</summary>
+public sealed class CreatedApiKey
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Scope { get; set; } = "";
+    public string? ProductId { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
+    public string Key { get; set; } = "";
+}
+
+public sealed class ApiKeyList
+{
+    public List<ApiKeyView> Items { get; set; } = [];
+}
+
+/// <summary>The admin API (an admin-scoped key): licenses and API keys.</summary>
+public sealed class LicensingAdminClient : IDisposable
+{
+    private readonly LicensingHttp _http;
+    private readonly HttpClient? _ownedHttpClient;
+
+    public LicensingAdminClient(HttpClient httpClient, LicensingClientOptions options) =>
+        _http = new LicensingHttp(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options ?? throw new ArgumentNullException(nameof(options)));
+
+    public LicensingAdminClient(Uri baseAddress, string apiKey)
+        : this(new HttpClient(), baseAddress, apiKey)
+    {
+    }
+
+    private LicensingAdminClient(HttpClient owned, Uri baseAddress, string apiKey)
+        : this(owned, new LicensingClientOptions { BaseAddress = baseAddress, ApiKey = apiKey }) =>
+        _ownedHttpClient = owned;
+
+    public Task<LicenseView> CreateLicenseAsync(NewLicense license, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<LicenseView>(HttpMethod.Post, "v1/admin/licenses", license ?? throw new ArgumentNullException(nameof(license)), cancellationToken);
+
+    public Task<LicenseView> GetLicenseAsync(string licenseId, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<LicenseView>(HttpMethod.Get, "v1/admin/licenses/" + Uri.EscapeDataString(licenseId), null, cancellationToken);
+
+    public Task<LicensePage> ListLicensesAsync(int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        if (pageSize is { } size)
+        {
+            query.Add("pageSize=" + size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (!string.IsNullOrEmpty(continuationToken))
+        {
+            query.Add("continuationToken=" + Uri.EscapeDataString(continuationToken));
+        }
+
+        var path = "v1/admin/licenses" + (query.Count > 0 ? "?" + string.Join("&", query) : "");
+        return _http.SendAsync<LicensePage>(HttpMethod.Get, path, null, cancellationToken);
+    }
+
+    public Task<LicenseView> UpdateLicenseAsync(string licenseId, LicenseChanges changes, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<LicenseView>(new HttpMethod("PATCH"), "v1/admin/licenses/" + Uri.EscapeDataString(licenseId),
+            changes ?? throw new ArgumentNullException(nameof(changes)), cancellationToken);
+
+    public async Task DeleteLicenseAsync(string licenseId, CancellationToken cancellationToken = default) =>
+        await _http.SendAsync<NoContent>(HttpMethod.Delete, "v1/admin/licenses/" + Uri.EscapeDataString(licenseId), null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Ends one seat at once; <paramref name="token"/> is its public id (as info shows it) or its bearer token.</summary>
+    public Task<LicenseView> RevokeTokenAsync(string licenseId, string token, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<LicenseView>(HttpMethod.Post, "v1/admin/licenses/" + Uri.EscapeDataString(licenseId) + "/tokens/revoke",
+            (token ?? throw new ArgumentNullException(nameof(token))).Contains('.') ? new { licenseToken = token } : (object)new { token },
+            cancellationToken);
+
+    public Task<CreatedApiKey> CreateApiKeyAsync(string name, string scope, string? productId = null, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<CreatedApiKey>(HttpMethod.Post, "v1/admin/api-keys", new { name, scope, productId }, cancellationToken);
+
+    public Task<ApiKeyList> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
+        _http.SendAsync<ApiKeyList>(HttpMethod.Get, "v1/admin/api-keys", null, cancellationToken);
+
+    public async Task DeleteApiKeyAsync(string id, CancellationToken cancellationToken = default) =>
+        await _http.SendAsync<NoContent>(HttpMethod.Delete, "v1/admin/api-keys/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false);
+
+    public void Dispose() => _ownedHttpClient?.Dispose();
+}

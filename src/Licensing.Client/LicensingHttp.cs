@@ -1,0 +1,148 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Licensing.Client;
+
+/// <summary>Sends one call and turns every failure into a <see cref="LicensingException"/> that says which failure it was.</summary>
+internal sealed class LicensingHttp
+{
+    private const string ApiKeyHeader = "x-api-key";
+    private readonly HttpClient _http;
+    private readonly LicensingClientOptions _options;
+    private readonly Uri _base;
+
+    public LicensingHttp(HttpClient http, LicensingClientOptions options)
+    {
+        options.Validate();
+        _http = http;
+        _options = options;
+        var address = options.BaseAddress!.ToString();
+        _base = new Uri(address.EndsWith("/", StringComparison.Ordinal) ? address : address + "/");
+    }
+
+    public Uri BaseAddress => _base;
+
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        var (status, text) = await SendRawAsync(method, path, body, ct).ConfigureAwait(false);
+        if (typeof(T) == typeof(NoContent))
+        {
+            return (T)(object)NoContent.Value;
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(text, WireJson.Options);
+            return value ?? throw Invalid(status, "an empty body");
+        }
+        catch (JsonException)
+        {
+            throw Invalid(status, "a body that is not this API's JSON");
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, string Text)> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_base, path));
+        request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), WireJson.Options), Encoding.UTF8, "application/json");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        HttpResponseMessage response;
+        string text;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+#if NET5_0_OR_GREATER
+            text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+#else
+            text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+#endif
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new LicensingException(LicensingErrorKind.Timeout,
+                $"The licensing server at {_base} did not answer within {_options.Timeout.TotalSeconds:0.#} s.", null, null, null, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new LicensingException(LicensingErrorKind.Unreachable,
+                $"Could not reach the licensing server at {_base}: {ex.Message}", null, null, null, ex);
+        }
+
+        using (response)
+        {
+            var status = response.StatusCode;
+            if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                var problem = TryProblem(text);
+                throw new LicensingException(LicensingErrorKind.Unauthorized,
+                    status == HttpStatusCode.Unauthorized
+                        ? $"The licensing server at {_base} refused the API key (401): check the key."
+                        : $"The API key may not make this call (403): it needs a key with another scope.",
+                    (int)status, problem?.Code, null, null);
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                var mediaType = response.Content.Headers.ContentType?.MediaType;
+                if (status != HttpStatusCode.NoContent && (mediaType is null || !mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw Invalid(status, $"content of type '{mediaType ?? "none"}'");
+                }
+
+                return (status, text);
+            }
+
+            var failure = TryProblem(text);
+            if (failure is null)
+            {
+                throw Invalid(status, "an error that is not a problem body");
+            }
+
+            throw new LicensingException(LicensingErrorKind.Problem,
+                $"The licensing server answered {(int)status} {failure.Code}: {failure.Detail ?? failure.Title}",
+                (int)status, failure.Code, failure.Errors, null);
+        }
+    }
+
+    private LicensingException Invalid(HttpStatusCode status, string what) =>
+        new(LicensingErrorKind.InvalidResponse,
+            $"The server at {_base} answered {(int)status} with {what}: is this the licensing server's URL?", (int)status, null, null, null);
+
+    private static ProblemBody? TryProblem(string text)
+    {
+        try
+        {
+            var problem = JsonSerializer.Deserialize<ProblemBody>(text, WireJson.Options);
+            return problem?.Code is null ? null : problem;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed class ProblemBody
+    {
+        public string? Title { get; set; }
+        public string? Detail { get; set; }
+        public string? Code { get; set; }
+        public Dictionary<string, string[]>? Errors { get; set; }
+    }
+}
+
+/// <summary>The answer of a call that returns no body (204).</summary>
+public sealed class NoContent
+{
+    internal static readonly NoContent Value = new();
+
+    private NoContent()
+    {
+    }
+}

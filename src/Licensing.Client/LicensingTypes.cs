@@ -1,0 +1,69 @@
+namespace Licensing.Client;
+
+public enum LicensingMode
+{
+    File = 0,
+    Activation = 1,
+    Floating = 2,
+}
+
+/// <summary>Why the server denied a call (the reference's reason codes).</summary>
+public enum LicenseReason
+{
+    /// <summary>A code this SDK does not know yet.</summary>
+    Unknown = 0,
+    LicenseNotFound,
+    LicenseRevoked,
+    LicenseSuspended,
+    LicenseExpired,
+    WrongLicensingMode,
+    SeatsExhausted,
+    NotActivated,
+    TokenNotFound,
+    TokenExpired,
+    TokenReleased,
+    TokenRevoked,
+    InvalidToken,
+    MachineMismatch,
+}
+
+public static class LicenseReasons
+{
+    private static readonly Dictionary<string, LicenseReason> ByCode = new(StringComparer.Ordinal)
+    {
+        ["license_not_found"] = LicenseReason.LicenseNotFound,
+        ["license_revoked"] = LicenseReason.LicenseRevoked,
+        ["license_suspended"] = LicenseReason.LicenseSuspended,
+        ["license_expired"] = LicenseReason.LicenseExpired,
+        ["wrong_licensing_mode"] = LicenseReason.WrongLicensingMode,
+        ["seats_exhausted"] = LicenseReason.SeatsExhausted,
+        ["not_activated"] = LicenseReason.NotActivated,
+        ["token_not_found"] = LicenseReason.TokenNotFound,
+        ["token_expired"] = LicenseReason.TokenExpired,
+        ["token_released"] = LicenseReason.TokenReleased,
+        ["token_revoked"] = LicenseReason.TokenRevoked,
+        ["invalid_token"] = LicenseReason.InvalidToken,
+        ["machine_mismatch"] = LicenseReason.MachineMismatch,
+    };
+
+    /// <summary>The enum of a wire code; null stays null, an unknown code is <see cref="LicenseReason.Unknown"/>.</summary>
+    public static LicenseReason? Parse(string? code) =>
+        code is null ? null : ByCode.TryGetValue(code, out var reason) ? reason : LicenseReason.Unknown;
+}
+
+/// <summary>Who is asking: the license's user key and this machine (and, for floating seats, this client).</summary>
+public sealed class ClientIdentity
+{
+    public ClientIdentity(string userKey, string machineId, string? clientId = null, string? clientName = null)
+    {
+        UserKey = userKey ?? throw new ArgumentNullException(nameof(userKey));
+        MachineId = machineId ?? throw new ArgumentNullException(nameof(machineId));
+        ClientId = clientId;
+        ClientName = clientName;
+    }
+
+    public string UserKey { get; }
+    public string MachineId { get; }
+    public string? ClientId { get; }
+    public string? ClientName { get; }
+}
