@@ -19,11 +19,20 @@ namespace Licensing.Tests.Support;
 /// The local host serving the real function classes over real HTTP on a free loopback port, against a real Azurite,
 /// with its own tables, its own clock and a storage round-trip counter. One per test class.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
+public class ServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
+    private readonly bool _realClock;
     private WebApplication? _app;
+
+    public ServerFixture()
+        : this(realClock: false)
+    {
+    }
+
+    /// <param name="realClock">Serve with the machine's clock instead of <see cref="Clock"/> (for clients that wait in real time).</param>
+    protected ServerFixture(bool realClock) => _realClock = realClock;
 
     public ManualClock Clock { get; } = new();
 
@@ -42,9 +51,9 @@ public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
     public Task InitializeAsync() => BootAsync(adjust: null);
 
     /// <summary>A server with its settings adjusted first (another signing key, the tables of an earlier server, ...).</summary>
-    public static async Task<ServerFixture> StartAsync(Action<Dictionary<string, string?>> adjust)
+    public static async Task<ServerFixture> StartAsync(Action<Dictionary<string, string?>> adjust, bool realClock = false)
     {
-        var server = new ServerFixture();
+        var server = new ServerFixture(realClock);
         await server.BootAsync(adjust);
         return server;
     }
@@ -57,7 +66,7 @@ public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
         TablePrefix = settings["Licensing:TablePrefix"]!;
         _app = LocalFunctionsHost.Build([], settings, builder =>
         {
-            builder.Services.AddSingleton<TimeProvider>(Clock);
+            builder.Services.AddSingleton(_realClock ? TimeProvider.System : Clock);
             builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(RoundTrips));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
@@ -68,7 +77,11 @@ public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
         ClientKey = created.RootElement.GetProperty("key").GetString()!;
     }
 
-    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     public async Task DisposeAsync()
     {
@@ -164,3 +177,6 @@ public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
 }
 
 public sealed record License(string LicenseId, string UserKey);
+
+/// <summary>A server on the machine's clock, for clients that heartbeat and wait in real time.</summary>
+public sealed class RealClockServerFixture() : ServerFixture(realClock: true);
