@@ -132,8 +132,8 @@ ensure_signing_key() {
     fi
     local file=$workdir/signing-key.pem
     openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt >"$file"
-    if ! grep -q -- '-----BEGIN PRIVATE KEY-----' "$file"; then
-        echo "ensure-secrets: openssl did not produce a PKCS#8 PEM key" >&2
+    if ! openssl pkey -in "$file" -noout 2>/dev/null; then
+        echo "ensure-secrets: openssl did not produce a readable PEM key" >&2
         return 1
     fi
     set_secret "$name" "$file" application/x-pem-file
