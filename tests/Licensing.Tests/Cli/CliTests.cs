@@ -1,0 +1,420 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Licensing.Tests.Support;
+
+namespace Licensing.Tests.Cli;
+
+/// <summary>
+/// The <c>licensing</c> CLI, run as a real process (<c>dotnet Licensing.Cli.dll</c>) against a real server: its
+/// commands, its tables and <c>--json</c>, and its exit codes (0 success, 1 denied, 2 usage, 3 the call failed).
+/// </summary>
+public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private const int Activation = 1;
+    private const int Floating = 2;
+
+    private static readonly string CliDll = Path.Combine(
+        RepoPaths.Root, "src", "Licensing.Cli", "bin", RepoPaths.Configuration, "net10.0", "Licensing.Cli.dll");
+
+    private string Url => server.Http.BaseAddress!.ToString();
+
+    // ---- licenses ----
+
+    [Fact]
+    public async Task Licenses_create_prints_the_new_license_and_list_shows_it_in_the_table_and_in_the_json()
+    {
+        var created = await AdminAsync("licenses", "create", "--mode", "floating", "--seats", "3", "--customer", "Cli Corp",
+            "--feature", "pro", "--feature", "sso", "--expires", "2030-01-01", "--heartbeat", "45", "--product", "cli-app");
+        var licenseId = FieldOf(created, "licenseId");
+
+        var table = await AdminAsync("licenses", "list", "--all");
+        var json = await AdminAsync("licenses", "list", "--all", "--json");
+
+        Assert.StartsWith("lic_", licenseId);
+        Assert.Equal("floating", FieldOf(created, "licensingMode"));
+        Assert.Equal("3", FieldOf(created, "maxClientCount"));
+        Assert.Equal("Cli Corp", FieldOf(created, "customerName"));
+        Assert.Equal("pro,sso", FieldOf(created, "features"));
+        Assert.Equal("2030-01-01T00:00:00Z", FieldOf(created, "expireAt"));
+        Assert.Equal("45s", FieldOf(created, "heartbeatInterval"));
+        Assert.Equal("cli-app", FieldOf(created, "productId"));
+
+        var header = table.StdOut.Split('\n')[0];
+        Assert.StartsWith("LICENSE ID", header);
+        var row = Assert.Single(table.StdOut.Split('\n'), line => line.StartsWith(licenseId, StringComparison.Ordinal));
+        Assert.Contains("floating", row);
+        Assert.Contains("0/3", row);
+        Assert.Contains("Cli Corp", row);
+        Assert.Equal(header.IndexOf("MODE", StringComparison.Ordinal), row.IndexOf("floating", StringComparison.Ordinal));
+
+        using var list = JsonDocument.Parse(json.StdOut);
+        var item = Assert.Single(list.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("licenseId").GetString() == licenseId);
+        Assert.Equal(3, item.GetProperty("maxClientCount").GetInt32());
+        Assert.Equal(Floating, item.GetProperty("licensingMode").GetInt32());
+        Assert.Equal(JsonValueKind.Null, list.RootElement.GetProperty("continuationToken").ValueKind);
+    }
+
+    [Fact]
+    public async Task Licenses_list_with_all_follows_the_continuation_tokens_past_the_first_page()
+    {
+        var first = await server.CreateLicenseAsync(Floating, seats: 1);
+        var second = await server.CreateLicenseAsync(Floating, seats: 1);
+
+        var onePage = await AdminAsync("licenses", "list", "--page-size", "1", "--json");
+        var all = await AdminAsync("licenses", "list", "--page-size", "1", "--all", "--json");
+
+        using var page = JsonDocument.Parse(onePage.StdOut);
+        Assert.Single(page.RootElement.GetProperty("items").EnumerateArray());
+        Assert.False(string.IsNullOrEmpty(page.RootElement.GetProperty("continuationToken").GetString()));
+        using var everything = JsonDocument.Parse(all.StdOut);
+        var ids = everything.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("licenseId").GetString()).ToList();
+        Assert.Contains(first.LicenseId, ids);
+        Assert.Contains(second.LicenseId, ids);
+    }
+
+    [Fact]
+    public async Task Licenses_show_prints_key_value_lines_and_json_with_the_seats()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 2);
+        await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "show-machine", "--client-id", "app", "--client-name", "Show agent");
+
+        var table = await AdminAsync("licenses", "show", license.LicenseId);
+        var json = await AdminAsync("licenses", "show", license.LicenseId, "--json");
+
+        Assert.Equal(license.LicenseId, FieldOf(table, "licenseId"));
+        Assert.Equal(license.UserKey, FieldOf(table, "userKey"));
+        Assert.Equal("1", FieldOf(table, "activeClientCount"));
+        Assert.Equal("active", FieldOf(table, "state"));
+        Assert.Contains(table.StdOut.Split('\n'), line => line.StartsWith("fltk_", StringComparison.Ordinal) && line.Contains("show-machine") && line.Contains("Show agent"));
+
+        using var view = JsonDocument.Parse(json.StdOut);
+        Assert.Equal(license.LicenseId, view.RootElement.GetProperty("licenseId").GetString());
+        var token = Assert.Single(view.RootElement.GetProperty("licenseTokens").EnumerateArray());
+        Assert.Equal("show-machine", token.GetProperty("machineId").GetString());
+    }
+
+    [Fact]
+    public async Task Licenses_update_changes_seats_customer_features_and_suspension_and_resume_undoes_it()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1);
+
+        var updated = await AdminAsync("licenses", "update", license.LicenseId, "--seats", "7", "--customer", "Renamed Ltd",
+            "--feature", "export", "--suspend", "--expires", "2031-06-30T12:00:00Z");
+        var resumed = await AdminAsync("licenses", "update", license.LicenseId, "--resume", "--json");
+
+        Assert.Equal("7", FieldOf(updated, "maxClientCount"));
+        Assert.Equal("Renamed Ltd", FieldOf(updated, "customerName"));
+        Assert.Equal("export", FieldOf(updated, "features"));
+        Assert.Equal("2031-06-30T12:00:00Z", FieldOf(updated, "expireAt"));
+        Assert.Equal("suspended", FieldOf(updated, "state"));
+        using var view = JsonDocument.Parse(resumed.StdOut);
+        Assert.False(view.RootElement.GetProperty("suspended").GetBoolean());
+        Assert.Equal(7, view.RootElement.GetProperty("maxClientCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Licenses_revoke_token_ends_the_seat_a_request_was_granted_and_its_heartbeat_is_then_denied()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1);
+        var granted = await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "kicked", "--json");
+        using var grant = JsonDocument.Parse(granted.StdOut);
+        var bearer = grant.RootElement.GetProperty("licenseToken").GetString()!;
+        using var shown = JsonDocument.Parse((await AdminAsync("licenses", "show", license.LicenseId, "--json")).StdOut);
+        var publicId = shown.RootElement.GetProperty("licenseTokens")[0].GetProperty("token").GetString()!;
+
+        var revoked = await AdminAsync("licenses", "revoke-token", license.LicenseId, publicId);
+        var heartbeat = await RunAsync(server.ClientKey, "heartbeat", "--token", bearer, "--machine-id", "kicked");
+
+        Assert.StartsWith("fltk_", publicId);
+        Assert.Equal("0", FieldOf(revoked, "activeClientCount"));
+        Assert.Equal(1, heartbeat.ExitCode);
+        Assert.Equal("false", FieldOf(heartbeat, "active"));
+        Assert.Equal("token_revoked", FieldOf(heartbeat, "reason"));
+    }
+
+    [Fact]
+    public async Task Licenses_delete_removes_the_license_so_show_then_fails_with_exit_code_3()
+    {
+        var license = await server.CreateLicenseAsync(Activation, seats: 1);
+
+        var deleted = await AdminAsync("licenses", "delete", license.LicenseId);
+        var shown = await RunAsync(ServerFixture.AdminKey, "licenses", "show", license.LicenseId);
+
+        Assert.Contains(license.LicenseId, deleted.StdOut);
+        Assert.Equal(3, shown.ExitCode);
+        Assert.Contains("404", OneErrorLine(shown));
+    }
+
+    // ---- API keys ----
+
+    [Fact]
+    public async Task Keys_create_list_and_delete_work_as_tables_and_as_json()
+    {
+        var name = "cli-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await AdminAsync("keys", "create", "--name", name, "--scope", "client", "--json");
+        using var key = JsonDocument.Parse(created.StdOut);
+        var id = key.RootElement.GetProperty("id").GetString()!;
+        var secret = key.RootElement.GetProperty("key").GetString()!;
+        var shownOnce = await AdminAsync("keys", "create", "--name", name + "-table", "--scope", "admin");
+
+        var table = await AdminAsync("keys", "list");
+        var json = await AdminAsync("keys", "list", "--json");
+        var deleted = await AdminAsync("keys", "delete", id);
+        var after = await AdminAsync("keys", "list", "--json");
+
+        Assert.Equal("client", key.RootElement.GetProperty("scope").GetString());
+        Assert.StartsWith("lk_", secret);
+        Assert.StartsWith("lk_", FieldOf(shownOnce, "key"));
+        Assert.Equal("admin", FieldOf(shownOnce, "scope"));
+        Assert.StartsWith("ID", table.StdOut);
+        Assert.Contains(table.StdOut.Split('\n'), line => line.StartsWith(id, StringComparison.Ordinal) && line.Contains(name) && line.Contains("client"));
+        Assert.DoesNotContain(secret, table.StdOut);
+        using (var list = JsonDocument.Parse(json.StdOut))
+        {
+            Assert.Contains(list.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == id);
+        }
+
+        Assert.Contains(id, deleted.StdOut);
+        using var remaining = JsonDocument.Parse(after.StdOut);
+        Assert.DoesNotContain(remaining.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == id);
+    }
+
+    // ---- client calls ----
+
+    [Fact]
+    public async Task Request_with_a_client_key_prints_a_granted_answer_and_its_json_parses()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 30);
+
+        var table = await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "m1", "--client-id", "app");
+        var json = await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "m1", "--client-id", "app", "--json");
+
+        Assert.Equal("true", FieldOf(table, "granted"));
+        Assert.Contains(".", FieldOf(table, "licenseToken"), StringComparison.Ordinal);
+        Assert.Equal("30s", FieldOf(table, "heartbeatInterval"));
+        Assert.Equal(license.LicenseId, FieldOf(table, "licenseId"));
+        Assert.Equal("1", FieldOf(table, "activeClientCount"));
+        using var answer = JsonDocument.Parse(json.StdOut);
+        Assert.True(answer.RootElement.GetProperty("granted").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(answer.RootElement.GetProperty("licenseToken").GetString()));
+        Assert.Equal(license.LicenseId, answer.RootElement.GetProperty("license").GetProperty("licenseId").GetString());
+        Assert.True(answer.RootElement.GetProperty("license").GetProperty("licenseKey").GetArrayLength() > 0);
+        Assert.Equal(1, answer.RootElement.GetProperty("maxClientCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Heartbeat_info_and_release_work_with_the_token_a_request_printed()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 2);
+        using var grant = JsonDocument.Parse((await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "m1", "--json")).StdOut);
+        var token = grant.RootElement.GetProperty("licenseToken").GetString()!;
+
+        var heartbeat = await ClientAsync("heartbeat", "--token", token, "--machine-id", "m1");
+        var info = await ClientAsync("info", "--user-key", license.UserKey, "--machine-id", "m1");
+        var released = await ClientAsync("release", "--token", token, "--machine-id", "m1", "--json");
+
+        Assert.Equal("true", FieldOf(heartbeat, "active"));
+        Assert.Equal("1", FieldOf(info, "activeClientCount"));
+        Assert.Contains(info.StdOut.Split('\n'), line => line.StartsWith("fltk_", StringComparison.Ordinal) && line.Contains("m1"));
+        Assert.DoesNotContain(token, info.StdOut);
+        using var seats = JsonDocument.Parse(released.StdOut);
+        Assert.Equal(0, seats.RootElement.GetProperty("activeClientCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Activate_validate_and_deactivate_work_on_an_activation_license()
+    {
+        var license = await server.CreateLicenseAsync(Activation, seats: 1);
+
+        var activated = await ClientAsync("activate", "--user-key", license.UserKey, "--machine-id", "pc-1", "--client-name", "Front desk");
+        var validated = await ClientAsync("validate", "--user-key", license.UserKey, "--machine-id", "pc-1");
+        var deactivated = await ClientAsync("deactivate", "--user-key", license.UserKey, "--machine-id", "pc-1");
+        var notActivated = await RunAsync(server.ClientKey, "validate", "--user-key", license.UserKey, "--machine-id", "pc-1");
+
+        Assert.Equal("true", FieldOf(activated, "success"));
+        Assert.Equal("activation", FieldOf(activated, "licensingMode"));
+        Assert.Equal("true", FieldOf(validated, "success"));
+        Assert.Equal("0", FieldOf(deactivated, "activeClientCount"));
+        Assert.Equal(1, notActivated.ExitCode);
+        Assert.Equal("not_activated", FieldOf(notActivated, "reason"));
+    }
+
+    [Fact]
+    public async Task Jwks_lists_the_servers_signing_keys_without_an_api_key()
+    {
+        var result = await ProcessRun.RunAsync("dotnet", [CliDll, "jwks", "--url", Url, "--json"], environment: CleanEnvironment());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var keys = JsonDocument.Parse(result.StdOut);
+        var key = Assert.Single(keys.RootElement.GetProperty("keys").EnumerateArray());
+        Assert.Equal("EC", key.GetProperty("kty").GetString());
+        Assert.False(string.IsNullOrEmpty(key.GetProperty("kid").GetString()));
+    }
+
+    // ---- exit codes ----
+
+    [Fact]
+    public async Task A_denial_exits_1_with_the_reason_and_message_and_one_line_on_stderr()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1);
+        await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "holder");
+
+        var denied = await RunAsync(server.ClientKey, "request", "--user-key", license.UserKey, "--machine-id", "latecomer");
+        var deniedJson = await RunAsync(server.ClientKey, "request", "--user-key", license.UserKey, "--machine-id", "latecomer", "--json");
+
+        Assert.Equal(1, denied.ExitCode);
+        Assert.Equal("false", FieldOf(denied, "granted"));
+        Assert.Equal("seats_exhausted", FieldOf(denied, "reason"));
+        Assert.False(string.IsNullOrEmpty(FieldOf(denied, "message")));
+        Assert.Contains("seats_exhausted", OneErrorLine(denied));
+        Assert.Equal(1, deniedJson.ExitCode);
+        using var answer = JsonDocument.Parse(deniedJson.StdOut);
+        Assert.False(answer.RootElement.GetProperty("granted").GetBoolean());
+        Assert.Equal("seats_exhausted", answer.RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_api_key_exits_3_with_one_line_on_stderr_that_does_not_show_the_key()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1);
+        const string wrongKey = "lk_wrong_key_that_must_never_be_printed_42";
+
+        var result = await RunAsync(wrongKey, "licenses", "show", license.LicenseId);
+
+        Assert.Equal(3, result.ExitCode);
+        var line = OneErrorLine(result);
+        Assert.Contains("401", line);
+        Assert.DoesNotContain(wrongKey, result.StdErr + result.StdOut);
+        Assert.Equal("", result.StdOut);
+    }
+
+    [Fact]
+    public async Task A_client_key_on_an_admin_command_exits_3_with_one_line()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1);
+
+        var result = await RunAsync(server.ClientKey, "licenses", "show", license.LicenseId);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("403", OneErrorLine(result));
+        Assert.DoesNotContain(server.ClientKey, result.StdErr);
+    }
+
+    [Fact]
+    public async Task An_unknown_command_exits_2_and_points_to_the_help()
+    {
+        var unknown = await RunAsync(ServerFixture.AdminKey, "frobnicate");
+        var unknownOption = await RunAsync(ServerFixture.AdminKey, "licenses", "list", "--colour", "red");
+        var missingValue = await RunAsync(ServerFixture.AdminKey, "licenses", "create", "--mode", "floating");
+        var badValue = await RunAsync(ServerFixture.AdminKey, "licenses", "create", "--mode", "floating", "--seats", "many");
+
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("frobnicate", OneErrorLine(unknown));
+        Assert.Contains("licensing --help", OneErrorLine(unknown));
+        Assert.Equal(2, unknownOption.ExitCode);
+        Assert.Contains("--colour", OneErrorLine(unknownOption));
+        Assert.Equal(2, missingValue.ExitCode);
+        Assert.Contains("--seats", OneErrorLine(missingValue));
+        Assert.Equal(2, badValue.ExitCode);
+        Assert.Contains("--seats", OneErrorLine(badValue));
+        Assert.All(new[] { unknown, unknownOption, missingValue, badValue }, r => Assert.DoesNotContain(ServerFixture.AdminKey, r.StdErr));
+    }
+
+    [Fact]
+    public async Task A_wrong_url_a_closed_loopback_port_exits_3_with_one_line()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1);
+        var closed = ClosedLoopbackUrl();
+
+        var result = await ProcessRun.RunAsync("dotnet",
+            [CliDll, "licenses", "show", license.LicenseId, "--url", closed, "--api-key", ServerFixture.AdminKey], environment: CleanEnvironment());
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains(closed.TrimEnd('/'), OneErrorLine(result));
+        Assert.DoesNotContain(ServerFixture.AdminKey, result.StdErr);
+        Assert.Equal("", result.StdOut);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_command_exits_0_and_never_shows_the_api_key_from_the_environment()
+    {
+        var environment = CleanEnvironment();
+        environment["LICENSING_API_KEY"] = ServerFixture.AdminKey;
+
+        var help = await ProcessRun.RunAsync("dotnet", [CliDll, "--help"], environment: environment);
+        var helpWord = await ProcessRun.RunAsync("dotnet", [CliDll, "help", "licenses"], environment: environment);
+
+        Assert.Equal(0, help.ExitCode);
+        foreach (var command in new[] { "licenses create", "licenses list", "licenses show", "licenses update", "licenses delete",
+            "licenses revoke-token", "keys create", "keys list", "keys delete", "activate", "deactivate", "request", "heartbeat",
+            "release", "validate", "info", "jwks", "--url", "--api-key", "--json", "LICENSING_URL", "LICENSING_API_KEY" })
+        {
+            Assert.Contains(command, help.StdOut);
+        }
+
+        Assert.DoesNotContain(ServerFixture.AdminKey, help.StdOut + help.StdErr);
+        Assert.Equal(0, helpWord.ExitCode);
+        Assert.Contains("licenses create", helpWord.StdOut);
+        Assert.DoesNotContain("keys create", helpWord.StdOut);
+    }
+
+    // ---- helpers ----
+
+    /// <summary>Runs the CLI with the admin key and asserts exit code 0.</summary>
+    private Task<ProcessResult> AdminAsync(params string[] args) => SucceedAsync(ServerFixture.AdminKey, args);
+
+    /// <summary>Runs the CLI with the fixture's client key and asserts exit code 0.</summary>
+    private Task<ProcessResult> ClientAsync(params string[] args) => SucceedAsync(server.ClientKey, args);
+
+    private async Task<ProcessResult> SucceedAsync(string apiKey, string[] args)
+    {
+        var result = await RunAsync(apiKey, args);
+        Assert.True(result.ExitCode == 0, $"licensing {string.Join(' ', args)}: {result}");
+        Assert.Equal("", result.StdErr);
+        return result;
+    }
+
+    /// <summary>Runs <c>dotnet Licensing.Cli.dll ARGS --url SERVER --api-key KEY</c>.</summary>
+    private Task<ProcessResult> RunAsync(string apiKey, params string[] args)
+    {
+        Assert.True(File.Exists(CliDll), $"The CLI is not built at {CliDll}");
+        return ProcessRun.RunAsync("dotnet", [CliDll, .. args, "--url", Url, "--api-key", apiKey], environment: CleanEnvironment());
+    }
+
+    /// <summary>The environment of the CLI: none of the caller's LICENSING_* settings.</summary>
+    private static Dictionary<string, string> CleanEnvironment() => new()
+    {
+        ["LICENSING_URL"] = "",
+        ["LICENSING_API_KEY"] = "",
+        ["DOTNET_NOLOGO"] = "1",
+    };
+
+    /// <summary>The value of a "key: value" line of the CLI's output.</summary>
+    private static string FieldOf(ProcessResult result, string key)
+    {
+        var line = result.StdOut.Split('\n').FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        Assert.True(line is not null, $"no '{key}:' line in:\n{result}");
+        return line[(key.Length + 1)..].Trim();
+    }
+
+    /// <summary>Stderr, asserted to be exactly one line, without a stack trace.</summary>
+    private static string OneErrorLine(ProcessResult result)
+    {
+        var lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line on stderr:\n{result}");
+        Assert.StartsWith("licensing: ", lines[0]);
+        Assert.DoesNotContain("   at ", lines[0]);
+        return lines[0];
+    }
+
+    /// <summary>A loopback URL nothing listens on: a port the system just handed out and took back.</summary>
+    private static string ClosedLoopbackUrl()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}/";
+    }
+}
