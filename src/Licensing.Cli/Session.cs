@@ -45,21 +45,15 @@ internal sealed class Session(Arguments args, IReadOnlyList<string> parameters, 
         }
 
         var apiKey = Args.Value("--api-key") ?? Environment.GetEnvironmentVariable("LICENSING_API_KEY");
-        if (string.IsNullOrWhiteSpace(apiKey))
+        if (string.IsNullOrWhiteSpace(apiKey) && keyRequired)
         {
-            if (keyRequired)
-            {
-                throw new UsageException("no API key: pass --api-key or set LICENSING_API_KEY");
-            }
-
-            // The SDK insists on a key even for the public keys, which need none; the server ignores this one there.
-            apiKey = "none";
+            throw new UsageException("no API key: pass --api-key or set LICENSING_API_KEY");
         }
 
         return new LicensingClientOptions
         {
             BaseAddress = baseAddress,
-            ApiKey = apiKey,
+            ApiKey = apiKey ?? "",
             Timeout = TimeSpan.FromSeconds(Args.Int("--timeout", 1, 600) ?? 30),
         };
     }

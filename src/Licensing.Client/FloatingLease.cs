@@ -70,10 +70,22 @@ public sealed class FloatingLease : IAsyncDisposable
     public string LicenseToken { get; }
     public string LicenseId { get; }
     public LicenseSummary? License { get; }
-    public TimeSpan HeartbeatInterval { get; private set; }
+    private TimeSpan _heartbeatInterval;
+    private DateTimeOffset _tokenExpireAt;
+    private int _heartbeats;
+
+    public TimeSpan HeartbeatInterval
+    {
+        get { lock (_gate) { return _heartbeatInterval; } }
+        private set { lock (_gate) { _heartbeatInterval = value; } }
+    }
 
     /// <summary>When the lease lapses unless a heartbeat comes first.</summary>
-    public DateTimeOffset TokenExpireAt { get; private set; }
+    public DateTimeOffset TokenExpireAt
+    {
+        get { lock (_gate) { return _tokenExpireAt; } }
+        private set { lock (_gate) { _tokenExpireAt = value; } }
+    }
 
     public LeaseState State
     {
@@ -90,7 +102,7 @@ public sealed class FloatingLease : IAsyncDisposable
     public string? LostMessage { get; private set; }
 
     /// <summary>Heartbeats that reached the server and kept the lease.</summary>
-    public int Heartbeats { get; private set; }
+    public int Heartbeats => Volatile.Read(ref _heartbeats);
 
     internal static FloatingLease Start(LicensingClient client, ClientIdentity identity, RequestLicenseResponse granted, LeaseOptions options, TimeProvider clock)
     {
@@ -152,7 +164,7 @@ public sealed class FloatingLease : IAsyncDisposable
                 }
 
                 failures = 0;
-                Heartbeats++;
+                Interlocked.Increment(ref _heartbeats);
                 TokenExpireAt = answer.TokenExpireAt ?? TokenExpireAt;
                 HeartbeatInterval = answer.HeartbeatInterval ?? HeartbeatInterval;
             }

@@ -69,7 +69,7 @@ public sealed class LicensingClient : IDisposable
         var granted = await RequestAsync(identity, cancellationToken).ConfigureAwait(false);
         if (!granted.Granted || granted.LicenseToken is null || granted.TokenExpireAt is null || granted.HeartbeatInterval is null)
         {
-            throw LicensingException.Denied(granted.Reason ?? LicenseReason.Unknown, granted.Message ?? "No seat was granted.");
+            throw LicensingException.Denied(granted.Reason ?? LicenseReason.Unknown, granted.ReasonCode, granted.Message ?? "No seat was granted.");
         }
 
         return FloatingLease.Start(this, identity, granted, options ?? new LeaseOptions(), _clock);

@@ -6,7 +6,7 @@ public sealed class LicensingClientOptions
     /// <summary>The server's base address, e.g. <c>https://func-licensing-abc.azurewebsites.net</c>.</summary>
     public Uri? BaseAddress { get; set; }
 
-    /// <summary>The API key sent as <c>x-api-key</c> (a client-scoped key for apps).</summary>
+    /// <summary>The API key sent as <c>x-api-key</c> (a client-scoped key for apps); only GetKeysAsync works without one.</summary>
     public string ApiKey { get; set; } = "";
 
     /// <summary>How long one call may take before it fails with <see cref="LicensingErrorKind.Timeout"/>.</summary>
@@ -17,11 +17,6 @@ public sealed class LicensingClientOptions
         if (BaseAddress is null || !BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttps && BaseAddress.Scheme != Uri.UriSchemeHttp))
         {
             throw new ArgumentException("BaseAddress must be an absolute http(s) URL of the licensing server.", nameof(BaseAddress));
-        }
-
-        if (string.IsNullOrWhiteSpace(ApiKey))
-        {
-            throw new ArgumentException("ApiKey is required.", nameof(ApiKey));
         }
 
         if (Timeout <= TimeSpan.Zero)

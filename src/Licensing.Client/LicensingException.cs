@@ -63,7 +63,7 @@ public sealed class LicensingException : Exception
     /// <summary>The HTTP status, when the server answered.</summary>
     public int? StatusCode { get; }
 
-    /// <summary>The problem's <c>code</c> (e.g. <c>validation_failed</c>, <c>license_not_found</c>), when there was one.</summary>
+    /// <summary>The problem's <c>code</c> (e.g. <c>validation_failed</c>), or a denial's wire reason (e.g. <c>seats_exhausted</c>).</summary>
     public string? Code { get; }
 
     /// <summary>Per-field errors of a 400.</summary>
@@ -75,8 +75,8 @@ public sealed class LicensingException : Exception
     internal static LicensingException VerificationFailed(string message) =>
         new(LicensingErrorKind.VerificationFailed, message, null, null, null, null);
 
-    internal static LicensingException Denied(LicenseReason reason, string message) =>
-        new(LicensingErrorKind.Denied, message, 200, null, null, null) { Reason = reason };
+    internal static LicensingException Denied(LicenseReason reason, string? code, string message) =>
+        new(LicensingErrorKind.Denied, message, 200, code, null, null) { Reason = reason };
 
     /// <summary>Worth retrying later: unreachable, timed out, or the server's own trouble (5xx).</summary>
     public bool IsTransient => Kind is LicensingErrorKind.Unreachable or LicensingErrorKind.Timeout

@@ -45,7 +45,10 @@ internal sealed class LicensingHttp
     private async Task<(HttpStatusCode Status, string Text)> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
-        request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
+        }
         if (body is not null)
         {
             request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), WireJson.Options), Encoding.UTF8, "application/json");

@@ -122,4 +122,7 @@ public sealed class JsonWebKey
 public sealed class JsonWebKeySet
 {
     public List<JsonWebKey> Keys { get; set; } = [];
+
+    /// <summary>The keys as JWKS JSON, to ship with an app or keep for <see cref="LicenseVerifier.FromJwks"/>.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, WireJson.Options);
 }
