@@ -14,13 +14,7 @@ public sealed class SigningKeyRotationTests
         using var oldKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var newKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var tables = TestStorage.NewTablePrefix();
-        License license;
-        string oldToken;
-        await using (var before = await ServerFixture.StartAsync(s => { s["Licensing:SigningKey"] = oldKey.ExportPkcs8PrivateKeyPem(); s["Licensing:TablePrefix"] = tables; }))
-        {
-            license = await before.CreateLicenseAsync(mode: 2, seats: 2);
-            oldToken = (await before.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement.GetProperty("licenseToken").GetString()!;
-        }
+        var (license, oldToken) = await LeaseSignedWithAsync(oldKey, tables);
 
         await using var during = await ServerFixture.StartAsync(s =>
         {
@@ -44,19 +38,26 @@ public sealed class SigningKeyRotationTests
     {
         using var oldKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var tables = TestStorage.NewTablePrefix();
-        License license;
-        string oldToken;
-        await using (var before = await ServerFixture.StartAsync(s => { s["Licensing:SigningKey"] = oldKey.ExportPkcs8PrivateKeyPem(); s["Licensing:TablePrefix"] = tables; }))
-        {
-            license = await before.CreateLicenseAsync(mode: 2, seats: 2);
-            oldToken = (await before.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement.GetProperty("licenseToken").GetString()!;
-        }
+        var (license, oldToken) = await LeaseSignedWithAsync(oldKey, tables);
 
         await using var after = await ServerFixture.StartAsync(s => s["Licensing:TablePrefix"] = tables);
         var beat = (await after.CallAsync("v1/license/heartbeat", new { licenseToken = oldToken, machineId = "m1" })).RootElement;
 
         Assert.False(beat.GetProperty("active").GetBoolean());
         Assert.Equal("invalid_token", beat.GetProperty("reason").GetString());
+    }
+
+    /// <summary>A lease granted by a server that signs with <paramref name="key"/>, on the given tables.</summary>
+    private static async Task<(License License, string Token)> LeaseSignedWithAsync(ECDsa key, string tables)
+    {
+        await using var server = await ServerFixture.StartAsync(s =>
+        {
+            s["Licensing:SigningKey"] = key.ExportPkcs8PrivateKeyPem();
+            s["Licensing:TablePrefix"] = tables;
+        });
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 2);
+        var granted = await server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" });
+        return (license, granted.RootElement.GetProperty("licenseToken").GetString()!);
     }
 
     private static string KeyIdOf(string token) =>
