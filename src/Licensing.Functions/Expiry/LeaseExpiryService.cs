@@ -69,7 +69,7 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
         tally.Examined++;
         for (var attempt = 0; attempt < Seats.Contention.MaxAttempts; attempt++)
         {
-            var read = await store.ReadAsync(entry.LicenseId, [entry.SeatRow], ct).ConfigureAwait(false);
+            var read = await store.ReadPointsAsync(entry.LicenseId, entry.SeatRow, ct).ConfigureAwait(false);
             var seat = read.Seat(entry.SeatRow);
             if (seat is null || seat.TokenId != entry.TokenId)
             {

@@ -40,7 +40,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 own.LastHeartbeat = now;
                 own.ClientName = call.ClientName ?? own.ClientName;
                 own.ClientAddr = call.ClientAddr;
-                if (await store.UpdateSeatAsync(own, ct).ConfigureAwait(false))
+                if (await store.RenewSeatAsync(own, ct).ConfigureAwait(false))
                 {
                     return Granted(license, own, license.LiveSeats, now);
                 }
@@ -131,7 +131,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             lease!.ExpireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
             lease.LastHeartbeat = now;
             lease.ClientAddr = call.ClientAddr;
-            if (await store.UpdateSeatAsync(lease, ct).ConfigureAwait(false))
+            if (await store.RenewSeatAsync(lease, ct).ConfigureAwait(false))
             {
                 return ApiResult.Ok(
                     new HeartbeatResponse(true, license.LiveSeats, license.MaxClientCount, Timestamp.From(lease.ExpireAt), Duration.From(license.HeartbeatInterval)),

@@ -45,7 +45,7 @@ public sealed class ValidationService(
 
                     activation.ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, license.ExpireAt);
                     activation.LastHeartbeat = now;
-                    if (!await store.UpdateSeatAsync(activation, ct).ConfigureAwait(false))
+                    if (!await store.RenewSeatAsync(activation, ct).ConfigureAwait(false))
                     {
                         await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
                         continue;

@@ -46,6 +46,25 @@ public sealed class SeatStore(StorageTables tables)
     }
 
     /// <summary>
+    /// The license row and one seat row by two point reads in parallel: constant cost however large the partition
+    /// (a query with an OR of row keys is a partition scan). Two requests, one round trip of latency.
+    /// </summary>
+    public async Task<LicenseRead> ReadPointsAsync(string licenseId, string seatRow, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var license = tables.Licenses.GetEntityIfExistsAsync<TableEntity>(licenseId, TableKeys.LicenseRow, cancellationToken: ct);
+        var seat = tables.Licenses.GetEntityIfExistsAsync<TableEntity>(licenseId, seatRow, cancellationToken: ct);
+        await Task.WhenAll(license, seat).ConfigureAwait(false);
+        var seats = new Dictionary<string, SeatRow>(StringComparer.Ordinal);
+        if (seat.Result.HasValue && seat.Result.Value is { } seatEntity)
+        {
+            seats[seatRow] = SeatRow.FromEntity(seatEntity);
+        }
+
+        return new LicenseRead(license.Result.HasValue && license.Result.Value is { } licenseEntity ? LicenseRow.FromEntity(licenseEntity) : null, seats);
+    }
+
+    /// <summary>
     /// Leases still stored as live whose expiry has passed: they hold no seat, and a grant that needs their
     /// place ends them in its own transaction. Only read when the license looks full.
     /// </summary>
@@ -121,12 +140,26 @@ public sealed class SeatStore(StorageTables tables)
         }
     }
 
-    /// <summary>Replaces one seat row under its ETag (heartbeat, token renewal). False on a lost race.</summary>
-    public async Task<bool> UpdateSeatAsync(SeatRow seat, CancellationToken ct)
+    /// <summary>
+    /// Renews a live seat (heartbeat, repeated request, activation token renewal): merges only what a renewal
+    /// changes, under the row's ETag, so it cannot revive a seat a concurrent grant ended. False on a lost race.
+    /// </summary>
+    public async Task<bool> RenewSeatAsync(SeatRow seat, CancellationToken ct)
     {
+        var renewal = new TableEntity(seat.LicenseId, seat.RowKey)
+        {
+            [nameof(SeatRow.ExpireAt)] = seat.ExpireAt,
+            [nameof(SeatRow.LastHeartbeat)] = seat.LastHeartbeat,
+            [nameof(SeatRow.ClientAddr)] = seat.ClientAddr,
+        };
+        if (seat.ClientName is not null)
+        {
+            renewal[nameof(SeatRow.ClientName)] = seat.ClientName;
+        }
+
         try
         {
-            var response = await tables.Licenses.UpdateEntityAsync(seat.ToEntity(), seat.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            var response = await tables.Licenses.UpdateEntityAsync(renewal, seat.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
             seat.ETag = response.Headers.ETag ?? seat.ETag;
             return true;
         }
