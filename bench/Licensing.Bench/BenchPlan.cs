@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Licensing.Bench.Infrastructure;
+using Licensing.Bench.Load;
+using Licensing.Bench.Results;
+using Licensing.Bench.Scenarios;
+
+namespace Licensing.Bench;
+
+/// <summary>
+/// Runs the chosen scenarios in an order that keeps each server figure next to its floor: per concurrency, the floor's
+/// heartbeat pairs then the server's heartbeats; then per concurrency the floor's checkout cycles then the server's;
+/// then the activation runs and the timer runs. Starts an Azurite of its own and stops everything it started.
+/// </summary>
+public static class BenchPlan
+{
+    public static async Task RunAsync(BenchOptions options, CancellationToken ct)
+    {
+        var date = DateTimeOffset.UtcNow;
+        Progress.Say($"bench: {string.Join(' ', options.CommandLine)} · {Environment.ProcessorCount} cores · {RuntimeInformation.FrameworkDescription}");
+        await using var azurite = await AzuriteProcess.StartAsync(options.AzuritePort, ct).ConfigureAwait(false);
+        Progress.Say($"==> Azurite (in memory) on 127.0.0.1:{azurite.Port}, pid {azurite.ProcessId}");
+        var context = new BenchContext(options, azurite);
+        var runs = new List<RunResult>();
+        var wants = options.Scenarios.ToHashSet(StringComparer.Ordinal);
+
+        if (wants.Contains("heartbeat") || wants.Contains("floor"))
+        {
+            await using var fixture = await LeaseFixture.CreateAsync(context, ct).ConfigureAwait(false);
+            foreach (var c in options.Concurrency)
+            {
+                if (wants.Contains("floor"))
+                {
+                    runs.Add(await FloorScenario.HeartbeatPairsAsync(context, fixture, c, ct).ConfigureAwait(false));
+                }
+
+                if (wants.Contains("heartbeat"))
+                {
+                    runs.Add(await HeartbeatScenario.RunAsync(context, fixture, c, ct).ConfigureAwait(false));
+                }
+            }
+
+            foreach (var c in options.Concurrency.Where(_ => wants.Contains("floor")))
+            {
+                runs.Add(await FloorScenario.CheckoutCyclesAsync(context, fixture, c, ct).ConfigureAwait(false));
+                if (wants.Contains("checkout"))
+                {
+                    runs.Add(await CheckoutScenario.RunAsync(context, c, ct).ConfigureAwait(false));
+                }
+            }
+        }
+
+        if (wants.Contains("checkout") && !wants.Contains("floor"))
+        {
+            foreach (var c in options.Concurrency)
+            {
+                runs.Add(await CheckoutScenario.RunAsync(context, c, ct).ConfigureAwait(false));
+            }
+        }
+
+        if (wants.Contains("activate"))
+        {
+            foreach (var c in options.Concurrency)
+            {
+                runs.AddRange(await ActivateScenario.RunAsync(context, c, ct).ConfigureAwait(false));
+            }
+        }
+
+        if (wants.Contains("timer"))
+        {
+            foreach (var live in options.Live)
+            {
+                runs.Add(await TimerScenario.RunAsync(context, live, ct).ConfigureAwait(false));
+            }
+        }
+
+        var report = new BenchReport
+        {
+            Machine = new MachineInfo
+            {
+                Cores = Environment.ProcessorCount,
+                Date = date.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
+                DotNet = RuntimeInformation.FrameworkDescription,
+                Os = RuntimeInformation.OSDescription,
+                Azurite = AzuriteVersion(),
+            },
+            Command = "bench " + string.Join(' ', options.CommandLine),
+            Smoke = options.Smoke,
+            Runs = runs,
+            Headlines = Headlines.From(runs),
+        };
+        var (json, markdown) = ResultsWriter.Write(report, options.OutDir, options.ScenarioArgument);
+        Console.WriteLine();
+        Console.WriteLine(ResultsWriter.Markdown(report));
+        Progress.Say($"results: {json}");
+        Progress.Say($"         {markdown}");
+    }
+
+    private static string AzuriteVersion()
+    {
+        var package = Path.Combine(RepoRoot.Path, "tools", "azurite", "node_modules", "azurite", "package.json");
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(package));
+            return json.RootElement.GetProperty("version").GetString() ?? "?";
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException)
+        {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+
+namespace Licensing.Bench.Results;
+
+/// <summary>The issue's headline ratios, computed from the runs of one invocation.</summary>
+public static class Headlines
+{
+    public const double ThroughputTarget = 0.70;
+    public const double P99Target = 1.5;
+    public const double TimerTarget = 1.2;
+    public static readonly TimeSpan MemoryRunLength = TimeSpan.FromMinutes(5);
+
+    public static List<Headline> From(IReadOnlyList<RunResult> runs)
+    {
+        var lines = new List<Headline>();
+        foreach (var server in runs.Where(r => r.Scenario == "heartbeat"))
+        {
+            var floor = runs.FirstOrDefault(r => r.Scenario == "floor-heartbeat" && r.Concurrency == server.Concurrency);
+            var beat = server.Endpoint("heartbeat");
+            var pair = floor?.Endpoint("floor:heartbeat");
+            if (beat is null || pair is null || pair.RequestsPerSecond <= 0 || pair.LatencyMs.P99 <= 0)
+            {
+                continue;
+            }
+
+            var rate = beat.RequestsPerSecond / pair.RequestsPerSecond;
+            lines.Add(new Headline
+            {
+                Name = $"heartbeat throughput ÷ floor pair rate, c={server.Concurrency}",
+                Value = F($"{rate:0.00} ({beat.RequestsPerSecond:0}/s ÷ {pair.RequestsPerSecond:0}/s)"),
+                Target = F($"≥ {ThroughputTarget:0.00}"),
+                Met = rate >= ThroughputTarget,
+            });
+            var p99 = beat.LatencyMs.P99 / pair.LatencyMs.P99;
+            lines.Add(new Headline
+            {
+                Name = $"heartbeat p99 ÷ floor p99, c={server.Concurrency}",
+                Value = F($"{p99:0.00} ({beat.LatencyMs.P99:0.0} ms ÷ {pair.LatencyMs.P99:0.0} ms)"),
+                Target = F($"≤ {P99Target:0.0}"),
+                Met = p99 <= P99Target,
+            });
+        }
+
+        lines.AddRange(RoundTrips(runs));
+        if (Timer(runs) is { } timer)
+        {
+            lines.Add(timer);
+        }
+
+        lines.AddRange(Memory(runs));
+        return lines;
+    }
+
+    private static IEnumerable<Headline> RoundTrips(IReadOnlyList<RunResult> runs)
+    {
+        var serverRuns = runs.Where(r => r.Scenario is "heartbeat" or "checkout" or "activate-storm" or "activate-mix").ToList();
+        var endpoints = serverRuns.SelectMany(r => r.Endpoints).Where(e => e.Storage is { Budget: not null }).ToList();
+        foreach (var group in endpoints.GroupBy(e => e.Name))
+        {
+            var over = group.Sum(e => e.Storage!.OverBudgetWithoutRetry);
+            var calls = group.Sum(e => e.Storage!.Calls);
+            var races = group.Sum(e => e.Storage!.LostEtagRaces);
+            var keys = group.Sum(e => e.Storage!.ApiKeyReads);
+            var max = group.Max(e => e.Storage!.MaxWithoutRetry);
+            yield return new Headline
+            {
+                Name = $"storage round trips per {group.Key} (no race lost)",
+                Value = F($"max {max} over {calls:N0} calls; {over} over budget; {races:N0} counted ETag retries; {keys} API-key reads"),
+                Target = F($"≤ {group.First().Storage!.Budget}, 0 extra"),
+                Met = over == 0,
+            };
+        }
+    }
+
+    private static Headline? Timer(IReadOnlyList<RunResult> runs)
+    {
+        var timers = runs.Where(r => r.Scenario == "timer" && r.Metrics.ContainsKey("timerSeconds")).OrderBy(r => r.Metrics["live"]).ToList();
+        if (timers.Count < 2)
+        {
+            return null;
+        }
+
+        var (few, many) = (timers[0], timers[^1]);
+        var ratio = many.Metrics["timerSeconds"] / few.Metrics["timerSeconds"];
+        return new Headline
+        {
+            Name = F($"timer run time at {many.Metrics["live"]:N0} live ÷ at {few.Metrics["live"]:N0} live ({few.Metrics["lapsed"]:N0} lapsed)"),
+            Value = F($"{ratio:0.00} ({many.Metrics["timerSeconds"]:0.000} s ÷ {few.Metrics["timerSeconds"]:0.000} s)"),
+            Target = F($"≤ {TimerTarget:0.0}"),
+            Met = ratio <= TimerTarget,
+        };
+    }
+
+    private static IEnumerable<Headline> Memory(IReadOnlyList<RunResult> runs)
+    {
+        foreach (var run in runs.Where(r => r.Scenario == "heartbeat" && r.Metrics.ContainsKey("workingSetStartMB")))
+        {
+            var start = run.Metrics["workingSetStartMB"];
+            var end = run.Metrics["workingSetEndMB"];
+            var growth = (end - start) / start;
+            var judged = run.Seconds >= MemoryRunLength.TotalSeconds * 0.98;
+            yield return new Headline
+            {
+                Name = F($"working set over the heartbeat run, c={run.Concurrency} ({run.Seconds:0} s)"),
+                Value = F($"{start:0} MB → {end:0} MB ({growth:+0%;-0%}); managed heap {run.Metrics["managedHeapStartMB"]:0} → {run.Metrics["managedHeapEndMB"]:0} MB"),
+                Target = "steady over 5 minutes (≤ +10 %)",
+                Met = judged ? growth <= 0.10 : null,
+                Detail = judged ? null : "not judged: shorter than 5 minutes",
+            };
+        }
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
