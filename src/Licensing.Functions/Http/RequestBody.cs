@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -24,27 +25,37 @@ public static class RequestBody
             return (null, Problems.TooLarge(MaxBytes));
         }
 
-        var buffer = new byte[MaxBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > MaxBytes)
-        {
-            return (null, Problems.TooLarge(MaxBytes));
-        }
-
-        if (length == 0)
-        {
-            return (null, Problems.Malformed("The body is empty; send a JSON object."));
-        }
-
+        // Pooled: one request body at a time per buffer, returned once the fields are cloned out of it.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBytes + 1);
         try
         {
-            using var document = JsonDocument.Parse(buffer.AsMemory(0, length), ParseOptions);
+            var length = 0;
+            int read;
+            while (length <= MaxBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBytes + 1 - length), ct).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > MaxBytes)
+            {
+                return (null, Problems.TooLarge(MaxBytes));
+            }
+
+            return length == 0
+                ? (null, Problems.Malformed("The body is empty; send a JSON object."))
+                : Parse(buffer.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static (JsonFields? Fields, IActionResult? Problem) Parse(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body, ParseOptions);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (null, Problems.Malformed("The body must be a JSON object."));
