@@ -17,25 +17,22 @@ public static class FunctionRoutes
 {
     /// <summary>Every [Function] method with an [HttpTrigger] parameter in the assembly.</summary>
     public static IReadOnlyList<HttpFunction> Discover(Assembly assembly) =>
-        (from type in assembly.GetExportedTypes()
-         from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
-         let function = method.GetCustomAttribute<FunctionAttribute>()
-         where function is not null
-         from parameter in method.GetParameters()
-         let trigger = parameter.GetCustomAttribute<HttpTriggerAttribute>()
-         where trigger is not null
-         select new HttpFunction(function.Name, type, method, trigger.Route ?? function.Name, trigger.Methods ?? []))
-        .ToArray();
+        Triggered<HttpTriggerAttribute>(assembly)
+            .Select(f => new HttpFunction(f.Name, f.Type, f.Method, f.Trigger.Route ?? f.Name, f.Trigger.Methods ?? []))
+            .ToArray();
 
     /// <summary>Every timer function: its class, method and schedule expression.</summary>
     public static IReadOnlyList<(string Name, Type Type, MethodInfo Method, string Schedule)> DiscoverTimers(Assembly assembly) =>
-        (from type in assembly.GetExportedTypes()
-         from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
-         let function = method.GetCustomAttribute<FunctionAttribute>()
-         where function is not null
-         from parameter in method.GetParameters()
-         let trigger = parameter.GetCustomAttribute<TimerTriggerAttribute>()
-         where trigger is not null
-         select (function.Name, type, method, trigger.Schedule))
-        .ToArray();
+        Triggered<TimerTriggerAttribute>(assembly).Select(f => (f.Name, f.Type, f.Method, f.Trigger.Schedule)).ToArray();
+
+    private static IEnumerable<(string Name, Type Type, MethodInfo Method, TTrigger Trigger)> Triggered<TTrigger>(Assembly assembly)
+        where TTrigger : Attribute =>
+        from type in assembly.GetExportedTypes()
+        from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+        let function = method.GetCustomAttribute<FunctionAttribute>()
+        where function is not null
+        from parameter in method.GetParameters()
+        let trigger = parameter.GetCustomAttribute<TTrigger>()
+        where trigger is not null
+        select (function.Name, type, method, trigger);
 }
