@@ -48,17 +48,20 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
 
     public StorageTables Tables => Services.GetRequiredService<StorageTables>();
 
-    public Task InitializeAsync() => BootAsync(adjust: null);
+    public Task InitializeAsync() => BootAsync(adjust: null, configure: null);
 
     /// <summary>A server with its settings adjusted first (another signing key, the tables of an earlier server, ...).</summary>
-    public static async Task<ServerFixture> StartAsync(Action<Dictionary<string, string?>> adjust, bool realClock = false)
+    public static async Task<ServerFixture> StartAsync(
+        Action<Dictionary<string, string?>> adjust,
+        bool realClock = false,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var server = new ServerFixture(realClock);
-        await server.BootAsync(adjust);
+        await server.BootAsync(adjust, configure);
         return server;
     }
 
-    private async Task BootAsync(Action<Dictionary<string, string?>>? adjust)
+    private async Task BootAsync(Action<Dictionary<string, string?>>? adjust, Action<WebApplicationBuilder>? configure)
     {
         var settings = TestStorage.ServerSettings(AdminKey);
         settings["Licensing:TablePrefix"] = TablePrefix;
@@ -69,6 +72,7 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
             builder.Services.AddSingleton(_realClock ? TimeProvider.System : Clock);
             builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(RoundTrips));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(builder);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
