@@ -322,6 +322,18 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           name: 'Licensing__DefaultHeartbeatInterval'
           value: '00:05:00'
         }
+        {
+          name: 'Licensing__RateLimitPerKey'
+          value: '1000'
+        }
+        {
+          name: 'Licensing__RateLimitPerAddress'
+          value: '300'
+        }
+        {
+          name: 'Licensing__FailedKeyLimitPerAddress'
+          value: '30'
+        }
       ]
     }
     functionAppConfig: {

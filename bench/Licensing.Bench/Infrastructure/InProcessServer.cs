@@ -58,6 +58,9 @@ public sealed class InProcessServer : IAsyncDisposable
             ["Licensing:SigningKeyFile"] = "",
             ["Licensing:StorageConnectionString"] = connectionString,
             ["Licensing:TablePrefix"] = prefix,
+            // The load comes from one address and one key at rates far above a client app's: no throttling.
+            ["Licensing:RateLimitPerKey"] = "0",
+            ["Licensing:RateLimitPerAddress"] = "0",
         };
         var app = LocalFunctionsHost.Build([], settings, builder =>
         {

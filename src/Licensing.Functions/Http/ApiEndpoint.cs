@@ -11,7 +11,7 @@ namespace Licensing.Http;
 /// What every API request goes through, in code both hosts run: credentials and scope, then the JSON body,
 /// then the handler; storage faults leave as 503 with Retry-After, and nothing a client sends becomes a 500.
 /// </summary>
-public sealed partial class ApiEndpoint(ApiKeys apiKeys, ILogger<ApiEndpoint> logger)
+public sealed partial class ApiEndpoint(ApiKeys apiKeys, RequestThrottle throttle, ILogger<ApiEndpoint> logger)
 {
     public const string ApiKeyHeader = "x-api-key";
 
@@ -45,7 +45,9 @@ public sealed partial class ApiEndpoint(ApiKeys apiKeys, ILogger<ApiEndpoint> lo
 
     /// <summary>For calls that need no credentials (the JWKS, unknown routes).</summary>
     public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) =>
-        GuardAsync(request, handler);
+        GuardAsync(request, ct => throttle.AllowAddress(ClientAddress(request), out var wait)
+            ? handler(ct)
+            : Task.FromResult(Problems.TooManyRequests(wait)));
 
     /// <summary>The caller's address: the first X-Forwarded-For entry, else the connection's.</summary>
     public static string ClientAddress(HttpRequest request)
@@ -62,10 +64,22 @@ public sealed partial class ApiEndpoint(ApiKeys apiKeys, ILogger<ApiEndpoint> lo
 
     private async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeAsync(HttpRequest request, string scope, CancellationToken ct)
     {
-        var caller = await apiKeys.AuthenticateAsync(request.Headers[ApiKeyHeader].ToString(), ClientAddress(request), ct).ConfigureAwait(false);
+        var address = ClientAddress(request);
+        if (!throttle.AllowAddress(address, out var wait))
+        {
+            return (null, Problems.TooManyRequests(wait));
+        }
+
+        var caller = await apiKeys.AuthenticateAsync(request.Headers[ApiKeyHeader].ToString(), address, ct).ConfigureAwait(false);
         if (caller is null)
         {
+            throttle.WrongKey(address, request.Path);
             return (null, Problems.Unauthenticated());
+        }
+
+        if (!throttle.AllowKey(caller.KeyId, out wait))
+        {
+            return (null, Problems.TooManyRequests(wait));
         }
 
         return scope == ApiScopes.Admin && !caller.IsAdmin ? (null, Problems.WrongScope()) : (caller, null);

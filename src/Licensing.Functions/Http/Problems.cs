@@ -25,6 +25,7 @@ public static class Problems
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string StorageUnavailable = "storage_unavailable";
+    public const string RateLimited = "rate_limited";
     public const string Internal = "internal_error";
 
     public static IActionResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
@@ -62,6 +63,13 @@ public static class Problems
     public static IActionResult Unavailable() =>
         new ApiResult(503, new Problem(Type(503), "Storage is unavailable.", 503, "Try again shortly.", StorageUnavailable),
             ApiJson.Wire.Problem, ApiResult.ProblemContentType, [new("Retry-After", "5")]);
+
+    public static IActionResult TooManyRequests(TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ApiResult(429, new Problem(Type(429), "Too many requests.", 429, $"Slow down: try again in {seconds} s.", RateLimited),
+            ApiJson.Wire.Problem, ApiResult.ProblemContentType, [new("Retry-After", seconds)]);
+    }
 
     public static IActionResult Unexpected() =>
         Of(500, "Internal error.", Internal, "The server failed; the failure is logged.");

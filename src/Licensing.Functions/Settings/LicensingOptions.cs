@@ -21,6 +21,9 @@ public sealed class LicensingOptions
         public const string TokenRetention = Section + ":" + nameof(LicensingOptions.TokenRetention);
         public const string ActivationTokenLifetime = Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
         public const string DefaultHeartbeatInterval = Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
+        public const string RateLimitPerKey = Section + ":" + nameof(LicensingOptions.RateLimitPerKey);
+        public const string RateLimitPerAddress = Section + ":" + nameof(LicensingOptions.RateLimitPerAddress);
+        public const string FailedKeyLimitPerAddress = Section + ":" + nameof(LicensingOptions.FailedKeyLimitPerAddress);
 
         /// <summary>The timer trigger's binding expression: both hosts resolve it from configuration.</summary>
         public const string ExpiryScheduleBinding = "%" + ExpirySchedule + "%";
@@ -64,4 +67,13 @@ public sealed class LicensingOptions
 
     /// <summary>A new floating license's heartbeat interval when the admin names none.</summary>
     public TimeSpan DefaultHeartbeatInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Calls per second one API key may make (a burst of as many), per instance; 0 turns the limit off.</summary>
+    public int RateLimitPerKey { get; set; } = 1000;
+
+    /// <summary>Calls per second one client address may make (a burst of as many), per instance; 0 turns it off.</summary>
+    public int RateLimitPerAddress { get; set; } = 300;
+
+    /// <summary>Wrong API keys one address may send per minute before its calls are refused with 429; 0 turns it off.</summary>
+    public int FailedKeyLimitPerAddress { get; set; } = 30;
 }

@@ -82,6 +82,19 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
             failures.Add($"{LicensingOptions.Keys.DefaultHeartbeatInterval} must be between 1 second and 1 day.");
         }
 
+        foreach (var (setting, value) in new[]
+        {
+            (LicensingOptions.Keys.RateLimitPerKey, options.RateLimitPerKey),
+            (LicensingOptions.Keys.RateLimitPerAddress, options.RateLimitPerAddress),
+            (LicensingOptions.Keys.FailedKeyLimitPerAddress, options.FailedKeyLimitPerAddress),
+        })
+        {
+            if (value is < 0 or > 1_000_000)
+            {
+                failures.Add($"{setting} must be between 0 (off) and 1000000.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

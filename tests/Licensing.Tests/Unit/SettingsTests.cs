@@ -18,6 +18,7 @@ public sealed class SettingsTests
     [InlineData("Licensing:AdminApiKey", "@Microsoft.KeyVault(VaultName=kv-licensing;SecretName=licensing-admin-api-key)")]
     [InlineData("Licensing:SigningKey", "@Microsoft.KeyVault(VaultName=kv-licensing;SecretName=licensing-signing-key)")]
     [InlineData("Licensing:PreviousSigningKey", "not a pem either")]
+    [InlineData("Licensing:RateLimitPerKey", "-1")]
     public async Task A_missing_or_malformed_setting_stops_the_app_with_a_message_naming_it(string setting, string value)
     {
         var settings = WorkingSettings();
@@ -44,7 +45,7 @@ public sealed class SettingsTests
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet();
 
-        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "TokenRetention", "ActivationTokenLifetime", "DefaultHeartbeatInterval" };
+        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "TokenRetention", "ActivationTokenLifetime", "DefaultHeartbeatInterval", "RateLimitPerKey", "RateLimitPerAddress", "FailedKeyLimitPerAddress" };
 
         Assert.All(required, name => Assert.Contains("Licensing__" + name, values));
         Assert.All(typeof(LicensingOptions).GetProperties().Select(p => p.Name).Except(["SigningKey", "PreviousSigningKey", "TableServiceUri", "ManagedIdentityClientId"]),
