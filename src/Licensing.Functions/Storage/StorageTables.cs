@@ -7,10 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace Licensing.Storage;
 
-/// <summary>Extra pipeline policies for the table clients (tests count round trips with one).</summary>
+/// <summary>Extra pipeline policies for the table clients (tests count round trips and inject faults with them).</summary>
 public sealed class TablePipelineOptions
 {
+    /// <summary>Once per call, before the SDK's retries.</summary>
     public IList<HttpPipelinePolicy> PerCallPolicies { get; } = [];
+
+    /// <summary>On every attempt, inside the SDK's retries.</summary>
+    public IList<HttpPipelinePolicy> PerRetryPolicies { get; } = [];
 }
 
 /// <summary>The app's three tables, reached by connection string or by managed identity as the settings say.</summary>
@@ -31,6 +35,11 @@ public sealed class StorageTables
         foreach (var policy in pipeline.Value.PerCallPolicies)
         {
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
+        foreach (var policy in pipeline.Value.PerRetryPolicies)
+        {
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
         }
 
         var service = settings.TableServiceUri is { } uri

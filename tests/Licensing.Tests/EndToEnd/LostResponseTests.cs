@@ -1,0 +1,66 @@
+using Licensing.Storage;
+using Licensing.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Licensing.Tests.EndToEnd;
+
+/// <summary>
+/// A transaction that committed but whose answer was lost is retried by the SDK and loses its ETag race: the call
+/// must see its own committed change, never grant a second seat, never lose the grant.
+/// </summary>
+public sealed class LostResponseTests : IAsyncLifetime
+{
+    private readonly LostResponseAfterCommit _fault = new();
+    private ServerFixture _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await ServerFixture.StartAsync(_ => { }, configure: builder =>
+            builder.Services.Configure<TablePipelineOptions>(o => o.PerRetryPolicies.Add(_fault)));
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_grant_whose_answer_was_lost_is_granted_once_and_holds_one_seat()
+    {
+        var license = await _server.CreateLicenseAsync(mode: 2, seats: 2);
+        _fault.ArmOnce();
+
+        var granted = (await _server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement;
+        var again = (await _server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m2" })).RootElement;
+
+        Assert.Equal(1, _fault.Fired);
+        Assert.True(granted.GetProperty("granted").GetBoolean(), granted.GetRawText());
+        Assert.Equal(1, granted.GetProperty("activeClientCount").GetInt32());
+        Assert.True(again.GetProperty("granted").GetBoolean());
+        Assert.Equal(2, (await _server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+        Assert.Equal(3, (await _server.StoredRowsAsync(license.LicenseId)).Count);
+    }
+
+    [Fact]
+    public async Task An_activation_whose_answer_was_lost_is_activated_once()
+    {
+        var license = await _server.CreateLicenseAsync(mode: 1, seats: 1);
+        _fault.ArmOnce();
+
+        var activated = (await _server.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" })).RootElement;
+
+        Assert.Equal(1, _fault.Fired);
+        Assert.True(activated.GetProperty("success").GetBoolean(), activated.GetRawText());
+        Assert.Equal(1, (await _server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+    }
+
+    [Fact]
+    public async Task A_release_whose_answer_was_lost_frees_exactly_one_seat()
+    {
+        var license = await _server.CreateLicenseAsync(mode: 2, seats: 2);
+        var token = (await _server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement.GetProperty("licenseToken").GetString();
+        await _server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m2" });
+        _fault.ArmOnce();
+
+        var released = (await _server.CallAsync("v1/license/release", new { licenseToken = token, machineId = "m1" })).RootElement;
+
+        Assert.Equal(1, _fault.Fired);
+        Assert.Equal(1, released.GetProperty("activeClientCount").GetInt32());
+        Assert.Equal(1, (await _server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+    }
+}
