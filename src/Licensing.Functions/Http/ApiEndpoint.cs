@@ -73,8 +73,7 @@ public sealed partial class ApiEndpoint(ApiKeys apiKeys, RequestThrottle throttl
         var caller = await apiKeys.AuthenticateAsync(request.Headers[ApiKeyHeader].ToString(), address, ct).ConfigureAwait(false);
         if (caller is null)
         {
-            throttle.WrongKey(address, request.Path);
-            return (null, Problems.Unauthenticated());
+            return (null, throttle.WrongKey(address, request.Path, out wait) ? Problems.TooManyRequests(wait) : Problems.Unauthenticated());
         }
 
         if (!throttle.AllowKey(caller.KeyId, out wait))

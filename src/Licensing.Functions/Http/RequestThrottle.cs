@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Licensing.Settings;
 using Microsoft.Extensions.Logging;
@@ -14,11 +15,14 @@ public sealed partial class RequestThrottle : IDisposable
     private readonly PartitionedRateLimiter<string>? _perKey;
     private readonly PartitionedRateLimiter<string>? _perAddress;
     private readonly PartitionedRateLimiter<string>? _failedKeys;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
     private readonly ILogger<RequestThrottle> _logger;
 
-    public RequestThrottle(IOptions<LicensingOptions> options, ILogger<RequestThrottle> logger)
+    public RequestThrottle(IOptions<LicensingOptions> options, TimeProvider clock, ILogger<RequestThrottle> logger)
     {
         var settings = options.Value;
+        _clock = clock;
         _logger = logger;
         _perKey = Buckets(settings.RateLimitPerKey, TimeSpan.FromSeconds(1));
         _perAddress = Buckets(settings.RateLimitPerAddress, TimeSpan.FromSeconds(1));
@@ -26,17 +30,49 @@ public sealed partial class RequestThrottle : IDisposable
     }
 
     /// <summary>A call from this address may go on; otherwise how long to wait.</summary>
-    public bool AllowAddress(string address, out TimeSpan retryAfter) =>
-        Acquire(_perAddress, address, 1, out retryAfter) && Acquire(_failedKeys, address, 0, out retryAfter);
+    public bool AllowAddress(string address, out TimeSpan retryAfter)
+    {
+        if (_blockedUntil.TryGetValue(address, out var until))
+        {
+            retryAfter = until - _clock.GetUtcNow();
+            if (retryAfter > TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            _blockedUntil.TryRemove(address, out _);
+        }
+
+        return Acquire(_perAddress, address, 1, out retryAfter);
+    }
 
     /// <summary>A call with this key may go on; otherwise how long to wait.</summary>
     public bool AllowKey(string keyId, out TimeSpan retryAfter) => Acquire(_perKey, keyId, 1, out retryAfter);
 
-    /// <summary>Counts a wrong key against its address, and logs it (never the key itself).</summary>
-    public void WrongKey(string address, string path)
+    /// <summary>
+    /// Counts a wrong key against its address and logs it (never the key itself). True when the address is now
+    /// past its budget: it is refused until the budget refills.
+    /// </summary>
+    public bool WrongKey(string address, string path, out TimeSpan retryAfter)
     {
-        var throttled = !Acquire(_failedKeys, address, 1, out _);
+        var throttled = !Acquire(_failedKeys, address, 1, out retryAfter);
+        if (throttled)
+        {
+            var now = _clock.GetUtcNow();
+            if (_blockedUntil.Count > 10_000)
+            {
+                foreach (var expired in _blockedUntil.Where(b => b.Value <= now).Select(b => b.Key).ToList())
+                {
+                    _blockedUntil.TryRemove(expired, out _);
+                }
+            }
+
+            retryAfter = retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromMinutes(1);
+            _blockedUntil[address] = now + retryAfter;
+        }
+
         LogWrongKey(_logger, address, path, throttled);
+        return throttled;
     }
 
     public void Dispose()
