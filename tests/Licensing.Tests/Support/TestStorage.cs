@@ -27,6 +27,9 @@ public static class TestStorage
             ["Licensing:SigningKeyFile"] = "",
             ["Licensing:StorageConnectionString"] = connectionString ?? ConnectionString,
             ["Licensing:TablePrefix"] = NewTablePrefix(),
+            // Every test call comes from one address; the limits' own tests set theirs (RateLimitTests).
+            ["Licensing:RateLimitPerAddress"] = "100000",
+            ["Licensing:FailedKeyLimitPerAddress"] = "100000",
         };
     }
 }
