@@ -26,6 +26,7 @@ public static class Wiring
 
         services.AddSingleton<StorageTables>();
         services.AddSingleton<SeatStore>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<ExpiryIndex>();
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<LicenseCredentials>();

@@ -1,3 +1,4 @@
+using Licensing.Audit;
 using Licensing.Domain;
 using Licensing.Http;
 using Licensing.Seats;
@@ -12,15 +13,14 @@ namespace Licensing.Admin;
 /// <summary>The admin API's licenses: create, read, list, change, delete, and revoke one seat.</summary>
 public sealed class AdminLicenseService(
     SeatStore store,
+    AuditTrail audit,
     ExpiryIndex expiryIndex,
     StorageTables tables,
     LicenseCredentials credentials,
     TimeProvider clock,
     IOptions<LicensingOptions> options)
 {
-    public const int MaxPageSize = 1000;
-
-    public async Task<IActionResult> CreateAsync(JsonFields fields, CancellationToken ct)
+    public async Task<IActionResult> CreateAsync(Caller caller, JsonFields fields, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var draft = LicenseDraft.ForCreate(fields, now);
@@ -44,7 +44,8 @@ public sealed class AdminLicenseService(
             Features = draft.Features ?? [],
             IssuedAt = now,
         };
-        if (!await store.AddLicenseAsync(license, ct).ConfigureAwait(false))
+        var created = AuditEvents.License(AuditEventTypes.LicenseCreated, before: null, license, now, caller);
+        if (!await store.AddLicenseAsync(license, created, ct).ConfigureAwait(false))
         {
             return Problems.Conflict(Problems.UserKeyInUse, "A license with this userKey exists already.");
         }
@@ -61,33 +62,42 @@ public sealed class AdminLicenseService(
     }
 
     /// <summary>A page of license views; activeClientCount here is the stored count of live seat rows.</summary>
-    public async Task<IActionResult> ListAsync(int pageSize, string? continuationToken, CancellationToken ct)
+    public async Task<IActionResult> ListAsync(PageQuery query, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"RowKey eq {TableKeys.LicenseRow}");
         var now = clock.GetUtcNow();
-        try
+        if (await TablePages.ReadAsync(tables.Licenses, filter, query.PageSize, query.ContinuationToken, ct).ConfigureAwait(false) is not { } page)
         {
-            await foreach (var page in tables.Licenses.QueryAsync<Azure.Data.Tables.TableEntity>(filter, pageSize, cancellationToken: ct)
-                           .AsPages(continuationToken, pageSize).ConfigureAwait(false))
-            {
-                var items = page.Values.Select(e => View(LicenseRow.FromEntity(e), null, now, withTokens: false)).ToArray();
-                return ApiResult.Ok(new LicensePage(items, page.ContinuationToken), ApiJson.Wire.LicensePage);
-            }
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 400)
-        {
-            return Problems.Validation(new Dictionary<string, string[]> { ["continuationToken"] = ["is not a token this API returned."] });
-        }
-        catch (FormatException)
-        {
-            return Problems.Validation(new Dictionary<string, string[]> { ["continuationToken"] = ["is not a token this API returned."] });
+            return PageQuery.UnknownContinuationToken();
         }
 
-        return ApiResult.Ok(new LicensePage([], null), ApiJson.Wire.LicensePage);
+        var items = page.Rows.Select(e => View(LicenseRow.FromEntity(e), null, now, withTokens: false)).ToArray();
+        return ApiResult.Ok(new LicensePage(items, page.Next), ApiJson.Wire.LicensePage);
     }
 
-    public async Task<IActionResult> PatchAsync(string licenseId, JsonFields fields, CancellationToken ct)
+    /// <summary>
+    /// A page of the license's audit trail, newest first. The trail outlives the license: a deleted license's events
+    /// stay readable.
+    /// </summary>
+    public async Task<IActionResult> EventsAsync(string licenseId, PageQuery query, CancellationToken ct)
+    {
+        if (await audit.ReadPageAsync(licenseId, query.PageSize, query.ContinuationToken, ct).ConfigureAwait(false) is not { } page)
+        {
+            return PageQuery.UnknownContinuationToken();
+        }
+
+        if (page.Events.Count == 0 && query.ContinuationToken is null
+            && (await store.ReadAsync(licenseId, [], ct).ConfigureAwait(false)).License is null)
+        {
+            return NotFound(licenseId);
+        }
+
+        var items = page.Events.Select(AuditEventViews.From).ToArray();
+        return ApiResult.Ok(new AuditEventPage(items, page.Next), ApiJson.Wire.AuditEventPage);
+    }
+
+    public async Task<IActionResult> PatchAsync(Caller caller, string licenseId, JsonFields fields, CancellationToken ct)
     {
         var draft = LicenseDraft.ForPatch(fields);
         if (fields.Problem is { } problem)
@@ -103,8 +113,10 @@ public sealed class AdminLicenseService(
                 return NotFound(licenseId);
             }
 
+            var before = LicenseRow.FromEntity(license.ToEntity());
             Apply(draft, license);
-            if (await store.UpdateLicenseAsync(license, ct).ConfigureAwait(false))
+            var updated = AuditEvents.License(AuditEventTypes.LicenseUpdated, before, license, clock.GetUtcNow(), caller);
+            if (await store.UpdateLicenseAsync(license, updated, ct).ConfigureAwait(false))
             {
                 return await GetAsync(licenseId, ct).ConfigureAwait(false);
             }
@@ -115,7 +127,7 @@ public sealed class AdminLicenseService(
         return Problems.Unavailable();
     }
 
-    public async Task<IActionResult> DeleteAsync(string licenseId, CancellationToken ct)
+    public async Task<IActionResult> DeleteAsync(Caller caller, string licenseId, CancellationToken ct)
     {
         for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
         {
@@ -125,7 +137,8 @@ public sealed class AdminLicenseService(
                 return NotFound(licenseId);
             }
 
-            if (await store.DeleteLicenseAsync(license, seats, ct).ConfigureAwait(false))
+            var deleted = AuditEvents.License(AuditEventTypes.LicenseDeleted, license, license, clock.GetUtcNow(), caller);
+            if (await store.DeleteLicenseAsync(license, seats, deleted, ct).ConfigureAwait(false))
             {
                 return ApiResult.NoContent();
             }
@@ -137,7 +150,7 @@ public sealed class AdminLicenseService(
     }
 
     /// <summary>Ends one seat at once, named by its bearer token or its public id (a kicked client).</summary>
-    public async Task<IActionResult> RevokeTokenAsync(string licenseId, JsonFields fields, CancellationToken ct)
+    public async Task<IActionResult> RevokeTokenAsync(Caller caller, string licenseId, JsonFields fields, CancellationToken ct)
     {
         var bearer = fields.Text("licenseToken", ClientCall.TokenMax);
         var publicId = fields.Text("token", 64);
@@ -185,7 +198,8 @@ public sealed class AdminLicenseService(
             await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seat.RowKey, seat.TokenId), ct).ConfigureAwait(false);
             seat.End(SeatState.Revoked, now);
             license.LiveSeats--;
-            if (await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], ct).ConfigureAwait(false))
+            var revoked = AuditEvents.Seat(AuditEventTypes.SeatRevoked, license, seat, now, caller);
+            if (await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [revoked], ct).ConfigureAwait(false))
             {
                 return ApiResult.Ok(View(license, seats, now, withTokens: true), ApiJson.Wire.LicenseView);
             }

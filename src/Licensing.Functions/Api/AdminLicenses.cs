@@ -11,7 +11,7 @@ public sealed class CreateLicense(ApiEndpoint endpoint, AdminLicenseService lice
 {
     [Function(nameof(CreateLicense))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.AdminLicenses)] HttpRequest req) =>
-        endpoint.RunWithBodyAsync(req, ApiScopes.Admin, (_, body, ct) => licenses.CreateAsync(body, ct));
+        endpoint.RunWithBodyAsync(req, ApiScopes.Admin, (caller, body, ct) => licenses.CreateAsync(caller, body, ct));
 }
 
 /// <summary>GET /v1/admin/licenses?pageSize=&amp;continuationToken=: a page of licenses.</summary>
@@ -20,20 +20,7 @@ public sealed class ListLicenses(ApiEndpoint endpoint, AdminLicenseService licen
     [Function(nameof(ListLicenses))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AdminLicenses)] HttpRequest req) =>
         endpoint.RunAsync(req, ApiScopes.Admin, (_, ct) =>
-        {
-            var pageSize = 100;
-            var size = req.Query["pageSize"].ToString();
-            if (size.Length > 0 && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > AdminLicenseService.MaxPageSize))
-            {
-                return Task.FromResult(Problems.Validation(new Dictionary<string, string[]>
-                {
-                    ["pageSize"] = [$"must be a whole number from 1 to {AdminLicenseService.MaxPageSize}."],
-                }));
-            }
-
-            var token = req.Query["continuationToken"].ToString();
-            return licenses.ListAsync(pageSize, token.Length == 0 ? null : token, ct);
-        });
+            PageQuery.TryRead(req, out var page) is { } problem ? Task.FromResult(problem) : licenses.ListAsync(page, ct));
 }
 
 /// <summary>GET /v1/admin/licenses/{licenseId}: the license and its tokens.</summary>
@@ -49,7 +36,7 @@ public sealed class UpdateLicense(ApiEndpoint endpoint, AdminLicenseService lice
 {
     [Function(nameof(UpdateLicense))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.AdminLicense)] HttpRequest req, string licenseId) =>
-        endpoint.RunWithBodyAsync(req, ApiScopes.Admin, (_, body, ct) => LicenseIds.IfWellFormed(licenseId, () => licenses.PatchAsync(licenseId, body, ct)));
+        endpoint.RunWithBodyAsync(req, ApiScopes.Admin, (caller, body, ct) => LicenseIds.IfWellFormed(licenseId, () => licenses.PatchAsync(caller, licenseId, body, ct)));
 }
 
 /// <summary>DELETE /v1/admin/licenses/{licenseId}: its tokens stop working at once.</summary>
@@ -57,7 +44,7 @@ public sealed class DeleteLicense(ApiEndpoint endpoint, AdminLicenseService lice
 {
     [Function(nameof(DeleteLicense))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.AdminLicense)] HttpRequest req, string licenseId) =>
-        endpoint.RunAsync(req, ApiScopes.Admin, (_, ct) => LicenseIds.IfWellFormed(licenseId, () => licenses.DeleteAsync(licenseId, ct)));
+        endpoint.RunAsync(req, ApiScopes.Admin, (caller, ct) => LicenseIds.IfWellFormed(licenseId, () => licenses.DeleteAsync(caller, licenseId, ct)));
 }
 
 /// <summary>POST /v1/admin/licenses/{licenseId}/tokens/revoke: ends one seat at once.</summary>
@@ -65,5 +52,14 @@ public sealed class RevokeToken(ApiEndpoint endpoint, AdminLicenseService licens
 {
     [Function(nameof(RevokeToken))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.AdminRevokeToken)] HttpRequest req, string licenseId) =>
-        endpoint.RunWithBodyAsync(req, ApiScopes.Admin, (_, body, ct) => LicenseIds.IfWellFormed(licenseId, () => licenses.RevokeTokenAsync(licenseId, body, ct)));
+        endpoint.RunWithBodyAsync(req, ApiScopes.Admin, (caller, body, ct) => LicenseIds.IfWellFormed(licenseId, () => licenses.RevokeTokenAsync(caller, licenseId, body, ct)));
+}
+
+/// <summary>GET /v1/admin/licenses/{licenseId}/events?pageSize=&amp;continuationToken=: the audit trail, newest first.</summary>
+public sealed class ListLicenseEvents(ApiEndpoint endpoint, AdminLicenseService licenses)
+{
+    [Function(nameof(ListLicenseEvents))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AdminLicenseEvents)] HttpRequest req, string licenseId) =>
+        endpoint.RunAsync(req, ApiScopes.Admin, (_, ct) => LicenseIds.IfWellFormed(licenseId, () =>
+            PageQuery.TryRead(req, out var page) is { } problem ? Task.FromResult(problem) : licenses.EventsAsync(licenseId, page, ct)));
 }

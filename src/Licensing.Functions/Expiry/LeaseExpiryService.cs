@@ -1,3 +1,4 @@
+using Licensing.Audit;
 using Licensing.Domain;
 using Licensing.Settings;
 using Licensing.Storage;
@@ -69,7 +70,7 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
         tally.Examined++;
         for (var attempt = 0; attempt < Seats.Contention.MaxAttempts; attempt++)
         {
-            var read = await store.ReadPointsAsync(entry.LicenseId, entry.SeatRow, ct).ConfigureAwait(false);
+            var read = await store.ReadAsync(entry.LicenseId, [entry.SeatRow], ct).ConfigureAwait(false);
             var seat = read.Seat(entry.SeatRow);
             if (seat is null || seat.TokenId != entry.TokenId)
             {
@@ -105,7 +106,7 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
 
                 seat.End(SeatState.Expired, seat.ExpireAt);
                 license.LiveSeats--;
-                if (!await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], ct).ConfigureAwait(false))
+                if (!await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [AuditEvents.Lapsed(license, seat, now)], ct).ConfigureAwait(false))
                 {
                     continue;
                 }

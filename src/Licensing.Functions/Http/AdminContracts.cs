@@ -27,3 +27,19 @@ public sealed record ApiKeyView(string Id, string Name, string Scope, string? Pr
 public sealed record CreatedApiKey(string Id, string Name, string Scope, string? ProductId, Timestamp CreatedAt, string Key);
 
 public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> Items);
+
+/// <summary>One audit event: what happened, when, by whom (<c>actor</c>) and from where.</summary>
+public sealed record AuditEventView(
+    string Id,
+    string LicenseId,
+    string Type,
+    Timestamp At,
+    string Actor,
+    string? ClientAddr,
+    string? Token,
+    string? MachineId,
+    string? ClientId,
+    string? ClientName,
+    System.Text.Json.JsonElement? Changes);
+
+public sealed record AuditEventPage(IReadOnlyList<AuditEventView> Items, string? ContinuationToken);

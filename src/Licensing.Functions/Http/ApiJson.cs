@@ -18,6 +18,7 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(ApiKeyView))]
 [JsonSerializable(typeof(CreatedApiKey))]
 [JsonSerializable(typeof(ApiKeyList))]
+[JsonSerializable(typeof(AuditEventPage))]
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but writes text such as apostrophes as they are (the body is JSON, never HTML).</summary>

@@ -1,3 +1,4 @@
+using Licensing.Audit;
 using Licensing.Domain;
 using Licensing.Http;
 using Licensing.Settings;
@@ -57,7 +58,8 @@ public sealed class ActivationService(
                 ETag = seat?.ETag ?? default,
             };
             license.LiveSeats++;
-            if (await store.CommitAsync(license, [new SeatWrite(activation, IsNew: seat is null)], ct).ConfigureAwait(false))
+            var activated = AuditEvents.Seat(AuditEventTypes.SeatActivated, license, activation, now, caller);
+            if (await store.CommitAsync(license, [new SeatWrite(activation, IsNew: seat is null)], [activated], ct).ConfigureAwait(false))
             {
                 return Activated(license, activation, now);
             }
@@ -99,7 +101,8 @@ public sealed class ActivationService(
 
             seat.End(SeatState.Deactivated, now);
             license.LiveSeats--;
-            if (await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], ct).ConfigureAwait(false))
+            var deactivated = AuditEvents.Seat(AuditEventTypes.SeatDeactivated, license, seat, now, caller);
+            if (await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [deactivated], ct).ConfigureAwait(false))
             {
                 return Counts(license);
             }

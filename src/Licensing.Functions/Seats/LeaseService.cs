@@ -1,3 +1,4 @@
+using Licensing.Audit;
 using Licensing.Domain;
 using Licensing.Http;
 using Licensing.Signing;
@@ -14,6 +15,9 @@ namespace Licensing.Seats;
 /// </summary>
 public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, LicenseCredentials credentials, TimeProvider clock)
 {
+    /// <summary>A grant's transaction: the counter, the lease and its event, and two rows (seat, event) per lapsed lease it ends.</summary>
+    private const int MaxReclaimsPerGrant = 48;
+
     /// <summary>Storage: read (1) + expiry hint (2) + transaction (3); a full license adds one read of lapsed leases.</summary>
     public async Task<IActionResult> RequestAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
@@ -56,7 +60,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             var needed = LicenseRules.ReclaimsNeeded(counted, license.MaxClientCount);
             if (needed > 0)
             {
-                var lapsed = await store.ReadLapsedLeasesAsync(licenseId, now, 98, ct).ConfigureAwait(false);
+                var lapsed = await store.ReadLapsedLeasesAsync(licenseId, now, MaxReclaimsPerGrant, ct).ConfigureAwait(false);
                 lapsed.RemoveAll(s => s.RowKey == seatRow);
                 if (lapsed.Count < needed)
                 {
@@ -92,7 +96,8 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             };
             license.LiveSeats = counted - reclaimed.Count + 1;
             var writes = reclaimed.Select(s => new SeatWrite(s, IsNew: false)).Prepend(new SeatWrite(lease, IsNew: own is null)).ToArray();
-            if (await store.CommitAsync(license, writes, ct).ConfigureAwait(false))
+            var events = reclaimed.Select(s => AuditEvents.Lapsed(license, s, now)).Append(AuditEvents.Seat(AuditEventTypes.SeatGranted, license, lease, now, caller)).ToArray();
+            if (await store.CommitAsync(license, writes, events, ct).ConfigureAwait(false))
             {
                 return Granted(license, lease, license.LiveSeats, now);
             }
@@ -181,7 +186,8 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
 
             lease.End(SeatState.Released, now);
             license.LiveSeats--;
-            if (await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], ct).ConfigureAwait(false))
+            var released = AuditEvents.Seat(AuditEventTypes.SeatReleased, license, lease, now, caller);
+            if (await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [released], ct).ConfigureAwait(false))
             {
                 return ActivationService.Counts(license);
             }

@@ -24,6 +24,9 @@ public sealed class LicenseRow
     public bool Revoked { get; set; }
     public bool Suspended { get; set; }
     public DateTimeOffset IssuedAt { get; init; }
+
+    /// <summary>The number of the license's last audit event; each event takes the next, in the same transaction.</summary>
+    public long EventSequence { get; set; }
     public ETag ETag { get; set; }
 
     public static LicenseRow FromEntity(TableEntity e) => new()
@@ -42,6 +45,7 @@ public sealed class LicenseRow
         Revoked = e.GetBoolean(nameof(Revoked)) ?? false,
         Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
+        EventSequence = e.GetInt64(nameof(EventSequence)) ?? 0,
         ETag = e.ETag,
     };
 
@@ -60,13 +64,15 @@ public sealed class LicenseRow
         [nameof(Revoked)] = Revoked,
         [nameof(Suspended)] = Suspended,
         [nameof(IssuedAt)] = IssuedAt,
+        [nameof(EventSequence)] = EventSequence,
         ETag = ETag,
     };
 
-    /// <summary>Only the counter, for a merge inside a seat transaction.</summary>
+    /// <summary>Only the counters, for a merge inside a seat transaction.</summary>
     public TableEntity SeatCounterEntity() => new(LicenseId, TableKeys.LicenseRow)
     {
         [nameof(LiveSeats)] = LiveSeats,
+        [nameof(EventSequence)] = EventSequence,
         ETag = ETag,
     };
 }

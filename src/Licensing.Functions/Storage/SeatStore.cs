@@ -22,46 +22,32 @@ public sealed class SeatStore(StorageTables tables)
 {
     private const int TransactionLimit = 100;
 
-    /// <summary>The license row and the named seat rows: one query inside the partition.</summary>
+    /// <summary>
+    /// The license row and the named seat rows by point reads in parallel: one round trip of latency, and a
+    /// constant cost however many seats and events the partition holds (a query with an OR of row keys would scan it).
+    /// </summary>
     public async Task<LicenseRead> ReadAsync(string licenseId, IReadOnlyCollection<string> seatRows, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var rows = string.Join(" or ", seatRows.Prepend(TableKeys.LicenseRow).Select(rk => $"RowKey eq '{Quote(rk)}'"));
-        var filter = $"PartitionKey eq '{Quote(licenseId)}' and ({rows})";
-        LicenseRow? license = null;
+        var license = PointReadAsync(licenseId, TableKeys.LicenseRow, ct);
+        var seatReads = seatRows.Select(rowKey => PointReadAsync(licenseId, rowKey, ct)).ToArray();
+        await Task.WhenAll(seatReads.Prepend(license)).ConfigureAwait(false);
         var seats = new Dictionary<string, SeatRow>(StringComparer.Ordinal);
-        await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        foreach (var read in seatReads)
         {
-            if (entity.RowKey == TableKeys.LicenseRow)
-            {
-                license = LicenseRow.FromEntity(entity);
-            }
-            else
+            if (read.Result is { } entity)
             {
                 seats[entity.RowKey] = SeatRow.FromEntity(entity);
             }
         }
 
-        return new LicenseRead(license, seats);
+        return new LicenseRead(license.Result is { } row ? LicenseRow.FromEntity(row) : null, seats);
     }
 
-    /// <summary>
-    /// The license row and one seat row by two point reads in parallel: constant cost however large the partition
-    /// (a query with an OR of row keys is a partition scan). Two requests, one round trip of latency.
-    /// </summary>
-    public async Task<LicenseRead> ReadPointsAsync(string licenseId, string seatRow, CancellationToken ct)
+    private async Task<TableEntity?> PointReadAsync(string partitionKey, string rowKey, CancellationToken ct)
     {
-        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var license = tables.Licenses.GetEntityIfExistsAsync<TableEntity>(licenseId, TableKeys.LicenseRow, cancellationToken: ct);
-        var seat = tables.Licenses.GetEntityIfExistsAsync<TableEntity>(licenseId, seatRow, cancellationToken: ct);
-        await Task.WhenAll(license, seat).ConfigureAwait(false);
-        var seats = new Dictionary<string, SeatRow>(StringComparer.Ordinal);
-        if (seat.Result.HasValue && seat.Result.Value is { } seatEntity)
-        {
-            seats[seatRow] = SeatRow.FromEntity(seatEntity);
-        }
-
-        return new LicenseRead(license.Result.HasValue && license.Result.Value is { } licenseEntity ? LicenseRow.FromEntity(licenseEntity) : null, seats);
+        var response = await tables.Licenses.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
     }
 
     /// <summary>
@@ -85,11 +71,14 @@ public sealed class SeatStore(StorageTables tables)
         return lapsed;
     }
 
-    /// <summary>The license row and every seat row of the partition (info and the admin API).</summary>
+    /// <summary>
+    /// The license row and every seat row of the partition (info and the admin API): one row-key range that
+    /// leaves the audit events out.
+    /// </summary>
     public async Task<(LicenseRow? License, List<SeatRow> Seats)> ReadAllAsync(string licenseId, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {licenseId}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {licenseId} and RowKey ge {TableKeys.LicenseRow}");
         LicenseRow? license = null;
         var seats = new List<SeatRow>();
         await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
@@ -109,16 +98,12 @@ public sealed class SeatStore(StorageTables tables)
 
     /// <summary>
     /// One single-partition transaction: the license's seat counter (merged under the license row's ETag, which
-    /// serialises every change of the seat count) and the seat rows. False when another writer won the race.
+    /// serialises every change of the seat count), the seat rows and the audit events recording the change (created,
+    /// so they exist exactly when the change committed). False when another writer won the race.
     /// </summary>
-    public async Task<bool> CommitAsync(LicenseRow license, IReadOnlyCollection<SeatWrite> seats, CancellationToken ct)
+    public Task<bool> CommitAsync(LicenseRow license, IReadOnlyCollection<SeatWrite> seats, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
     {
-        if (seats.Count + 1 > TransactionLimit)
-        {
-            throw new ArgumentOutOfRangeException(nameof(seats), "A seat transaction holds at most 99 seat rows.");
-        }
-
-        var actions = new List<TableTransactionAction>(seats.Count + 1)
+        var actions = new List<TableTransactionAction>(seats.Count + events.Count + 1)
         {
             new(TableTransactionActionType.UpdateMerge, license.SeatCounterEntity(), license.ETag),
         };
@@ -127,6 +112,18 @@ public sealed class SeatStore(StorageTables tables)
             actions.Add(write.IsNew
                 ? new TableTransactionAction(TableTransactionActionType.Add, write.Row.ToEntity())
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, write.Row.ToEntity(), write.Row.ETag));
+        }
+
+        return SubmitAsync(actions, events, ct);
+    }
+
+    /// <summary>The actions and their events as one transaction; false on a lost race (404, 409 or 412).</summary>
+    private async Task<bool> SubmitAsync(List<TableTransactionAction> actions, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
+    {
+        actions.AddRange(events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e.ToEntity())));
+        if (actions.Count > TransactionLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(actions), $"A transaction holds at most {TransactionLimit} actions.");
         }
 
         try
@@ -184,52 +181,25 @@ public sealed class SeatStore(StorageTables tables)
         }
     }
 
-    /// <summary>Creates the license row; false when the id (so the user key) is taken.</summary>
-    public async Task<bool> AddLicenseAsync(LicenseRow license, CancellationToken ct)
+    /// <summary>Creates the license row with its event in one transaction; false when the id (so the user key) is taken.</summary>
+    public async Task<bool> AddLicenseAsync(LicenseRow license, AuditEventRow created, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        try
-        {
-            var response = await tables.Licenses.AddEntityAsync(license.ToEntity(), ct).ConfigureAwait(false);
-            license.ETag = response.Headers.ETag ?? license.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
+        return await SubmitAsync([new(TableTransactionActionType.Add, license.ToEntity())], [created], ct).ConfigureAwait(false);
     }
 
-    /// <summary>Replaces the license row under its ETag (admin changes). False on a lost race.</summary>
-    public async Task<bool> UpdateLicenseAsync(LicenseRow license, CancellationToken ct)
-    {
-        try
-        {
-            var response = await tables.Licenses.UpdateEntityAsync(license.ToEntity(), license.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            license.ETag = response.Headers.ETag ?? license.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (IsLostRace(ex))
-        {
-            return false;
-        }
-    }
+    /// <summary>Replaces the license row under its ETag (admin changes), with its event. False on a lost race.</summary>
+    public Task<bool> UpdateLicenseAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct) =>
+        SubmitAsync([new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct);
 
     /// <summary>
-    /// Deletes a license: first its row under its ETag (from then on every call answers license_not_found and
-    /// no grant can commit), then its seat rows in single-partition batches.
+    /// Deletes a license: first its row under its ETag, with its event (from then on every call answers
+    /// license_not_found and no grant can commit), then its seat rows in single-partition batches. The audit events
+    /// stay: the trail is append-only.
     /// </summary>
-    public async Task<bool> DeleteLicenseAsync(LicenseRow license, IReadOnlyList<SeatRow> seats, CancellationToken ct)
+    public async Task<bool> DeleteLicenseAsync(LicenseRow license, IReadOnlyList<SeatRow> seats, AuditEventRow deleted, CancellationToken ct)
     {
-        try
-        {
-            var response = await tables.Licenses.DeleteEntityAsync(license.LicenseId, TableKeys.LicenseRow, license.ETag, ct).ConfigureAwait(false);
-            if (response.Status == 404)
-            {
-                return false;
-            }
-        }
-        catch (RequestFailedException ex) when (IsLostRace(ex))
+        if (!await SubmitAsync([new(TableTransactionActionType.Delete, license.ToEntity(), license.ETag)], [deleted], ct).ConfigureAwait(false))
         {
             return false;
         }

@@ -7,8 +7,12 @@ namespace Licensing.Storage;
 /// <summary>
 /// Every PartitionKey and RowKey formula, in one place.
 /// <list type="bullet">
-/// <item>Licenses table: a license and all its seats share the partition <c>licenseId</c>; the license row is
-/// <c>license</c>, a seat row is <c>seat|act|…</c> (one per machine) or <c>seat|lease|…</c> (one per machine and client).</item>
+/// <item>Licenses table: a license, all its seats and its audit events share the partition <c>licenseId</c>; the
+/// license row is <c>license</c>, a seat row is <c>seat|act|…</c> (one per machine) or <c>seat|lease|…</c> (one per
+/// machine and client), an event row is <c>event|{generation}|{sequence}</c>, both inverted so events read newest
+/// first (generation: the license's creation time, so a license deleted and created again starts a new run of
+/// sequence numbers after the old). The prefixes sort
+/// <c>event|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats are one row-key range.</item>
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
 /// </list>
@@ -17,6 +21,10 @@ public static class TableKeys
 {
     public const string LicenseRow = "license";
     public const string SeatPrefix = "seat|";
+    public const string EventPrefix = "event|";
+
+    /// <summary>Every event row of a partition sorts below this key ('}' follows '|').</summary>
+    public const string EventRowsEnd = "event}";
     public const string ApiKeyPartition = "apikey";
     public const string CheckpointPartition = "checkpoint";
     public const string ExpiryCheckpointRow = "expire-lapsed-tokens";
@@ -37,6 +45,22 @@ public static class TableKeys
         SeatPrefix + "lease|" + Hash("lease", machineId + "\n" + clientId, 32);
 
     public static bool IsSeatRow(string rowKey) => rowKey.StartsWith(SeatPrefix, StringComparison.Ordinal);
+
+    public static bool IsEventRow(string rowKey) => rowKey.StartsWith(EventPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// An audit event's row: the license's creation, then its event sequence number (every event rides with a write
+    /// of the license row under its ETag, so the sequence follows commit order exactly), both inverted.
+    /// </summary>
+    public static string EventRow(DateTimeOffset licenseIssuedAt, long sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"{EventPrefix}{EventId(licenseIssuedAt, sequence)}");
+
+    /// <summary>The public id of an event: its row key without the prefix, also the token of the page after it.</summary>
+    public static string EventId(DateTimeOffset licenseIssuedAt, long sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - licenseIssuedAt.UtcTicks:D19}|{long.MaxValue - sequence:D19}");
+
+    public static bool IsEventId(string id) =>
+        id.Length == 39 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(20).IndexOfAnyExceptInRange('0', '9') < 0;
 
     /// <summary>A machine's fingerprint carried inside tokens, to spot a token used on another machine without a read.</summary>
     public static string MachineHash(string machineId) => Hash("machine", machineId, 32);

@@ -141,10 +141,10 @@ public sealed class FloatingLeaseTests(ServerFixture server) : IClassFixture<Ser
         var parts = token.Split('.');
         var tampered = parts[0] + "." + parts[1][..^2] + (parts[1][^2] == 'A' ? "BA" : "AA") + "." + parts[2];
         await server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" });
-        server.RoundTrips.Reset();
+        server.StorageRequests.Reset();
 
         var beat = (await server.CallAsync("v1/license/heartbeat", new { licenseToken = tampered, machineId = "m1" })).RootElement;
-        var readsForHeartbeat = server.RoundTrips.Count;
+        var readsForHeartbeat = server.StorageRequests.Count;
         using var release = await server.PostAsync("v1/license/release", new { licenseToken = "garbage", machineId = "m1" });
 
         Assert.False(beat.GetProperty("active").GetBoolean());

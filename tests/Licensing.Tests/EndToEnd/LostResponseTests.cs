@@ -34,6 +34,8 @@ public sealed class LostResponseTests : IAsyncLifetime
         Assert.True(again.GetProperty("granted").GetBoolean());
         Assert.Equal(2, (await _server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
         Assert.Equal(3, (await _server.StoredRowsAsync(license.LicenseId)).Count);
+        var grants = (await _server.StoredEventsAsync(license.LicenseId)).Where(e => e.GetString("Type") == "seat.granted").ToList();
+        Assert.Equal(["m2", "m1"], grants.Select(e => e.GetString("MachineId")));
     }
 
     [Fact]

@@ -3,8 +3,11 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.EndToEnd;
 
 /// <summary>
-/// Storage round trips per call, counted by a pipeline policy on the table client, with the API key already
-/// cached: heartbeat 2, validate 2, request 3, activate 3, release 2, deactivate 3.
+/// Storage requests per call, counted by a pipeline policy on the table client, with the API key already cached.
+/// A call's reads (the license row and its seat rows, by point reads) go out together, so the round trips of
+/// latency are fewer: heartbeat 3 requests in 2 round trips, floating validate 3 in 1, request 4 in 3, renewing
+/// request 3 in 2, release 3 in 2, activate 3 in 2, repeated activate 2 in 1, activation validate 4 in 2,
+/// deactivate 4 in 3.
 /// </summary>
 public sealed class StorageBudgetTests(ServerFixture server, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ServerFixture>
 {
@@ -21,12 +24,12 @@ public sealed class StorageBudgetTests(ServerFixture server, Xunit.Abstractions.
         var (_, validate) = await CountAsync(() => server.CallAsync("v1/license/validate", new { license.UserKey, machineId = "m1" }));
         var (_, release) = await CountAsync(() => server.CallAsync("v1/license/release", new { licenseToken = token, machineId = "m1" }));
 
-        output.WriteLine($"round trips: request {request}, renewing request {renewal}, heartbeat {heartbeat}, validate {validate}, release {release}");
-        Assert.True(request <= 3, $"request took {request} round trips");
-        Assert.True(renewal <= 3, $"a renewing request took {renewal} round trips");
-        Assert.True(heartbeat <= 2, $"heartbeat took {heartbeat} round trips");
-        Assert.True(validate <= 2, $"validate took {validate} round trips");
-        Assert.True(release <= 2, $"release took {release} round trips");
+        output.WriteLine($"storage requests: request {request}, renewing request {renewal}, heartbeat {heartbeat}, validate {validate}, release {release}");
+        Assert.True(request <= 4, $"request took {request} storage requests");
+        Assert.True(renewal <= 3, $"a renewing request took {renewal} storage requests");
+        Assert.True(heartbeat <= 3, $"heartbeat took {heartbeat} storage requests");
+        Assert.True(validate <= 3, $"validate took {validate} storage requests");
+        Assert.True(release <= 3, $"release took {release} storage requests");
     }
 
     [Fact]
@@ -40,11 +43,11 @@ public sealed class StorageBudgetTests(ServerFixture server, Xunit.Abstractions.
         var (_, validate) = await CountAsync(() => server.CallAsync("v1/license/validate", new { license.UserKey, machineId = "pc-1" }));
         var (_, deactivate) = await CountAsync(() => server.CallAsync("v1/license/deactivate", new { license.UserKey, machineId = "pc-1" }));
 
-        output.WriteLine($"round trips: activate {activate}, repeated activate {again}, validate {validate}, deactivate {deactivate}");
-        Assert.True(activate <= 3, $"activate took {activate} round trips");
-        Assert.True(again <= 3, $"a repeated activate took {again} round trips");
-        Assert.True(validate <= 2, $"validate took {validate} round trips");
-        Assert.True(deactivate <= 3, $"deactivate took {deactivate} round trips");
+        output.WriteLine($"storage requests: activate {activate}, repeated activate {again}, validate {validate}, deactivate {deactivate}");
+        Assert.True(activate <= 3, $"activate took {activate} storage requests");
+        Assert.True(again <= 2, $"a repeated activate took {again} storage requests");
+        Assert.True(validate <= 4, $"validate took {validate} storage requests");
+        Assert.True(deactivate <= 4, $"deactivate took {deactivate} storage requests");
     }
 
     [Fact]
@@ -62,10 +65,10 @@ public sealed class StorageBudgetTests(ServerFixture server, Xunit.Abstractions.
     private async Task WarmUpAsync(License license) =>
         await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "warm-up" });
 
-    private async Task<(System.Text.Json.JsonDocument Body, int RoundTrips)> CountAsync(Func<Task<System.Text.Json.JsonDocument>> call)
+    private async Task<(System.Text.Json.JsonDocument Body, int Requests)> CountAsync(Func<Task<System.Text.Json.JsonDocument>> call)
     {
-        server.RoundTrips.Reset();
+        server.StorageRequests.Reset();
         var body = await call();
-        return (body, server.RoundTrips.Count);
+        return (body, server.StorageRequests.Count);
     }
 }

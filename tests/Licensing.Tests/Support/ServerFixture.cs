@@ -36,7 +36,7 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
 
     public ManualClock Clock { get; } = new();
 
-    public RoundTripCounter RoundTrips { get; } = new();
+    public StorageRequestCounter StorageRequests { get; } = new();
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -70,7 +70,7 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
         _app = LocalFunctionsHost.Build([], settings, builder =>
         {
             builder.Services.AddSingleton(_realClock ? TimeProvider.System : Clock);
-            builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(RoundTrips));
+            builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(StorageRequests));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             configure?.Invoke(builder);
         });
@@ -164,8 +164,15 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Runs the expiry timer's work once, as the timer function would.</summary>
     public Task<ExpiryRun> RunExpiryTimerAsync() => Services.GetRequiredService<LeaseExpiryService>().RunAsync(CancellationToken.None);
 
-    /// <summary>The stored rows of a license's partition, straight from storage.</summary>
-    public async Task<List<TableEntity>> StoredRowsAsync(string licenseId)
+    /// <summary>The stored license and seat rows of a license's partition, straight from storage (audit events apart).</summary>
+    public async Task<List<TableEntity>> StoredRowsAsync(string licenseId) =>
+        (await StoredPartitionAsync(licenseId)).Where(r => !TableKeys.IsEventRow(r.RowKey)).ToList();
+
+    /// <summary>The stored audit events of a license, newest first, straight from storage.</summary>
+    public async Task<List<TableEntity>> StoredEventsAsync(string licenseId) =>
+        (await StoredPartitionAsync(licenseId)).Where(r => TableKeys.IsEventRow(r.RowKey)).ToList();
+
+    private async Task<List<TableEntity>> StoredPartitionAsync(string licenseId)
     {
         var rows = new List<TableEntity>();
         await foreach (var row in Tables.Licenses.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {licenseId}")))

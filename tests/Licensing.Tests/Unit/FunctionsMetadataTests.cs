@@ -22,6 +22,7 @@ public sealed class FunctionsMetadataTests
         { "v1/admin/licenses/{licenseId}", "patch" },
         { "v1/admin/licenses/{licenseId}", "delete" },
         { "v1/admin/licenses/{licenseId}/tokens/revoke", "post" },
+        { "v1/admin/licenses/{licenseId}/events", "get" },
         { "v1/admin/api-keys", "post" },
         { "v1/admin/api-keys", "get" },
         { "v1/admin/api-keys/{id}", "delete" },

@@ -3,8 +3,8 @@ using Azure.Core.Pipeline;
 
 namespace Licensing.Tests.Support;
 
-/// <summary>Counts the table client's storage requests (each retry of the pipeline counts too).</summary>
-public sealed class RoundTripCounter : HttpPipelinePolicy
+/// <summary>Counts the table client's storage requests (each retry of the pipeline counts too; parallel reads count one each).</summary>
+public sealed class StorageRequestCounter : HttpPipelinePolicy
 {
     private int _count;
 

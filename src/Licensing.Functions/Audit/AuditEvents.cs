@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Licensing.Http;
+using Licensing.Storage;
+
+namespace Licensing.Audit;
+
+/// <summary>What an audit event records: every admin change and every seat grant, end, lapse and revocation.</summary>
+public static class AuditEventTypes
+{
+    public const string LicenseCreated = "license.created";
+    public const string LicenseUpdated = "license.updated";
+    public const string LicenseDeleted = "license.deleted";
+    public const string SeatActivated = "seat.activated";
+    public const string SeatDeactivated = "seat.deactivated";
+    public const string SeatGranted = "seat.granted";
+    public const string SeatReleased = "seat.released";
+    public const string SeatLapsed = "seat.lapsed";
+    public const string SeatRevoked = "seat.revoked";
+}
+
+/// <summary>Builds the event rows that ride in the transaction of the change they record.</summary>
+public static class AuditEvents
+{
+    /// <summary>The actor of what the server does on its own: a lease that lapsed.</summary>
+    public const string ServerActor = "server";
+
+    /// <summary>An event of a seat change; takes the license's next event number, so build it after the change.</summary>
+    public static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, Caller caller) =>
+        Seat(type, license, seat, at, caller.KeyId, caller.ClientAddr);
+
+    /// <summary>A lease that lapsed: ended by the timer or by a grant that needed its place.</summary>
+    public static AuditEventRow Lapsed(LicenseRow license, SeatRow seat, DateTimeOffset at) =>
+        Seat(AuditEventTypes.SeatLapsed, license, seat, at, ServerActor, clientAddr: null);
+
+    /// <summary>An event of a license change: <paramref name="after"/> is the row as it will be written.</summary>
+    public static AuditEventRow License(string type, LicenseRow? before, LicenseRow after, DateTimeOffset at, Caller caller) => new()
+    {
+        LicenseId = after.LicenseId,
+        RowKey = TableKeys.EventRow(after.IssuedAt, ++after.EventSequence),
+        Type = type,
+        At = at,
+        Actor = caller.KeyId,
+        ClientAddr = caller.ClientAddr,
+        Changes = Changes(before, after),
+    };
+
+    private static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, string actor, string? clientAddr) => new()
+    {
+        LicenseId = seat.LicenseId,
+        RowKey = TableKeys.EventRow(license.IssuedAt, ++license.EventSequence),
+        Type = type,
+        At = at,
+        Actor = actor,
+        ClientAddr = clientAddr,
+        TokenId = seat.TokenId,
+        MachineId = seat.MachineId,
+        ClientId = seat.ClientId,
+        ClientName = seat.ClientName,
+    };
+
+    /// <summary>
+    /// The license's terms that differ from <paramref name="before"/> (all of them for a new license) as a JSON
+    /// object, by their API names and in the API's shapes.
+    /// </summary>
+    private static string? Changes(LicenseRow? before, LicenseRow after)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var count = 0;
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            bool Differs<T>(string name, T value, T previous)
+            {
+                if (before is not null && EqualityComparer<T>.Default.Equals(value, previous))
+                {
+                    return false;
+                }
+
+                json.WritePropertyName(name);
+                count++;
+                return true;
+            }
+
+            if (before is null)
+            {
+                json.WriteNumber("licensingMode", (int)after.Mode);
+                json.WriteString("productId", after.ProductId);
+            }
+
+            if (Differs("maxClientCount", after.MaxClientCount, before?.MaxClientCount))
+            {
+                json.WriteNumberValue(after.MaxClientCount);
+            }
+
+            if (Differs("expireAt", after.ExpireAt, before?.ExpireAt))
+            {
+                WriteTimestamp(json, after.ExpireAt);
+            }
+
+            if (Differs("supportExpireAt", after.SupportExpireAt, before?.SupportExpireAt))
+            {
+                WriteTimestamp(json, after.SupportExpireAt);
+            }
+
+            if (Differs("heartbeatInterval", after.HeartbeatInterval, before?.HeartbeatInterval))
+            {
+                var interval = Duration.From(after.HeartbeatInterval);
+                json.WriteStartObject();
+                json.WriteNumber("seconds", interval.Seconds);
+                json.WriteNumber("nanos", interval.Nanos);
+                json.WriteEndObject();
+            }
+
+            if (Differs("customerName", after.CustomerName, before?.CustomerName))
+            {
+                json.WriteStringValue(after.CustomerName);
+            }
+
+            if (Differs("features", string.Join('\n', after.Features), before is null ? null : string.Join('\n', before.Features)))
+            {
+                json.WriteStartArray();
+                foreach (var feature in after.Features)
+                {
+                    json.WriteStringValue(feature);
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (Differs("suspended", after.Suspended, before?.Suspended))
+            {
+                json.WriteBooleanValue(after.Suspended);
+            }
+
+            if (Differs("revoked", after.Revoked, before?.Revoked))
+            {
+                json.WriteBooleanValue(after.Revoked);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return before is not null && count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteTimestamp(Utf8JsonWriter json, DateTimeOffset? at)
+    {
+        if (Timestamp.From(at) is not { } stamp)
+        {
+            json.WriteNullValue();
+            return;
+        }
+
+        json.WriteStartObject();
+        json.WriteNumber("seconds", stamp.Seconds);
+        json.WriteNumber("nanos", stamp.Nanos);
+        json.WriteEndObject();
+    }
+}

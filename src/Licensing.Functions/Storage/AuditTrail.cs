@@ -1,0 +1,42 @@
+using Azure.Data.Tables;
+
+namespace Licensing.Storage;
+
+/// <summary>Reads a license's audit events, newest first (their row keys are inverted sequence numbers).</summary>
+public sealed class AuditTrail(StorageTables tables)
+{
+    /// <summary>
+    /// A page of events after the event named by <paramref name="after"/> (the continuation token is the id of a
+    /// page's last event), and the token of the next page; null when the token is not an event id.
+    /// </summary>
+    public async Task<(IReadOnlyList<AuditEventRow> Events, string? Next)?> ReadPageAsync(
+        string licenseId, int pageSize, string? after, CancellationToken ct)
+    {
+        if (after is not null && !TableKeys.IsEventId(after))
+        {
+            return null;
+        }
+
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var from = after is null ? TableKeys.EventPrefix : TableKeys.EventPrefix + after;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {licenseId} and RowKey gt {from} and RowKey lt {TableKeys.EventRowsEnd}");
+        var events = new List<AuditEventRow>(pageSize + 1);
+        await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize + 1, TablePages.MaxPageSize), cancellationToken: ct).ConfigureAwait(false))
+        {
+            events.Add(AuditEventRow.FromEntity(entity));
+            if (events.Count > pageSize)
+            {
+                break;
+            }
+        }
+
+        if (events.Count <= pageSize)
+        {
+            return (events, null);
+        }
+
+        events.RemoveAt(pageSize);
+        return (events, events[^1].RowKey[TableKeys.EventPrefix.Length..]);
+    }
+}

@@ -1,0 +1,50 @@
+using Licensing.Storage;
+using Licensing.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Licensing.Tests.EndToEnd;
+
+/// <summary>
+/// A client call reads its license row and seat rows by point reads sent together: one round trip of latency, and
+/// a cost that does not grow with the seats and audit events its partition holds.
+/// </summary>
+public sealed class ParallelReadTests : IAsyncLifetime
+{
+    private readonly ReadBarrier _barrier = new(parties: 2);
+    private ServerFixture _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await ServerFixture.StartAsync(_ => { }, configure: builder =>
+            builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(_barrier)));
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_heartbeat_reads_its_license_and_its_lease_together()
+    {
+        var license = await _server.CreateLicenseAsync(mode: 2, seats: 2);
+        var granted = (await _server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement;
+        var token = granted.GetProperty("licenseToken").GetString();
+
+        _barrier.Arm();
+        var beat = (await _server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" })).RootElement;
+        _barrier.Disarm();
+
+        Assert.True(beat.GetProperty("active").GetBoolean(), beat.GetRawText());
+        Assert.Equal(2, _barrier.MostInFlight);
+    }
+
+    [Fact]
+    public async Task A_validate_reads_its_license_activation_and_lease_together()
+    {
+        var license = await _server.CreateLicenseAsync(mode: 1, seats: 2);
+        await _server.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" });
+
+        _barrier.Arm();
+        var valid = (await _server.CallAsync("v1/license/validate", new { license.UserKey, machineId = "pc-1" })).RootElement;
+        _barrier.Disarm();
+
+        Assert.True(valid.GetProperty("success").GetBoolean(), valid.GetRawText());
+        Assert.True(_barrier.MostInFlight >= 2, $"at most {_barrier.MostInFlight} reads were in flight together");
+    }
+}

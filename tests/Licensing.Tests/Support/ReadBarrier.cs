@@ -1,0 +1,81 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Licensing.Tests.Support;
+
+/// <summary>
+/// Holds each storage read (GET) until <c>parties</c> reads are in flight together, or a generous time passed:
+/// reads sent in parallel all meet here at once; reads sent one after another wait out the time, one by one.
+/// Records the most reads ever in flight together, so a test can tell parallel from sequential without timing.
+/// </summary>
+public sealed class ReadBarrier(int parties) : HttpPipelinePolicy
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private readonly object _gate = new();
+    private int _inFlight;
+    private int _mostInFlight;
+    private TaskCompletionSource _met = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _armed;
+
+    public int MostInFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _mostInFlight;
+            }
+        }
+    }
+
+    public void Arm()
+    {
+        lock (_gate)
+        {
+            _armed = true;
+            _mostInFlight = 0;
+            _met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    public void Disarm()
+    {
+        lock (_gate)
+        {
+            _armed = false;
+        }
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        throw new NotSupportedException("The server reads storage asynchronously.");
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Task? wait = null;
+        lock (_gate)
+        {
+            if (_armed && message.Request.Method == RequestMethod.Get)
+            {
+                _inFlight++;
+                _mostInFlight = Math.Max(_mostInFlight, _inFlight);
+                if (_inFlight >= parties)
+                {
+                    _met.TrySetResult();
+                }
+
+                wait = _met.Task;
+            }
+        }
+
+        if (wait is not null)
+        {
+            await Task.WhenAny(wait, Task.Delay(Patience));
+            lock (_gate)
+            {
+                _inFlight--;
+            }
+        }
+
+        await ProcessNextAsync(message, pipeline);
+    }
+}
