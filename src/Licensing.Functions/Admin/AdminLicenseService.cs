@@ -82,7 +82,7 @@ public sealed class AdminLicenseService(
     /// </summary>
     public async Task<IActionResult> EventsAsync(string licenseId, PageQuery query, CancellationToken ct)
     {
-        if (await audit.ReadPageAsync(licenseId, query.PageSize, query.ContinuationToken, ct).ConfigureAwait(false) is not { } page)
+        if (await audit.ReadLicensePageAsync(licenseId, query.PageSize, query.ContinuationToken, ct).ConfigureAwait(false) is not { } page)
         {
             return PageQuery.UnknownContinuationToken();
         }
@@ -93,8 +93,7 @@ public sealed class AdminLicenseService(
             return NotFound(licenseId);
         }
 
-        var items = page.Events.Select(AuditEventViews.From).ToArray();
-        return ApiResult.Ok(new AuditEventPage(items, page.Next), ApiJson.Wire.AuditEventPage);
+        return ApiResult.Ok(new AuditEventPage(page.Events.Select(AuditEventViews.From).ToArray(), page.Next), ApiJson.Wire.AuditEventPage);
     }
 
     public async Task<IActionResult> PatchAsync(Caller caller, string licenseId, JsonFields fields, CancellationToken ct)

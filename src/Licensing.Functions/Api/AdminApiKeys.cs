@@ -1,4 +1,6 @@
+using Licensing.Audit;
 using Licensing.Http;
+using Licensing.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,7 +12,7 @@ public sealed class CreateApiKey(ApiEndpoint endpoint, ApiKeys keys)
 {
     [Function(nameof(CreateApiKey))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.AdminApiKeys)] HttpRequest req) =>
-        endpoint.RunWithBodyAsync(req, ApiScopes.Admin, async (_, body, ct) =>
+        endpoint.RunWithBodyAsync(req, ApiScopes.Admin, async (caller, body, ct) =>
         {
             var name = body.Text("name", 128, required: true);
             var scope = body.Text("scope", 16, required: true);
@@ -30,7 +32,7 @@ public sealed class CreateApiKey(ApiEndpoint endpoint, ApiKeys keys)
                 return problem;
             }
 
-            var (row, key) = await keys.CreateAsync(name!, scope!, productId, ct).ConfigureAwait(false);
+            var (row, key) = await keys.CreateAsync(name!, scope!, productId, caller, ct).ConfigureAwait(false);
             return ApiResult.Created(
                 new CreatedApiKey(row.Id, row.Name, row.Scope, row.ProductId, Timestamp.From(row.CreatedAt), key),
                 ApiJson.Wire.CreatedApiKey);
@@ -55,8 +57,26 @@ public sealed class DeleteApiKey(ApiEndpoint endpoint, ApiKeys keys)
 {
     [Function(nameof(DeleteApiKey))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.AdminApiKey)] HttpRequest req, string id) =>
-        endpoint.RunAsync(req, ApiScopes.Admin, async (_, ct) =>
-            id.Length == 10 && id.All(c => c is (>= 'a' and <= 'z') or (>= '2' and <= '7')) && await keys.DeleteAsync(id, ct).ConfigureAwait(false)
+        endpoint.RunAsync(req, ApiScopes.Admin, async (caller, ct) =>
+            id.Length == 10 && id.All(c => c is (>= 'a' and <= 'z') or (>= '2' and <= '7')) && await keys.DeleteAsync(id, caller, ct).ConfigureAwait(false)
                 ? ApiResult.NoContent()
                 : Problems.Reason(404, Problems.NotFound, $"No API key '{id}'."));
+}
+
+/// <summary>GET /v1/admin/api-keys/events?pageSize=&amp;continuationToken=: keys created and deleted, newest first.</summary>
+public sealed class ListApiKeyEvents(ApiEndpoint endpoint, AuditTrail audit)
+{
+    [Function(nameof(ListApiKeyEvents))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AdminApiKeyEvents)] HttpRequest req) =>
+        endpoint.RunAsync(req, ApiScopes.Admin, async (_, ct) =>
+        {
+            if (PageQuery.TryRead(req, out var query) is { } problem)
+            {
+                return problem;
+            }
+
+            return await audit.ReadApiKeyPageAsync(query.PageSize, query.ContinuationToken, ct).ConfigureAwait(false) is { } page
+                ? ApiResult.Ok(new AuditEventPage(page.Events.Select(AuditEventViews.From).ToArray(), page.Next), ApiJson.Wire.AuditEventPage)
+                : PageQuery.UnknownContinuationToken();
+        });
 }

@@ -17,5 +17,6 @@ public static class Routes
     public const string AdminRevokeToken = "v1/admin/licenses/{licenseId}/tokens/revoke";
     public const string AdminApiKeys = "v1/admin/api-keys";
     public const string AdminApiKey = "v1/admin/api-keys/{id}";
+    public const string AdminApiKeyEvents = "v1/admin/api-keys/events";
     public const string Anything = "{*path}";
 }

@@ -8,7 +8,8 @@ public static class AuditEventViews
 {
     public static AuditEventView From(AuditEventRow row) => new(
         row.RowKey[TableKeys.EventPrefix.Length..],
-        row.LicenseId,
+        row.PartitionKey == TableKeys.ApiKeyPartition ? null : row.PartitionKey,
+        row.ApiKeyId,
         row.Type,
         Timestamp.From(row.At),
         row.Actor,

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Licensing.Http;
@@ -18,6 +19,8 @@ public static class AuditEventTypes
     public const string SeatReleased = "seat.released";
     public const string SeatLapsed = "seat.lapsed";
     public const string SeatRevoked = "seat.revoked";
+    public const string ApiKeyCreated = "apikey.created";
+    public const string ApiKeyDeleted = "apikey.deleted";
 }
 
 /// <summary>Builds the event rows that ride in the transaction of the change they record.</summary>
@@ -25,6 +28,24 @@ public static class AuditEvents
 {
     /// <summary>The actor of what the server does on its own: a lease that lapsed.</summary>
     public const string ServerActor = "server";
+
+    /// <summary>
+    /// An API key created or deleted. Keys have no row to number their events by, so these are ordered by time
+    /// (ties, within one tick, by chance).
+    /// </summary>
+    public static AuditEventRow ApiKey(string type, ApiKeyRow key, DateTimeOffset at, Caller caller) => new()
+    {
+        PartitionKey = TableKeys.ApiKeyPartition,
+        RowKey = TableKeys.ApiKeyEventRow(at, RandomNumberGenerator.GetInt32(int.MaxValue)),
+        Type = type,
+        At = at,
+        Actor = caller.KeyId,
+        ClientAddr = caller.ClientAddr,
+        ApiKeyId = key.Id,
+        Changes = type == AuditEventTypes.ApiKeyCreated
+            ? JsonSerializer.Serialize(new ApiKeyTerms(key.Name, key.Scope, key.ProductId), ApiJson.Wire.ApiKeyTerms)
+            : null,
+    };
 
     /// <summary>An event of a seat change; takes the license's next event number, so build it after the change.</summary>
     public static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, Caller caller) =>
@@ -37,7 +58,7 @@ public static class AuditEvents
     /// <summary>An event of a license change: <paramref name="after"/> is the row as it will be written.</summary>
     public static AuditEventRow License(string type, LicenseRow? before, LicenseRow after, DateTimeOffset at, Caller caller) => new()
     {
-        LicenseId = after.LicenseId,
+        PartitionKey = after.LicenseId,
         RowKey = TableKeys.EventRow(after.IssuedAt, ++after.EventSequence),
         Type = type,
         At = at,
@@ -48,7 +69,7 @@ public static class AuditEvents
 
     private static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, string actor, string? clientAddr) => new()
     {
-        LicenseId = seat.LicenseId,
+        PartitionKey = seat.LicenseId,
         RowKey = TableKeys.EventRow(license.IssuedAt, ++license.EventSequence),
         Type = type,
         At = at,

@@ -28,10 +28,14 @@ public sealed record CreatedApiKey(string Id, string Name, string Scope, string?
 
 public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> Items);
 
+/// <summary>What an <c>apikey.created</c> event records of the new key (never the key).</summary>
+public sealed record ApiKeyTerms(string Name, string Scope, string? ProductId);
+
 /// <summary>One audit event: what happened, when, by whom (<c>actor</c>) and from where.</summary>
 public sealed record AuditEventView(
     string Id,
-    string LicenseId,
+    string? LicenseId,
+    string? ApiKeyId,
     string Type,
     Timestamp At,
     string Actor,

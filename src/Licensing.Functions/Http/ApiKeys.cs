@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Azure.Data.Tables;
+using Licensing.Audit;
 using Licensing.Settings;
 using Licensing.Storage;
 using Microsoft.Extensions.Options;
@@ -56,14 +58,21 @@ public sealed class ApiKeys
             : null;
     }
 
-    public async Task<(ApiKeyRow Row, string Key)> CreateAsync(string name, string scope, string? productId, CancellationToken ct)
+    public async Task<(ApiKeyRow Row, string Key)> CreateAsync(string name, string scope, string? productId, Caller caller, CancellationToken ct)
     {
         await _tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var id = Base32.Random(10);
         var key = Prefix + id + "_" + Base32.Random(32);
-        var row = new ApiKeyRow(id, name, scope, productId, _clock.GetUtcNow(), Hash(key));
-        // Create: a (vanishingly unlikely) id collision fails with 409 instead of overwriting a key.
-        await _tables.ApiKeys.AddEntityAsync(row.ToEntity(), ct).ConfigureAwait(false);
+        var now = _clock.GetUtcNow();
+        var row = new ApiKeyRow(id, name, scope, productId, now, Hash(key));
+        // Create, with its audit event in the same transaction: a (vanishingly unlikely) id collision fails with 409
+        // instead of overwriting a key.
+        await _tables.ApiKeys.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, row.ToEntity()),
+                new TableTransactionAction(TableTransactionActionType.Add, AuditEvents.ApiKey(AuditEventTypes.ApiKeyCreated, row, now, caller).ToEntity()),
+            ],
+            ct).ConfigureAwait(false);
         _cache.TryRemove(id, out _);
         return (row, key);
     }
@@ -75,23 +84,42 @@ public sealed class ApiKeys
         var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.ApiKeyPartition}");
         await foreach (var entity in _tables.ApiKeys.QueryAsync<Azure.Data.Tables.TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
         {
-            rows.Add(ApiKeyRow.FromEntity(entity));
+            if (!TableKeys.IsEventRow(entity.RowKey))
+            {
+                rows.Add(ApiKeyRow.FromEntity(entity));
+            }
         }
 
         return rows;
     }
 
-    /// <summary>Deletes a key; false when there was none. It stops working here at once.</summary>
-    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    /// <summary>Deletes a key, with its audit event in the same transaction; false when there was none. It stops working here at once.</summary>
+    public async Task<bool> DeleteAsync(string id, Caller caller, CancellationToken ct)
     {
         await _tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
         _cache.TryRemove(id, out _);
         try
         {
-            // Unconditional delete (ETag *): deleting is idempotent and races with nothing. The SDK answers a
-            // missing entity with status 404 rather than an exception.
-            var response = await _tables.ApiKeys.DeleteEntityAsync(TableKeys.ApiKeyPartition, id, ETag.All, ct).ConfigureAwait(false);
-            return response.Status != 404;
+            var found = await _tables.ApiKeys.GetEntityIfExistsAsync<TableEntity>(TableKeys.ApiKeyPartition, id, cancellationToken: ct).ConfigureAwait(false);
+            if (!found.HasValue || found.Value is not { } entity)
+            {
+                return false;
+            }
+
+            // Delete under the ETag read: a key deleted meanwhile rolls the transaction back (404 or 412), so its
+            // deletion is recorded once.
+            var key = ApiKeyRow.FromEntity(entity);
+            await _tables.ApiKeys.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Delete, entity, entity.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Add, AuditEvents.ApiKey(AuditEventTypes.ApiKeyDeleted, key, _clock.GetUtcNow(), caller).ToEntity()),
+                ],
+                ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (SeatStore.IsLostRace(ex))
+        {
+            return false;
         }
         finally
         {

@@ -3,12 +3,14 @@ using Azure.Data.Tables;
 namespace Licensing.Storage;
 
 /// <summary>
-/// One audit event, a row of its license's partition. Written only by create (inside the transaction of the
+/// One audit event, a row of its license's partition (or of the API keys' partition, for a key's creation or
+/// deletion). Written only by create (inside the transaction of the
 /// change it records), never updated: the trail is append-only and exists exactly when the change committed.
 /// </summary>
 public sealed record AuditEventRow
 {
-    public required string LicenseId { get; init; }
+    /// <summary>The license's id, or the API keys' partition.</summary>
+    public required string PartitionKey { get; init; }
     public required string RowKey { get; init; }
     public required string Type { get; init; }
     public required DateTimeOffset At { get; init; }
@@ -20,13 +22,14 @@ public sealed record AuditEventRow
     public string? MachineId { get; init; }
     public string? ClientId { get; init; }
     public string? ClientName { get; init; }
+    public string? ApiKeyId { get; init; }
 
-    /// <summary>For a license change: a JSON object of the fields changed and their new values.</summary>
+    /// <summary>For a license or key change: a JSON object of the fields changed and their new values.</summary>
     public string? Changes { get; init; }
 
     public static AuditEventRow FromEntity(TableEntity e) => new()
     {
-        LicenseId = e.PartitionKey,
+        PartitionKey = e.PartitionKey,
         RowKey = e.RowKey,
         Type = e.GetString(nameof(Type)) ?? "",
         At = e.GetDateTimeOffset(nameof(At)) ?? DateTimeOffset.UnixEpoch,
@@ -36,10 +39,11 @@ public sealed record AuditEventRow
         MachineId = e.GetString(nameof(MachineId)),
         ClientId = e.GetString(nameof(ClientId)),
         ClientName = e.GetString(nameof(ClientName)),
+        ApiKeyId = e.GetString(nameof(ApiKeyId)),
         Changes = e.GetString(nameof(Changes)),
     };
 
-    public TableEntity ToEntity() => new(LicenseId, RowKey)
+    public TableEntity ToEntity() => new(PartitionKey, RowKey)
     {
         [nameof(Type)] = Type,
         [nameof(At)] = At,
@@ -49,6 +53,7 @@ public sealed record AuditEventRow
         [nameof(MachineId)] = MachineId,
         [nameof(ClientId)] = ClientId,
         [nameof(ClientName)] = ClientName,
+        [nameof(ApiKeyId)] = ApiKeyId,
         [nameof(Changes)] = Changes,
     };
 }

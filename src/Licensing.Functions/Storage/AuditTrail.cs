@@ -2,15 +2,22 @@ using Azure.Data.Tables;
 
 namespace Licensing.Storage;
 
-/// <summary>Reads a license's audit events, newest first (their row keys are inverted sequence numbers).</summary>
+/// <summary>Reads audit events, newest first (their row keys are inverted numbers): a license's, or the API keys'.</summary>
 public sealed class AuditTrail(StorageTables tables)
 {
+    public Task<(IReadOnlyList<AuditEventRow> Events, string? Next)?> ReadLicensePageAsync(
+        string licenseId, int pageSize, string? after, CancellationToken ct) =>
+        ReadPageAsync(tables.Licenses, licenseId, pageSize, after, ct);
+
+    public Task<(IReadOnlyList<AuditEventRow> Events, string? Next)?> ReadApiKeyPageAsync(int pageSize, string? after, CancellationToken ct) =>
+        ReadPageAsync(tables.ApiKeys, TableKeys.ApiKeyPartition, pageSize, after, ct);
+
     /// <summary>
     /// A page of events after the event named by <paramref name="after"/> (the continuation token is the id of a
     /// page's last event), and the token of the next page; null when the token is not an event id.
     /// </summary>
-    public async Task<(IReadOnlyList<AuditEventRow> Events, string? Next)?> ReadPageAsync(
-        string licenseId, int pageSize, string? after, CancellationToken ct)
+    private async Task<(IReadOnlyList<AuditEventRow> Events, string? Next)?> ReadPageAsync(
+        TableClient table, string partition, int pageSize, string? after, CancellationToken ct)
     {
         if (after is not null && !TableKeys.IsEventId(after))
         {
@@ -20,9 +27,9 @@ public sealed class AuditTrail(StorageTables tables)
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var from = after is null ? TableKeys.EventPrefix : TableKeys.EventPrefix + after;
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {licenseId} and RowKey gt {from} and RowKey lt {TableKeys.EventRowsEnd}");
+            $"PartitionKey eq {partition} and RowKey gt {from} and RowKey lt {TableKeys.EventRowsEnd}");
         var events = new List<AuditEventRow>(pageSize + 1);
-        await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize + 1, TablePages.MaxPageSize), cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize + 1, TablePages.MaxPageSize), cancellationToken: ct).ConfigureAwait(false))
         {
             events.Add(AuditEventRow.FromEntity(entity));
             if (events.Count > pageSize)

@@ -59,6 +59,9 @@ public static class TableKeys
     public static string EventId(DateTimeOffset licenseIssuedAt, long sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - licenseIssuedAt.UtcTicks:D19}|{long.MaxValue - sequence:D19}");
 
+    /// <summary>An event of the API keys' partition: time, then a random tie-breaker, both as the id's two numbers.</summary>
+    public static string ApiKeyEventRow(DateTimeOffset at, int tieBreaker) => EventRow(at, tieBreaker);
+
     public static bool IsEventId(string id) =>
         id.Length == 39 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(20).IndexOfAnyExceptInRange('0', '9') < 0;
 

@@ -160,6 +160,31 @@ public sealed class AuditTrailTests(ServerFixture server) : IClassFixture<Server
         Assert.Equal(HttpStatusCode.Forbidden, client.StatusCode);
     }
 
+    [Fact]
+    public async Task Creating_and_deleting_an_api_key_is_recorded_without_its_secret_and_the_key_list_shows_no_events()
+    {
+        var created = (await server.AdminPostAsync("v1/admin/api-keys", new { name = "audited", scope = "client", productId = "paint" })).RootElement;
+        var id = created.GetProperty("id").GetString()!;
+        var secret = created.GetProperty("key").GetString()!;
+        using (var deleted = await server.SendAsync(HttpMethod.Delete, $"v1/admin/api-keys/{id}", null, ServerFixture.AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using var trail = await server.SendAsync(HttpMethod.Get, "v1/admin/api-keys/events?pageSize=1000", null, ServerFixture.AdminKey);
+        var text = await trail.Content.ReadAsStringAsync();
+        var mine = JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("apiKeyId").GetString() == id).ToList();
+        var keys = (await server.SendForJsonAsync(HttpMethod.Get, "v1/admin/api-keys", null, ServerFixture.AdminKey)).RootElement.GetProperty("items");
+
+        Assert.Equal(["apikey.deleted", "apikey.created"], mine.Select(Type));
+        Assert.All(mine, e => Assert.Equal("bootstrap-admin", e.GetProperty("actor").GetString()));
+        Assert.Equal("paint", mine[1].GetProperty("changes").GetProperty("productId").GetString());
+        Assert.Equal(JsonValueKind.Null, mine[1].GetProperty("licenseId").ValueKind);
+        Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret.Split('_')[2], text, StringComparison.Ordinal);
+        Assert.All(keys.EnumerateArray(), k => Assert.Equal(10, k.GetProperty("id").GetString()!.Length));
+    }
+
     private string ClientKeyId => server.ClientKey.Split('_')[1];
 
     private static string? Type(JsonElement e) => e.GetProperty("type").GetString();

@@ -25,6 +25,7 @@ public sealed class FunctionsMetadataTests
         { "v1/admin/licenses/{licenseId}/events", "get" },
         { "v1/admin/api-keys", "post" },
         { "v1/admin/api-keys", "get" },
+        { "v1/admin/api-keys/events", "get" },
         { "v1/admin/api-keys/{id}", "delete" },
     };
 
