@@ -104,6 +104,40 @@ internal static class LicenseCommands
         return 0;
     }
 
+    public static async Task<int> EventsAsync(Session s)
+    {
+        var pageSize = s.Args.Int("--page-size", 1, 1000);
+        var all = s.Args.Flag("--all");
+        var admin = s.Admin();
+
+        var page = await admin.ListLicenseEventsAsync(s.Parameters[0], pageSize);
+        while (all && !string.IsNullOrEmpty(page.ContinuationToken))
+        {
+            var next = await admin.ListLicenseEventsAsync(s.Parameters[0], pageSize, page.ContinuationToken);
+            page.Items.AddRange(next.Items);
+            page.ContinuationToken = next.ContinuationToken;
+        }
+
+        if (s.Out.Json)
+        {
+            s.Out.Document(page);
+            return 0;
+        }
+
+        s.Out.Table(
+            ["AT", "EVENT", "ACTOR", "ADDRESS", "MACHINE", "CLIENT", "TOKEN", "CHANGES"],
+            page.Items.Select(e => new object?[]
+            {
+                e.At, e.Type, e.Actor, e.ClientAddr, e.MachineId, e.ClientId, e.Token, e.Changes?.GetRawText(),
+            }));
+        if (!string.IsNullOrEmpty(page.ContinuationToken))
+        {
+            s.Out.Out.WriteLine("(older events: add --all to list them all)");
+        }
+
+        return 0;
+    }
+
     public static async Task<int> RevokeTokenAsync(Session s)
     {
         Show(s.Out, await s.Admin().RevokeTokenAsync(s.Parameters[0], s.Parameters[1]));

@@ -22,6 +22,8 @@ Command[] commands =
         "Change a license; --feature replaces the features.", LicenseCommands.UpdateAsync),
     new(LicensesGroup, "licenses delete", ["ID"], "",
         "Delete a license; its tokens stop working at once.", LicenseCommands.DeleteAsync),
+    new(LicensesGroup, "licenses events", ["ID"], "[--page-size N] [--all]",
+        "Show a license's audit trail, newest first (also of a deleted license).", LicenseCommands.EventsAsync),
     new(LicensesGroup, "licenses revoke-token", ["ID", "TOKEN"], "",
         "End one seat now; TOKEN is its public id (as show lists it) or its bearer token.", LicenseCommands.RevokeTokenAsync),
 

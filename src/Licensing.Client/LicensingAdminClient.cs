@@ -80,6 +80,37 @@ public sealed class ApiKeyList
     public List<ApiKeyView> Items { get; set; } = [];
 }
 
+/// <summary>
+/// One audit event: <see cref="Type"/> (e.g. <c>seat.granted</c>, <c>license.updated</c>), when, who
+/// (<see cref="Actor"/>: an API key's id, or <c>server</c>) and from which address.
+/// </summary>
+public sealed class AuditEvent
+{
+    public string Id { get; set; } = "";
+    public string? LicenseId { get; set; }
+    public string? ApiKeyId { get; set; }
+    public string Type { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+    public string Actor { get; set; } = "";
+    public string? ClientAddr { get; set; }
+
+    /// <summary>The seat's public token id, for a seat event.</summary>
+    public string? Token { get; set; }
+    public string? MachineId { get; set; }
+    public string? ClientId { get; set; }
+    public string? ClientName { get; set; }
+
+    /// <summary>For a license or key change: the new terms, as the admin API names them.</summary>
+    public System.Text.Json.JsonElement? Changes { get; set; }
+}
+
+/// <summary>A page of audit events, newest first; pass <see cref="ContinuationToken"/> back for older ones.</summary>
+public sealed class AuditEventPage
+{
+    public List<AuditEvent> Items { get; set; } = [];
+    public string? ContinuationToken { get; set; }
+}
+
 /// <summary>The admin API (an admin-scoped key): licenses and API keys.</summary>
 public sealed class LicensingAdminClient : IDisposable
 {
@@ -104,22 +135,18 @@ public sealed class LicensingAdminClient : IDisposable
     public Task<LicenseView> GetLicenseAsync(string licenseId, CancellationToken cancellationToken = default) =>
         _http.SendAsync<LicenseView>(HttpMethod.Get, "v1/admin/licenses/" + Uri.EscapeDataString(licenseId), null, cancellationToken);
 
-    public Task<LicensePage> ListLicensesAsync(int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default)
-    {
-        var query = new List<string>();
-        if (pageSize is { } size)
-        {
-            query.Add("pageSize=" + size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+    public Task<LicensePage> ListLicensesAsync(int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<LicensePage>(HttpMethod.Get, Paged("v1/admin/licenses", pageSize, continuationToken), null, cancellationToken);
 
-        if (!string.IsNullOrEmpty(continuationToken))
-        {
-            query.Add("continuationToken=" + Uri.EscapeDataString(continuationToken));
-        }
+    /// <summary>A license's audit trail, newest first; a deleted license's trail stays readable.</summary>
+    public Task<AuditEventPage> ListLicenseEventsAsync(string licenseId, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<AuditEventPage>(HttpMethod.Get,
+            Paged("v1/admin/licenses/" + Uri.EscapeDataString(licenseId ?? throw new ArgumentNullException(nameof(licenseId))) + "/events", pageSize, continuationToken),
+            null, cancellationToken);
 
-        var path = "v1/admin/licenses" + (query.Count > 0 ? "?" + string.Join("&", query) : "");
-        return _http.SendAsync<LicensePage>(HttpMethod.Get, path, null, cancellationToken);
-    }
+    /// <summary>API keys created and deleted, newest first.</summary>
+    public Task<AuditEventPage> ListApiKeyEventsAsync(int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<AuditEventPage>(HttpMethod.Get, Paged("v1/admin/api-keys/events", pageSize, continuationToken), null, cancellationToken);
 
     public Task<LicenseView> UpdateLicenseAsync(string licenseId, LicenseChanges changes, CancellationToken cancellationToken = default) =>
         _http.SendAsync<LicenseView>(new HttpMethod("PATCH"), "v1/admin/licenses/" + Uri.EscapeDataString(licenseId),
@@ -144,4 +171,20 @@ public sealed class LicensingAdminClient : IDisposable
         await _http.SendAsync<NoContent>(HttpMethod.Delete, "v1/admin/api-keys/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false);
 
     public void Dispose() => _ownedHttpClient?.Dispose();
+
+    private static string Paged(string path, int? pageSize, string? continuationToken)
+    {
+        var query = new List<string>();
+        if (pageSize is { } size)
+        {
+            query.Add("pageSize=" + size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (!string.IsNullOrEmpty(continuationToken))
+        {
+            query.Add("continuationToken=" + Uri.EscapeDataString(continuationToken));
+        }
+
+        return path + (query.Count > 0 ? "?" + string.Join("&", query) : "");
+    }
 }

@@ -134,6 +134,24 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task Licenses_events_shows_the_trail_newest_first_and_as_json_with_the_sdk_types()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1);
+        await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "audited-pc", "--json");
+
+        var table = await AdminAsync("licenses", "events", license.LicenseId);
+        var json = await AdminAsync("licenses", "events", license.LicenseId, "--json", "--all");
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.True(table.StdOut.IndexOf("seat.granted", StringComparison.Ordinal) < table.StdOut.IndexOf("license.created", StringComparison.Ordinal), table.StdOut);
+        Assert.Contains("audited-pc", table.StdOut);
+        using var page = JsonDocument.Parse(json.StdOut);
+        var items = page.RootElement.GetProperty("items");
+        Assert.Equal("seat.granted", items[0].GetProperty("type").GetString());
+        Assert.Equal("license.created", items[1].GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task Licenses_delete_removes_the_license_so_show_then_fails_with_exit_code_3()
     {
         var license = await server.CreateLicenseAsync(Activation, seats: 1);
@@ -347,7 +365,7 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
 
         Assert.Equal(0, help.ExitCode);
         foreach (var command in new[] { "licenses create", "licenses list", "licenses show", "licenses update", "licenses delete",
-            "licenses revoke-token", "keys create", "keys list", "keys delete", "activate", "deactivate", "request", "heartbeat",
+            "licenses revoke-token", "licenses events", "keys create", "keys list", "keys delete", "activate", "deactivate", "request", "heartbeat",
             "release", "validate", "info", "jwks", "--url", "--api-key", "--json", "LICENSING_URL", "LICENSING_API_KEY" })
         {
             Assert.Contains(command, help.StdOut);
