@@ -21,14 +21,14 @@ public sealed class AdminTokenIssuerTests
         var oldToken = issuer.Mint(server.Clock.GetUtcNow());
         for (var i = 0; i < 5; i++)
         {
-            using var response = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, oldToken);
+            using var response = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, oldToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
         var readsBeforeRotation = issuer.MetadataReads;
         issuer.Rotate("key-2");
-        using var withNewKey = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
-        using var withRetiredKey = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, oldToken);
+        using var withNewKey = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        using var withRetiredKey = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, oldToken);
 
         Assert.Equal(1, readsBeforeRotation);
         Assert.Equal(HttpStatusCode.OK, withNewKey.StatusCode);
@@ -41,18 +41,18 @@ public sealed class AdminTokenIssuerTests
     {
         await using var issuer = await TestIssuer.StartAsync();
         await using var server = await ServerFixture.StartAsync(issuer.Configure);
-        using (var first = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow())))
+        using (var first = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow())))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
-        using var stranger = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow(), signedWith: issuer.StrangerKey()));
+        using var stranger = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow(), signedWith: issuer.StrangerKey()));
         var readsAfterStranger = issuer.MetadataReads;
         issuer.Rotate("key-2");
-        using var withinTheMinute = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        using var withinTheMinute = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
         var readsWithinTheMinute = issuer.MetadataReads;
         server.Clock.Advance(IssuerKeys.ForcedReadInterval);
-        using var aMinuteLater = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        using var aMinuteLater = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
         Assert.Equal(2, readsAfterStranger);
@@ -67,16 +67,16 @@ public sealed class AdminTokenIssuerTests
     {
         await using var issuer = await TestIssuer.StartAsync();
         await using var server = await ServerFixture.StartAsync(issuer.Configure);
-        using (var first = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow())))
+        using (var first = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow())))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
         server.Clock.Advance(IssuerKeys.MaxAge - TimeSpan.FromMinutes(1));
-        using var before = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        using var before = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
         var readsBefore = issuer.MetadataReads;
         server.Clock.Advance(TimeSpan.FromMinutes(1));
-        using var after = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        using var after = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal(1, readsBefore);
@@ -92,7 +92,7 @@ public sealed class AdminTokenIssuerTests
         var token = issuer.Mint(server.Clock.GetUtcNow());
         await issuer.StopAsync();
 
-        using var bearer = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, token);
+        using var bearer = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, token);
         using var apiKey = await server.SendAsync(HttpMethod.Get, AdminRoute, null, ServerFixture.AdminKey);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, bearer.StatusCode);
@@ -107,14 +107,13 @@ public sealed class AdminTokenIssuerTests
         await using var issuer = await TestIssuer.StartAsync();
         await using var server = await ServerFixture.StartAsync(issuer.Configure);
         var token = issuer.Mint(server.Clock.GetUtcNow());
-        using var first = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, token);
+        using var first = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, token);
 
         await issuer.StopAsync();
-        using var afterOutage = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, token);
-        using var unknownKeyAfterOutage = await AdminBearerTokenTests.SendAsync(
-            server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow(), signedWith: issuer.StrangerKey()));
+        using var afterOutage = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, token);
+        using var unknownKeyAfterOutage = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow(), signedWith: issuer.StrangerKey()));
 
-        using var afterFailedRead = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, token);
+        using var afterFailedRead = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, token);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterOutage.StatusCode);
@@ -136,12 +135,12 @@ public sealed class AdminTokenIssuerTests
         var statuses = new List<HttpStatusCode>();
         foreach (var token in new[] { wrongAudience, "garbage", wrongAudience, wrongAudience })
         {
-            using var response = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, token);
+            using var response = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, token);
             statuses.Add(response.StatusCode);
         }
 
         using var rightKey = await server.SendAsync(HttpMethod.Get, AdminRoute, null, ServerFixture.AdminKey);
-        using var rightToken = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        using var rightToken = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.TooManyRequests, rightKey.StatusCode);
@@ -154,7 +153,7 @@ public sealed class AdminTokenIssuerTests
         await using var issuer = await TestIssuer.StartAsync();
         await using var server = await ServerFixture.StartAsync(_ => { });
 
-        using var response = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        using var response = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Empty(response.Headers.WwwAuthenticate);

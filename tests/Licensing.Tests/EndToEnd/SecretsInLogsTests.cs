@@ -63,18 +63,18 @@ public sealed class SecretsInLogsTests
             issuer.Mint(now, lifetime: TimeSpan.FromMinutes(-10)),
             issuer.Mint(now, signedWith: issuer.StrangerKey()),
             issuer.MintUnsigned(now),
-            ForgedTokens.Hs256WithPublicKey(issuer, now),
+            issuer.MintHs256WithPublicKeyAsSecret(now),
         };
 
         var bodies = new List<string>();
         foreach (var token in tokens)
         {
-            using var response = await AdminBearerTokenTests.SendAsync(server, HttpMethod.Post, "v1/admin/licenses", new { licensingMode = 2, maxClientCount = 1 }, token);
+            using var response = await server.SendWithBearerAsync(HttpMethod.Post, "v1/admin/licenses", new { licensingMode = 2, maxClientCount = 1 }, token);
             bodies.Add(await response.Content.ReadAsStringAsync() + response.Headers);
         }
 
         await issuer.StopAsync();
-        using (await AdminBearerTokenTests.SendAsync(server, HttpMethod.Get, "v1/admin/api-keys", null, issuer.Mint(now, signedWith: issuer.StrangerKey("another"))))
+        using (await server.SendWithBearerAsync(HttpMethod.Get, "v1/admin/api-keys", null, issuer.Mint(now, signedWith: issuer.StrangerKey("another"))))
         {
         }
 

@@ -122,6 +122,13 @@ public sealed class TestIssuer : IAsyncDisposable
             Claims = new Dictionary<string, object> { ["sub"] = "someone", ["roles"] = new[] { Role } },
         });
 
+    /// <summary>HS256 with the issuer's public key (PEM) as the HMAC secret: the classic algorithm-confusion forgery.</summary>
+    public string MintHs256WithPublicKeyAsSecret(DateTimeOffset now)
+    {
+        var secret = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(PublicKeyPem)) { KeyId = CurrentKeyId };
+        return Mint(now, signedWith: new SigningCredentials(secret, SecurityAlgorithms.HmacSha256));
+    }
+
     /// <summary>A new signing key with a new key id; the JWKS then publishes only it.</summary>
     public void Rotate(string keyId)
     {
@@ -199,15 +206,4 @@ public sealed class TestIssuer : IAsyncDisposable
     }
 
     private static RsaSecurityKey NewKey(string keyId) => new(RSA.Create(2048)) { KeyId = keyId };
-}
-
-/// <summary>Tokens that must never pass, however close to a real one.</summary>
-public static class ForgedTokens
-{
-    /// <summary>HS256 with the issuer's public key (PEM) as the HMAC secret: the classic algorithm-confusion forgery.</summary>
-    public static string Hs256WithPublicKey(TestIssuer issuer, DateTimeOffset now)
-    {
-        var secret = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(issuer.PublicKeyPem)) { KeyId = issuer.CurrentKeyId };
-        return issuer.Mint(now, signedWith: new SigningCredentials(secret, SecurityAlgorithms.HmacSha256));
-    }
 }
