@@ -45,6 +45,15 @@ param tablePrefix string = ''
 @description('Object id of the person deploying (az ad signed-in-user show --query id). When set, that user gets Key Vault Secrets Officer on the vault so scripts/ensure-secrets.sh can create the two secrets. Empty for none.')
 param deployerPrincipalId string = ''
 
+@description('The OpenID Connect issuer whose bearer tokens admin calls also accept, passed as Licensing__AdminTokenIssuer: for Entra ID your tenant\'s v2.0 issuer (see the README, "Admin calls with Entra ID tokens"). Empty (the default): admin calls take API keys only. Set all three adminToken parameters or none.')
+param adminTokenIssuer string = ''
+
+@description('The audience (aud) those tokens must carry, passed as Licensing__AdminTokenAudience: for Entra ID v2.0 tokens the API app registration\'s application (client) id. Empty when adminTokenIssuer is.')
+param adminTokenAudience string = ''
+
+@description('The app role those tokens must hold in their roles claim, passed as Licensing__AdminTokenRole. Empty when adminTokenIssuer is.')
+param adminTokenRole string = ''
+
 @description('Tags put on every resource.')
 param tags {
   @description('A tag value.')
@@ -333,6 +342,18 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Licensing__FailedKeyLimitPerAddress'
           value: '30'
+        }
+        {
+          name: 'Licensing__AdminTokenIssuer'
+          value: adminTokenIssuer
+        }
+        {
+          name: 'Licensing__AdminTokenAudience'
+          value: adminTokenAudience
+        }
+        {
+          name: 'Licensing__AdminTokenRole'
+          value: adminTokenRole
         }
       ]
     }

@@ -12,6 +12,13 @@ param alwaysReadyInstances = 0
 
 param tablePrefix = ''
 
+// Admin calls with Entra ID bearer tokens (README, "Admin calls with Entra ID tokens"): all three or none.
+param adminTokenIssuer = ''
+
+param adminTokenAudience = ''
+
+param adminTokenRole = ''
+
 param deployerPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
 
 param tags = {

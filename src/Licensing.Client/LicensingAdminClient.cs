@@ -111,7 +111,7 @@ public sealed class AuditEventPage
     public string? ContinuationToken { get; set; }
 }
 
-/// <summary>The admin API (an admin-scoped key): licenses and API keys.</summary>
+/// <summary>The admin API (an admin-scoped key, or a bearer token from the issuer the server trusts): licenses and API keys.</summary>
 public sealed class LicensingAdminClient : IDisposable
 {
     private readonly LicensingHttp _http;
@@ -121,12 +121,23 @@ public sealed class LicensingAdminClient : IDisposable
         _http = new LicensingHttp(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options ?? throw new ArgumentNullException(nameof(options)));
 
     public LicensingAdminClient(Uri baseAddress, string apiKey)
-        : this(new HttpClient(), baseAddress, apiKey)
+        : this(new LicensingClientOptions { BaseAddress = baseAddress, ApiKey = apiKey }, new HttpClient())
     {
     }
 
-    private LicensingAdminClient(HttpClient owned, Uri baseAddress, string apiKey)
-        : this(owned, new LicensingClientOptions { BaseAddress = baseAddress, ApiKey = apiKey }) =>
+    /// <param name="baseAddress">The server's base address.</param>
+    /// <param name="bearerTokenProvider">Returns an access token for the server's admin API; see <see cref="LicensingClientOptions.BearerTokenProvider"/>.</param>
+    public LicensingAdminClient(Uri baseAddress, Func<CancellationToken, Task<string>> bearerTokenProvider)
+        : this(new LicensingClientOptions
+        {
+            BaseAddress = baseAddress,
+            BearerTokenProvider = bearerTokenProvider ?? throw new ArgumentNullException(nameof(bearerTokenProvider)),
+        }, new HttpClient())
+    {
+    }
+
+    private LicensingAdminClient(LicensingClientOptions options, HttpClient owned)
+        : this(owned, options) =>
         _ownedHttpClient = owned;
 
     public Task<LicenseView> CreateLicenseAsync(NewLicense license, CancellationToken cancellationToken = default) =>

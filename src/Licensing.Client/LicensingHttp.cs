@@ -49,6 +49,12 @@ internal sealed class LicensingHttp
         {
             request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
         }
+
+        if (_options.BearerTokenProvider is { } provider)
+        {
+            var token = await provider(ct).ConfigureAwait(false);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
         if (body is not null)
         {
             request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), WireJson.Options), Encoding.UTF8, "application/json");
@@ -84,10 +90,13 @@ internal sealed class LicensingHttp
             if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 var problem = TryProblem(text);
+                var credential = _options.BearerTokenProvider is null ? "API key" : "bearer token";
                 throw new LicensingException(LicensingErrorKind.Unauthorized,
                     status == HttpStatusCode.Unauthorized
-                        ? $"The licensing server at {_base} refused the API key (401): check the key."
-                        : $"The API key may not make this call (403): it needs a key with another scope.",
+                        ? $"The licensing server at {_base} refused the {credential} (401): check it."
+                        : _options.BearerTokenProvider is null
+                            ? "The API key may not make this call (403): it needs a key with another scope."
+                            : "The bearer token may not make this call (403): its identity lacks the admin role.",
                     (int)status, problem?.Code, null, null);
             }
 

@@ -31,6 +31,7 @@ public static class Wiring
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<LicenseCredentials>();
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<AdminTokens>();
         services.AddSingleton<RequestThrottle>();
         services.AddSingleton<ApiEndpoint>();
 

@@ -10,8 +10,10 @@ namespace Licensing.Http;
 /// <summary>
 /// What every API request goes through, in code both hosts run: credentials and scope, then the JSON body,
 /// then the handler; storage faults leave as 503 with Retry-After, and nothing a client sends becomes a 500.
+/// Client calls take an API key only; admin calls take an admin-scope API key or, with an issuer set, a bearer
+/// token from it (<see cref="AdminTokens"/>), but never both at once.
 /// </summary>
-public sealed partial class ApiEndpoint(ApiKeys apiKeys, RequestThrottle throttle, ILogger<ApiEndpoint> logger)
+public sealed partial class ApiEndpoint(ApiKeys apiKeys, AdminTokens adminTokens, RequestThrottle throttle, ILogger<ApiEndpoint> logger)
 {
     public const string ApiKeyHeader = "x-api-key";
 
@@ -70,10 +72,20 @@ public sealed partial class ApiEndpoint(ApiKeys apiKeys, RequestThrottle throttl
             return (null, Problems.TooManyRequests(wait));
         }
 
-        var caller = await apiKeys.AuthenticateAsync(request.Headers[ApiKeyHeader].ToString(), address, ct).ConfigureAwait(false);
+        var apiKey = request.Headers[ApiKeyHeader].ToString();
+        var bearerToo = scope == ApiScopes.Admin && adminTokens.IsEnabled;
+        var bearer = bearerToo ? AdminTokens.BearerToken(request.Headers.Authorization.ToString()) : null;
+        if (bearer is not null)
+        {
+            return apiKey.Length > 0
+                ? (null, Refused(address, request, Problems.TwoCredentials()))
+                : await AuthorizeBearerAsync(bearer, address, request, ct).ConfigureAwait(false);
+        }
+
+        var caller = await apiKeys.AuthenticateAsync(apiKey, address, ct).ConfigureAwait(false);
         if (caller is null)
         {
-            return (null, throttle.WrongKey(address, request.Path, out wait) ? Problems.TooManyRequests(wait) : Problems.Unauthenticated());
+            return (null, Refused(address, request, Problems.Unauthenticated(bearerToo)));
         }
 
         if (!throttle.AllowKey(caller.KeyId, out wait))
@@ -83,6 +95,30 @@ public sealed partial class ApiEndpoint(ApiKeys apiKeys, RequestThrottle throttl
 
         return scope == ApiScopes.Admin && !caller.IsAdmin ? (null, Problems.WrongScope()) : (caller, null);
     }
+
+    /// <summary>An admin call with a bearer token from the configured issuer.</summary>
+    private async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeBearerAsync(string token, string address, HttpRequest request, CancellationToken ct)
+    {
+        var outcome = await adminTokens.AuthenticateAsync(token, address, ct).ConfigureAwait(false);
+        switch (outcome.Verdict)
+        {
+            case AdminTokenVerdict.IssuerUnavailable:
+                return (null, Problems.IssuerUnavailableNow());
+            case AdminTokenVerdict.Invalid:
+                return (null, Refused(address, request, Problems.InvalidBearerToken()));
+        }
+
+        if (!throttle.AllowKey(outcome.Caller!.KeyId, out var wait))
+        {
+            return (null, Problems.TooManyRequests(wait));
+        }
+
+        return outcome.Verdict == AdminTokenVerdict.Admin ? (outcome.Caller, null) : (null, Problems.MissingRole(adminTokens.Role));
+    }
+
+    /// <summary>Counts failed credentials against the address, exactly alike for keys and tokens: 429 once past its budget.</summary>
+    private IActionResult Refused(string address, HttpRequest request, IActionResult problem) =>
+        throttle.WrongKey(address, request.Path, out var wait) ? Problems.TooManyRequests(wait) : problem;
 
     private async Task<IActionResult> GuardAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler)
     {

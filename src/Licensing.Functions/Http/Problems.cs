@@ -25,6 +25,7 @@ public static class Problems
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string StorageUnavailable = "storage_unavailable";
+    public const string IssuerUnavailable = "issuer_unavailable";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal_error";
 
@@ -33,11 +34,26 @@ public static class Problems
 
     public static IActionResult Malformed(string detail) => Of(400, "The body is not valid JSON.", MalformedJson, detail);
 
-    public static IActionResult Unauthenticated() =>
-        Of(401, "Missing or wrong API key.", Unauthorized, "Send a valid API key in the x-api-key header.");
+    /// <param name="bearerToo">The call also takes a bearer token (an admin call with an issuer set): say so in WWW-Authenticate.</param>
+    public static IActionResult Unauthenticated(bool bearerToo = false) => bearerToo
+        ? Of(401, "Missing or wrong credentials.", Unauthorized,
+            "Send a valid API key in the x-api-key header or a bearer token in the Authorization header.", headers: [BearerChallenge(null)])
+        : Of(401, "Missing or wrong API key.", Unauthorized, "Send a valid API key in the x-api-key header.");
+
+    public static IActionResult InvalidBearerToken() =>
+        Of(401, "The bearer token is not accepted.", Unauthorized,
+            "Send a current token from the configured issuer, for this API's audience.", headers: [BearerChallenge("invalid_token")]);
+
+    public static IActionResult TwoCredentials() =>
+        Of(401, "Two credentials.", Unauthorized,
+            "Send either an API key in x-api-key or a bearer token in Authorization, not both.", headers: [BearerChallenge("invalid_request")]);
 
     public static IActionResult WrongScope() =>
         Of(403, "The API key lacks the scope for this call.", Forbidden, "This call needs an API key with scope 'admin'.");
+
+    public static IActionResult MissingRole(string role) =>
+        Of(403, "The token lacks the role for this call.", Forbidden, $"This call needs a token whose roles include '{role}'.",
+            headers: [BearerChallenge("insufficient_scope")]);
 
     public static IActionResult RouteNotFound(string path) => Of(404, "Not found.", NotFound, $"No endpoint at '{path}'.");
 
@@ -64,6 +80,11 @@ public static class Problems
         new ApiResult(503, new Problem(Type(503), "Storage is unavailable.", 503, "Try again shortly.", StorageUnavailable),
             ApiJson.Wire.Problem, ApiResult.ProblemContentType, [new("Retry-After", "5")]);
 
+    public static IActionResult IssuerUnavailableNow() =>
+        new ApiResult(503, new Problem(Type(503), "The token issuer is unavailable.", 503, "Its signing keys could not be read; try again shortly.", IssuerUnavailable),
+            ApiJson.Wire.Problem, ApiResult.ProblemContentType,
+            [new("Retry-After", ((int)IssuerKeys.RetryAfterFailure.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
     public static IActionResult TooManyRequests(TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -74,8 +95,13 @@ public static class Problems
     public static IActionResult Unexpected() =>
         Of(500, "Internal error.", Internal, "The server failed; the failure is logged.");
 
-    private static ApiResult Of(int status, string title, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new(status, new Problem(Type(status), title, status, detail, code, errors), ApiJson.Wire.Problem, ApiResult.ProblemContentType);
+    private static ApiResult Of(
+        int status, string title, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null, IReadOnlyList<KeyValuePair<string, string>>? headers = null) =>
+        new(status, new Problem(Type(status), title, status, detail, code, errors), ApiJson.Wire.Problem, ApiResult.ProblemContentType, headers);
+
+    /// <summary>RFC 6750's challenge, with its error code when a token was sent.</summary>
+    private static KeyValuePair<string, string> BearerChallenge(string? error) =>
+        new("WWW-Authenticate", error is null ? "Bearer" : $"Bearer error=\"{error}\"");
 
     private static string Type(int status) => $"https://httpstatuses.io/{status}";
 }

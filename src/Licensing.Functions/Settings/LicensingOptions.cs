@@ -24,6 +24,9 @@ public sealed class LicensingOptions
         public const string RateLimitPerKey = Section + ":" + nameof(LicensingOptions.RateLimitPerKey);
         public const string RateLimitPerAddress = Section + ":" + nameof(LicensingOptions.RateLimitPerAddress);
         public const string FailedKeyLimitPerAddress = Section + ":" + nameof(LicensingOptions.FailedKeyLimitPerAddress);
+        public const string AdminTokenIssuer = Section + ":" + nameof(LicensingOptions.AdminTokenIssuer);
+        public const string AdminTokenAudience = Section + ":" + nameof(LicensingOptions.AdminTokenAudience);
+        public const string AdminTokenRole = Section + ":" + nameof(LicensingOptions.AdminTokenRole);
 
         /// <summary>The timer trigger's binding expression: both hosts resolve it from configuration.</summary>
         public const string ExpiryScheduleBinding = "%" + ExpirySchedule + "%";
@@ -76,4 +79,17 @@ public sealed class LicensingOptions
 
     /// <summary>Wrong API keys one address may send per minute before its calls are refused with 429; 0 turns it off.</summary>
     public int FailedKeyLimitPerAddress { get; set; } = 30;
+
+    /// <summary>
+    /// The OpenID Connect issuer whose bearer tokens admin calls also accept (its <c>iss</c>, exactly; the metadata is
+    /// read from <c>{issuer}/.well-known/openid-configuration</c>). For Entra ID the v2.0 issuer,
+    /// <c>https://login.microsoftonline.com/{tenant id}/v2.0</c>. Empty: admin calls take API keys only.
+    /// </summary>
+    public string AdminTokenIssuer { get; set; } = "";
+
+    /// <summary>With <see cref="AdminTokenIssuer"/>: the <c>aud</c> the tokens must carry (for Entra v2.0 tokens the app's client id).</summary>
+    public string AdminTokenAudience { get; set; } = "";
+
+    /// <summary>With <see cref="AdminTokenIssuer"/>: the value the token's <c>roles</c> claim must hold (an Entra app role).</summary>
+    public string AdminTokenRole { get; set; } = "";
 }

@@ -95,6 +95,22 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
             }
         }
 
+        ValidateAdminToken(options, failures);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The three bearer-token settings come together; the issuer is https (http only on loopback, for local tests).</summary>
+    private static void ValidateAdminToken(LicensingOptions options, List<string> failures)
+    {
+        var set = new[] { options.AdminTokenIssuer, options.AdminTokenAudience, options.AdminTokenRole }.Count(v => !string.IsNullOrWhiteSpace(v));
+        if (set is not (0 or 3))
+        {
+            failures.Add($"Set all three of {LicensingOptions.Keys.AdminTokenIssuer}, {LicensingOptions.Keys.AdminTokenAudience} and {LicensingOptions.Keys.AdminTokenRole}, or none.");
+        }
+        else if (set == 3 && !Http.AdminTokens.IsAcceptableIssuer(options.AdminTokenIssuer))
+        {
+            failures.Add($"{LicensingOptions.Keys.AdminTokenIssuer} must be an absolute https URL without query or fragment (http only for a loopback host).");
+        }
     }
 }

@@ -160,6 +160,25 @@ public sealed class TemplatePromisesTests
     }
 
     [Fact]
+    public async Task Admin_bearer_tokens_are_off_unless_the_three_admin_token_parameters_are_given()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var parameters = template.Json.RootElement.GetProperty("parameters");
+        var settings = template.AppSettings();
+
+        foreach (var (parameter, setting) in new[]
+        {
+            ("adminTokenIssuer", "Licensing__AdminTokenIssuer"),
+            ("adminTokenAudience", "Licensing__AdminTokenAudience"),
+            ("adminTokenRole", "Licensing__AdminTokenRole"),
+        })
+        {
+            Assert.Equal("", parameters.GetProperty(parameter).GetProperty("defaultValue").GetString());
+            Assert.Equal($"[parameters('{parameter}')]", settings[setting]);
+        }
+    }
+
+    [Fact]
     public async Task The_outputs_name_the_app_its_url_and_the_key_vault()
     {
         var template = await CompiledTemplate.GetAsync();

@@ -40,7 +40,8 @@ public sealed partial class TemplateSettingsTests
     [Fact]
     public async Task The_templates_settings_pass_the_apps_own_validation()
     {
-        var settings = (await CompiledTemplate.GetAsync()).AppSettings();
+        var template = await CompiledTemplate.GetAsync();
+        var settings = template.AppSettings();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         // What Azure resolves at run time: Key Vault references to the secrets, expressions to resource values.
         var resolved = settings.ToDictionary(
@@ -51,6 +52,7 @@ public sealed partial class TemplateSettingsTests
                 "Licensing__SigningKey" => key.ExportPkcs8PrivateKeyPem(),
                 "Licensing__TableServiceUri" => "https://account.table.core.windows.net/",
                 "Licensing__TablePrefix" when IsExpression(s.Value) => "",
+                _ when ParameterDefault(template, s.Value) is { } value => value,
                 _ when IsExpression(s.Value) => "resolved-at-deployment",
                 _ => s.Value,
             }));
@@ -64,6 +66,21 @@ public sealed partial class TemplateSettingsTests
     }
 
     private static bool IsExpression(string value) => ExpressionPattern().IsMatch(value);
+
+    /// <summary>A setting that is just a string parameter, e.g. <c>[parameters('adminTokenIssuer')]</c>: that parameter's default.</summary>
+    private static string? ParameterDefault(CompiledTemplate template, string value)
+    {
+        var match = ParameterPattern().Match(value);
+        return match.Success
+               && template.Json.RootElement.GetProperty("parameters").TryGetProperty(match.Groups[1].Value, out var parameter)
+               && parameter.TryGetProperty("defaultValue", out var defaultValue)
+               && defaultValue.ValueKind == JsonValueKind.String
+            ? defaultValue.GetString()
+            : null;
+    }
+
+    [GeneratedRegex(@"^\[parameters\('([A-Za-z0-9_]+)'\)\]$")]
+    private static partial Regex ParameterPattern();
 
     [GeneratedRegex(@"^\[.*\]$", RegexOptions.Singleline)]
     private static partial Regex ExpressionPattern();

@@ -40,6 +40,51 @@ public sealed class SecretsInLogsTests
         Assert.All(logs.Lines, line => Assert.All(secrets, secret => Assert.DoesNotContain(secret, line, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Bearer_tokens_good_or_bad_never_reach_a_log_line_or_a_response()
+    {
+        var logs = new CapturedLogs();
+        await using var issuer = await TestIssuer.StartAsync();
+        await using var server = await ServerFixture.StartAsync(
+            issuer.Configure,
+            realClock: false,
+            configure: builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            });
+        var now = server.Clock.GetUtcNow();
+        var tokens = new[]
+        {
+            issuer.Mint(now),
+            issuer.Mint(now, roles: ["Licensing.Reader"]),
+            issuer.Mint(now, audience: "api://another-api"),
+            issuer.Mint(now, lifetime: TimeSpan.FromMinutes(-10)),
+            issuer.Mint(now, signedWith: issuer.StrangerKey()),
+            issuer.MintUnsigned(now),
+            issuer.MintHs256WithPublicKeyAsSecret(now),
+        };
+
+        var bodies = new List<string>();
+        foreach (var token in tokens)
+        {
+            using var response = await server.SendWithBearerAsync(HttpMethod.Post, "v1/admin/licenses", new { licensingMode = 2, maxClientCount = 1 }, token);
+            bodies.Add(await response.Content.ReadAsStringAsync() + response.Headers);
+        }
+
+        await issuer.StopAsync();
+        using (await server.SendWithBearerAsync(HttpMethod.Get, "v1/admin/api-keys", null, issuer.Mint(now, signedWith: issuer.StrangerKey("another"))))
+        {
+        }
+
+        // The signature part alone is what a truncated log line would still carry.
+        var secrets = tokens.Concat(tokens.Select(t => t[(t.LastIndexOf('.') + 1)..]).Where(s => s.Length > 20)).ToList();
+        Assert.Contains(logs.Lines, line => line.Contains("refused", StringComparison.Ordinal));
+        Assert.All(logs.Lines, line => Assert.All(secrets, secret => Assert.DoesNotContain(secret, line, StringComparison.Ordinal)));
+        Assert.All(bodies, body => Assert.All(secrets, secret => Assert.DoesNotContain(secret, body, StringComparison.Ordinal)));
+    }
+
     /// <summary>The base64 lines of a PEM, which is what would show if the key were ever logged.</summary>
     private static string PemBody(string pem) =>
         pem.Split('\n').First(l => l.Length > 40 && !l.StartsWith("-----", StringComparison.Ordinal));
