@@ -8,12 +8,20 @@ using Xunit.Abstractions;
 
 namespace Licensing.Tests.Model;
 
+/// <summary>Runs alone, after the parallel tests: a minute of steady load on the shared Azurite would slow everything else.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsAlone
+{
+    public const string Name = "runs alone";
+}
+
 /// <summary>
 /// Model-based test of CONTRACT.md: random sequences of client calls, admin changes, clock steps and timer runs
 /// against the real server (real HTTP, real Azurite, a manual clock), each answer compared with <see cref="LicenseModel"/>.
 /// Environment: <c>LICENSING_MODEL_OPS</c> (operations per run, default 10,000), <c>LICENSING_MODEL_SEED</c> (replay the
 /// one sequence a failure printed), <c>LICENSING_MODEL_THREADS</c> (sequences run at once, each on its own server and clock).
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed partial class ContractModelTests(ITestOutputHelper output)
 {
     private const int DefaultOperations = 10_000;
