@@ -52,6 +52,13 @@ public static class LicenseRules
         Cap(now + lifetime, licenseExpireAt);
 
     /// <summary>
+    /// The token expiry an answer states for a seat granted earlier: its own, or the license's when an admin has
+    /// brought the license's expiry forward since (no answer states a token outliving its license).
+    /// </summary>
+    public static DateTimeOffset StatedTokenExpiry(DateTimeOffset seatExpireAt, DateTimeOffset? licenseExpireAt) =>
+        Cap(seatExpireAt, licenseExpireAt);
+
+    /// <summary>
     /// How many lapsed-but-not-yet-ended leases a grant must end to make room for one more seat,
     /// given the stored count of live rows and the limit.
     /// </summary>

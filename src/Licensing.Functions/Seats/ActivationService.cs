@@ -113,15 +113,20 @@ public sealed class ActivationService(
         return Problems.Unavailable();
     }
 
-    private ApiResult Activated(LicenseRow license, SeatRow seat, DateTimeOffset now) => ApiResult.Ok(
-        new ActivateLicenseResponse(
-            Success: true,
-            credentials.IssueToken(seat, now),
-            Timestamp.From(seat.ExpireAt),
-            license.LiveSeats,
-            license.MaxClientCount,
-            credentials.Summary(license, now)),
-        ApiJson.Wire.ActivateLicenseResponse);
+    private ApiResult Activated(LicenseRow license, SeatRow seat, DateTimeOffset now)
+    {
+        // An activation granted before the license's expiry was brought forward answers (and signs) the license's.
+        seat.ExpireAt = LicenseRules.StatedTokenExpiry(seat.ExpireAt, license.ExpireAt);
+        return ApiResult.Ok(
+            new ActivateLicenseResponse(
+                Success: true,
+                credentials.IssueToken(seat, now),
+                Timestamp.From(seat.ExpireAt),
+                license.LiveSeats,
+                license.MaxClientCount,
+                credentials.Summary(license, now)),
+            ApiJson.Wire.ActivateLicenseResponse);
+    }
 
     internal static ApiResult Denied(string reason, LicenseRow? license) => ApiResult.Ok(
         new ActivateLicenseResponse(

@@ -55,9 +55,14 @@ public sealed class ValidationService(
 
                 case LicensingMode.Floating:
                     var lease = read.Seat(leaseRow);
-                    return lease is not null && LicenseRules.HoldsSeat(lease, now)
-                        ? Valid(license, lease, now)
-                        : ActivationService.Denied(Reasons.TokenNotFound, license);
+                    if (lease is null || !LicenseRules.HoldsSeat(lease, now))
+                    {
+                        return ActivationService.Denied(Reasons.TokenNotFound, license);
+                    }
+
+                    // Not renewed here (heartbeats do that), but never stated as outliving the license.
+                    lease.ExpireAt = LicenseRules.StatedTokenExpiry(lease.ExpireAt, license.ExpireAt);
+                    return Valid(license, lease, now);
 
                 default:
                     return Valid(license, seat: null, now);

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Net;
+using System.Text.Json;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.EndToEnd;
@@ -32,6 +34,23 @@ public sealed class ActivationTests(ServerFixture server) : IClassFixture<Server
         var activated = (await server.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" })).RootElement;
 
         Assert.Equal(expireAt.ToUnixTimeSeconds(), activated.GetProperty("tokenExpireAt").GetProperty("seconds").GetInt64());
+    }
+
+    [Fact]
+    public async Task Activating_again_after_the_license_expiry_was_brought_forward_answers_a_token_that_expires_with_the_license()
+    {
+        var license = await server.CreateLicenseAsync(Activation, seats: 1);
+        await server.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" });
+        var expireAt = server.Clock.GetUtcNow().AddHours(1);
+        await server.SendForJsonAsync(HttpMethod.Patch, $"v1/admin/licenses/{license.LicenseId}",
+            new { expireAt = new { seconds = expireAt.ToUnixTimeSeconds(), nanos = 0 } }, ServerFixture.AdminKey);
+
+        var again = (await server.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" })).RootElement;
+
+        Assert.True(again.GetProperty("success").GetBoolean());
+        Assert.Equal(expireAt.ToUnixTimeSeconds(), again.GetProperty("tokenExpireAt").GetProperty("seconds").GetInt64());
+        var claims = JsonDocument.Parse(Base64Url.DecodeFromChars(again.GetProperty("licenseToken").GetString()!.Split('.')[1])).RootElement;
+        Assert.Equal(expireAt.ToUnixTimeSeconds(), claims.GetProperty("exp").GetInt64());
     }
 
     [Fact]

@@ -170,6 +170,21 @@ public sealed class FloatingLeaseTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Validate_after_the_license_expiry_was_brought_forward_states_no_lease_expiry_after_the_license()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 60);
+        await RequestTokenAsync(license, "m1", "c1");
+        var expireAt = server.Clock.GetUtcNow().AddSeconds(30);
+        await server.SendForJsonAsync(HttpMethod.Patch, $"v1/admin/licenses/{license.LicenseId}",
+            new { expireAt = new { seconds = expireAt.ToUnixTimeSeconds(), nanos = 0 } }, ServerFixture.AdminKey);
+
+        var valid = (await server.CallAsync("v1/license/validate", new { license.UserKey, machineId = "m1", clientId = "c1" })).RootElement;
+
+        Assert.True(valid.GetProperty("success").GetBoolean(), valid.GetRawText());
+        Assert.Equal(expireAt.ToUnixTimeSeconds(), valid.GetProperty("tokenExpireAt").GetProperty("seconds").GetInt64());
+    }
+
+    [Fact]
     public async Task Info_lists_every_token_by_its_public_id_never_the_bearer_token()
     {
         var license = await server.CreateLicenseAsync(Floating, seats: 3);

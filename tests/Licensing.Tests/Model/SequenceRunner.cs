@@ -1,0 +1,423 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Licensing.Domain;
+using Licensing.Settings;
+using Licensing.Storage;
+using Licensing.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Tests.Model;
+
+/// <summary>
+/// Runs one generated sequence against the real server on a fresh license and compares every answer with the
+/// model; throws <see cref="ModelMismatchException"/> with the steps so far and both sides' view on a difference.
+/// </summary>
+public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence, RunTally tally)
+{
+    private readonly List<string> _trace = [];
+    private readonly Dictionary<(int Machine, int Client), List<HeldToken>> _held = [];
+    private readonly List<HeldToken> _allHeld = [];
+    private readonly Dictionary<int, string> _tokenIdOfGrant = [];
+    private readonly Dictionary<string, int> _grantOfTokenId = new(StringComparer.Ordinal);
+    private LicenseModel _model = null!;
+    private License _license = null!;
+    private string _step = "";
+
+    /// <summary>How many steps were started: after a failure, the failing one is the last.</summary>
+    public int StepsRun { get; private set; }
+
+    public async Task RunAsync()
+    {
+        _license = await server.CreateLicenseAsync((int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds);
+        var lifetime = server.Services.GetRequiredService<IOptions<LicensingOptions>>().Value.ActivationTokenLifetime;
+        _model = new LicenseModel(sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), server.Clock.GetUtcNow(), lifetime);
+        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats, heartbeat {sequence.HeartbeatSeconds}s");
+        for (var i = 0; i < sequence.Ops.Length; i++)
+        {
+            StepsRun = i + 1;
+            _step = $"{i + 1}. {sequence.Ops[i]}";
+            _trace.Add(_step);
+            await StepAsync(sequence.Ops[i]);
+            tally.Step();
+        }
+
+        _step = "end of sequence: info and stored state";
+        await InfoAsync();
+        tally.Count("lapsed leases ended by a grant needing room", _model.Reclaimed);
+        tally.Count("lapsed leases ended by the timer", _model.EndedByTimer);
+        tally.Count($"sequences of mode {(int)sequence.Mode}");
+        tally.SequenceDone();
+    }
+
+    private Task StepAsync(ModelOp op) => op switch
+    {
+        ActivateOp a => ClientCallAsync("activate", "success", new { _license.UserKey, machineId = MachineId(a.Machine) }, _model.Activate(MachineId(a.Machine)), (a.Machine, 0)),
+        DeactivateOp d => CountsCallAsync("deactivate", new { _license.UserKey, machineId = MachineId(d.Machine) }, () => _model.Deactivate(MachineId(d.Machine))),
+        RequestOp r => ClientCallAsync("request", "granted", new { _license.UserKey, machineId = MachineId(r.Machine), clientId = ClientId(r.Client) }, _model.Request(MachineId(r.Machine), ClientId(r.Client)), (r.Machine, r.Client)),
+        ValidateOp v => ClientCallAsync("validate", "success", new { _license.UserKey, machineId = MachineId(v.Machine), clientId = ClientId(v.Client) }, _model.Validate(MachineId(v.Machine), ClientId(v.Client)), (v.Machine, v.Client)),
+        HeartbeatOp h => HeartbeatAsync(h),
+        ReleaseOp r => ReleaseAsync(r),
+        RevokeOp r => RevokeAsync(r),
+        PatchOp p => PatchAsync(p.Patch),
+        InfoOp => InfoAsync(),
+        AdvanceOp a => AdvanceAsync(a),
+        RunTimerOp => RunTimerAsync(),
+        _ => throw new InvalidOperationException($"unknown step {op}"),
+    };
+
+    private Task HeartbeatAsync(HeartbeatOp op)
+    {
+        var (token, reference, machine) = Pick(op.Token);
+        var machineId = op.AsMachine is { } m ? MachineId(m) : machine;
+        var expected = _model.Heartbeat(reference, machineId);
+        return ClientCallAsync("heartbeat", "active", new { licenseToken = token, machineId }, expected, slot: null);
+    }
+
+    private Task ReleaseAsync(ReleaseOp op)
+    {
+        var (token, reference, machine) = Pick(op.Token);
+        var machineId = op.AsMachine is { } m ? MachineId(m) : machine;
+        return CountsCallAsync("release", new { licenseToken = token, machineId }, () => _model.Release(reference, machineId));
+    }
+
+    private Task AdvanceAsync(AdvanceOp op)
+    {
+        var by = (_model.HeartbeatInterval * op.Intervals) + TimeSpan.FromSeconds(op.Seconds);
+        server.Clock.Advance(by);
+        _model.Advance(by);
+        tally.Count(op.Intervals == 0 ? "clock: small step" : $"clock: {op.Intervals} interval(s) or more");
+        return Task.CompletedTask;
+    }
+
+    private async Task RunTimerAsync()
+    {
+        var before = _model.EndedByTimer;
+        var run = await server.RunExpiryTimerAsync();
+        _model.RunTimer();
+        var ended = _model.EndedByTimer - before;
+        // The run also serves earlier sequences' licenses on this server: it ends at least this license's lapsed leases.
+        Check(run.Lapsed >= ended, "timer run's lapsed count", $">= {ended}", run.Lapsed.ToString(CultureInfo.InvariantCulture), run.ToString());
+        _trace.Add($"     -> ended {ended} lapsed lease(s) of this license");
+        tally.Count(ended > 0 ? "timer: ended lapsed leases" : "timer: nothing of this license to end");
+    }
+
+    private async Task ClientCallAsync(string call, string flag, object body, Expected expected, (int Machine, int Client)? slot)
+    {
+        var (status, json) = await PostAsync($"v1/license/{call}", body);
+        var answer = json.RootElement;
+        Check(status == 200, "HTTP status", "200", status.ToString(CultureInfo.InvariantCulture), answer);
+        Check(Bool(answer, flag) == expected.Outcome, flag, expected.Outcome, Bool(answer, flag), answer);
+        Check(Text(answer, "reason") == expected.Reason, "reason", expected.Reason, Text(answer, "reason"), answer);
+        Check(Int(answer, "activeClientCount") == expected.Active, "activeClientCount", expected.Active, Int(answer, "activeClientCount"), answer);
+        Check(Int(answer, "maxClientCount") == expected.Max, "maxClientCount", expected.Max, Int(answer, "maxClientCount"), answer);
+        Check(Time(answer, "tokenExpireAt") == expected.TokenExpireAt, "tokenExpireAt", expected.TokenExpireAt, Time(answer, "tokenExpireAt"), answer);
+        if (call is "request" or "heartbeat")
+        {
+            var interval = answer.TryGetProperty("heartbeatInterval", out var d) && d.ValueKind == JsonValueKind.Object
+                ? TimeSpan.FromSeconds(d.GetProperty("seconds").GetInt64())
+                : (TimeSpan?)null;
+            Check(interval == expected.HeartbeatInterval, "heartbeatInterval", expected.HeartbeatInterval, interval, answer);
+        }
+
+        var token = Text(answer, "licenseToken");
+        Check((token is not null) == (expected.Token is not null), "licenseToken present", expected.Token is not null, token is not null, answer);
+        var label = expected.Outcome == true ? "ok" : expected.Reason!;
+        if (expected.Token is { } seat)
+        {
+            var isNew = CheckToken(token!, seat, expected.TokenExpireAt, answer);
+            Hold(slot ?? (0, 0), token!, new TokenRef(seat.RowKey, seat.Grant, seat.MachineId));
+            label = call == "request" ? isNew ? "granted a new lease" : "same lease renewed" : label;
+            label = call == "activate" ? isNew ? "activated a new machine" : "same activation again" : label;
+        }
+
+        _trace.Add($"     -> {label}, active {expected.Active}/{expected.Max}");
+        tally.Count($"{call}: {label}");
+    }
+
+    private async Task CountsCallAsync(string call, object body, Func<Expected> expect)
+    {
+        var liveBefore = _model.StoredLive;
+        var expected = expect();
+        var (status, json) = await PostAsync($"v1/license/{call}", body);
+        var answer = json.RootElement;
+        Check(status == expected.Status, "HTTP status", expected.Status, status, answer);
+        string label;
+        if (expected.Status == 200)
+        {
+            Check(Int(answer, "activeClientCount") == expected.Active, "activeClientCount", expected.Active, Int(answer, "activeClientCount"), answer);
+            Check(Int(answer, "maxClientCount") == expected.Max, "maxClientCount", expected.Max, Int(answer, "maxClientCount"), answer);
+            label = _model.StoredLive < liveBefore ? "ended a seat" : "no-op (nothing live)";
+        }
+        else
+        {
+            Check(Text(answer, "code") == expected.Code, "problem code", expected.Code, Text(answer, "code"), answer);
+            label = $"{expected.Status} {expected.Code}";
+        }
+
+        _trace.Add($"     -> {label}");
+        tally.Count($"{call}: {label}");
+    }
+
+    private async Task RevokeAsync(RevokeOp op)
+    {
+        var (token, reference, _) = Pick(op.Token);
+        object body;
+        if (op.ByPublicId)
+        {
+            // A forged token names no seat by its public id: a well-formed id that is nobody's.
+            body = new { token = reference is null ? "fltk_" + new string('0', 16) : Payload(token).GetProperty("tid").GetString() };
+            reference ??= new TokenRef("", -1, "");
+        }
+        else
+        {
+            body = new { licenseToken = token };
+        }
+
+        var (expected, view) = _model.RevokeToken(reference);
+        using var response = await server.SendAsync(HttpMethod.Post, $"v1/admin/licenses/{_license.LicenseId}/tokens/revoke", body, ServerFixture.AdminKey);
+        var answer = (await ServerFixture.ReadJsonAsync(response)).RootElement;
+        Check((int)response.StatusCode == expected.Status, "HTTP status", expected.Status, (int)response.StatusCode, answer);
+        if (view is null)
+        {
+            Check(Text(answer, "code") == expected.Code, "problem code", expected.Code, Text(answer, "code"), answer);
+        }
+        else
+        {
+            CheckView(view, answer, isAdminView: true);
+        }
+
+        var label = view is null ? $"404 {expected.Code}" : "200";
+        _trace.Add($"     -> {label}");
+        tally.Count($"admin revoke: {label}");
+    }
+
+    private async Task PatchAsync(LicensePatch patch)
+    {
+        var view = _model.Patch(patch);
+        var body = new JsonObject();
+        if (patch.MaxClientCount is { } max)
+        {
+            body["maxClientCount"] = max;
+        }
+
+        if (patch.Suspended is { } suspended)
+        {
+            body["suspended"] = suspended;
+        }
+
+        if (patch.Revoked is { } revoked)
+        {
+            body["revoked"] = revoked;
+        }
+
+        if (patch.ExpireAt != ExpiryChange.Unchanged)
+        {
+            body["expireAt"] = view.ExpireAt is { } at ? Stamp(at) : null;
+        }
+
+        if (patch.HeartbeatSeconds is { } seconds)
+        {
+            body["heartbeatInterval"] = new JsonObject { ["seconds"] = seconds, ["nanos"] = 0 };
+        }
+
+        using var response = await server.SendAsync(HttpMethod.Patch, $"v1/admin/licenses/{_license.LicenseId}", body, ServerFixture.AdminKey);
+        var answer = (await ServerFixture.ReadJsonAsync(response)).RootElement;
+        Check(response.StatusCode == HttpStatusCode.OK, "HTTP status", 200, (int)response.StatusCode, answer);
+        CheckView(view, answer, isAdminView: true);
+        tally.Count("admin PATCH");
+    }
+
+    private async Task InfoAsync()
+    {
+        var (status, json) = await PostAsync("v1/license/info", new { _license.UserKey, machineId = MachineId(0) });
+        var answer = json.RootElement;
+        Check(status == 200, "HTTP status", 200, status, answer);
+        CheckView(_model.View(), answer, isAdminView: false);
+        await CheckStoredStateAsync();
+        _trace.Add($"     -> held {_model.Held}, stored live {_model.StoredLive}, {_model.Seats.Count} seat rows");
+        tally.Count("info (and stored state) compared");
+    }
+
+    /// <summary>info or the admin view: the license's state, the exact count, and every seat row it shows.</summary>
+    private void CheckView(ExpectedView view, JsonElement answer, bool isAdminView)
+    {
+        Check(Int(answer, "activeClientCount") == view.Held, "activeClientCount (exact)", view.Held, Int(answer, "activeClientCount"), answer);
+        Check(Int(answer, "maxClientCount") == view.Max, "maxClientCount", view.Max, Int(answer, "maxClientCount"), answer);
+        Check(Bool(answer, "revoked") == view.Revoked, "revoked", view.Revoked, Bool(answer, "revoked"), answer);
+        Check(Time(answer, "expireAt") == view.ExpireAt, "expireAt", view.ExpireAt, Time(answer, "expireAt"), answer);
+        if (isAdminView)
+        {
+            Check(Bool(answer, "suspended") == view.Suspended, "suspended", view.Suspended, Bool(answer, "suspended"), answer);
+            var interval = answer.GetProperty("heartbeatInterval").GetProperty("seconds").GetInt64();
+            Check(interval == (long)view.HeartbeatInterval.TotalSeconds, "heartbeatInterval", view.HeartbeatInterval.TotalSeconds, interval, answer);
+        }
+
+        var tokens = answer.GetProperty("licenseTokens").EnumerateArray().ToList();
+        Check(tokens.Count == view.Seats.Count, "licenseTokens count", view.Seats.Count, tokens.Count, answer);
+        foreach (var shown in tokens)
+        {
+            var id = shown.GetProperty("token").GetString()!;
+            var seat = _grantOfTokenId.TryGetValue(id, out var grant) ? view.Seats.FirstOrDefault(s => s.Grant == grant) : null;
+            Check(seat is not null, "a shown token is a current grant", "a grant the model holds", id, answer);
+            var now = _model.Now;
+            var state = seat!.State == SeatState.Live && !seat.HoldsSeat(now) ? SeatState.Expired : seat.State;
+            var shownExpiry = seat.EndedAt is { } ended && ended < seat.ExpireAt ? ended : seat.ExpireAt;
+            Check(Text(shown, "state") == state, $"state of {id}", state, Text(shown, "state"), shown);
+            Check(Bool(shown, "revoked") == !seat.HoldsSeat(now), $"revoked of {id}", !seat.HoldsSeat(now), Bool(shown, "revoked"), shown);
+            Check(Text(shown, "machineId") == seat.MachineId, $"machineId of {id}", seat.MachineId, Text(shown, "machineId"), shown);
+            Check(Text(shown, "clientId") == seat.ClientId, $"clientId of {id}", seat.ClientId, Text(shown, "clientId"), shown);
+            Check(Time(shown, "expireAt") == shownExpiry, $"expireAt of {id}", shownExpiry, Time(shown, "expireAt"), shown);
+            Check(Time(shown, "issuedAt") == seat.IssuedAt, $"issuedAt of {id}", seat.IssuedAt, Time(shown, "issuedAt"), shown);
+            Check(Time(shown, "lastHearbeat") == seat.LastHeartbeat, $"lastHearbeat of {id}", seat.LastHeartbeat, Time(shown, "lastHearbeat"), shown);
+        }
+    }
+
+    /// <summary>The stored license row's counter and every stored seat row's state, straight from storage.</summary>
+    private async Task CheckStoredStateAsync()
+    {
+        var rows = await server.StoredRowsAsync(_license.LicenseId);
+        var live = rows.Single(r => r.RowKey == TableKeys.LicenseRow).GetInt32("LiveSeats");
+        var seats = rows.Where(r => TableKeys.IsSeatRow(r.RowKey)).ToList();
+        Check(live == _model.StoredLive, "stored LiveSeats", _model.StoredLive, live, "(storage)");
+        Check(seats.Count == _model.Seats.Count, "stored seat rows", _model.Seats.Count, seats.Count, "(storage)");
+        foreach (var row in seats)
+        {
+            var seat = _model.Seat(row.RowKey);
+            Check(seat is not null && row.GetString("State") == seat.State, $"stored state of {row.RowKey}", seat?.State, row.GetString("State"), "(storage)");
+            Check(_tokenIdOfGrant.GetValueOrDefault(seat!.Grant) == row.GetString("TokenId"), $"stored token id of {row.RowKey}", _tokenIdOfGrant.GetValueOrDefault(seat.Grant), row.GetString("TokenId"), "(storage)");
+        }
+    }
+
+    /// <summary>A returned token names the expected row, machine and grant: the same grant's id again, or a new id. True when new.</summary>
+    private bool CheckToken(string token, ModelSeat seat, DateTimeOffset? expireAt, JsonElement answer)
+    {
+        var claims = Payload(token);
+        var id = claims.GetProperty("tid").GetString()!;
+        Check(claims.GetProperty("seat").GetString() == seat.RowKey, "token's seat row", seat.RowKey, claims.GetProperty("seat").GetString(), answer);
+        Check(claims.GetProperty("lid").GetString() == _license.LicenseId, "token's license", _license.LicenseId, claims.GetProperty("lid").GetString(), answer);
+        Check(claims.GetProperty("mid").GetString() == TableKeys.MachineHash(seat.MachineId), "token's machine", seat.MachineId, "another machine's hash", answer);
+        if (!seat.IsLease)
+        {
+            var exp = claims.TryGetProperty("exp", out var e) ? e.GetInt64() : (long?)null;
+            Check(exp == expireAt?.ToUnixTimeSeconds(), "activation token's exp", expireAt?.ToUnixTimeSeconds(), exp, answer);
+        }
+
+        if (_tokenIdOfGrant.TryGetValue(seat.Grant, out var known))
+        {
+            Check(known == id, "token id (the same grant)", known, id, answer);
+            return false;
+        }
+
+        Check(!_grantOfTokenId.ContainsKey(id), "token id (a new grant)", "a new id", $"{id}, the id of grant {_grantOfTokenId.GetValueOrDefault(id)}", answer);
+        _tokenIdOfGrant[seat.Grant] = id;
+        _grantOfTokenId[id] = seat.Grant;
+        return true;
+    }
+
+    private void Hold((int Machine, int Client) slot, string token, TokenRef reference)
+    {
+        var held = new HeldToken(token, reference);
+        if (!_held.TryGetValue(slot, out var list))
+        {
+            _held[slot] = list = [];
+        }
+
+        list.Insert(0, held);
+        _allHeld.Insert(0, held);
+    }
+
+    /// <summary>
+    /// The token a step presents, with the machine it was issued to: the slot's newest or an older one; a slot that
+    /// was never given one borrows the sequence's tokens; none at all is garbage. A forged token's reference is null.
+    /// </summary>
+    private (string Token, TokenRef? Reference, string MachineId) Pick(TokenPick pick)
+    {
+        var list = _held.TryGetValue((pick.Machine, pick.Client), out var own) && own.Count > 0 ? own : _allHeld;
+        if (list.Count == 0)
+        {
+            return ("not-a-token", null, MachineId(pick.Machine));
+        }
+
+        var index = list == own ? Math.Min(pick.Age, list.Count - 1) : ((pick.Machine * ModelGen.Clients) + pick.Client + pick.Age) % list.Count;
+        var held = list[index];
+        return pick.Forged ? (Forge(held.Token), null, held.Reference.MachineId) : (held.Token, held.Reference, held.Reference.MachineId);
+    }
+
+    /// <summary>The same token with one character of its signature changed: it must not verify.</summary>
+    private static string Forge(string token)
+    {
+        var at = token.LastIndexOf('.') + 5;
+        var replacement = token[at] == 'A' ? 'B' : 'A';
+        return string.Concat(token.AsSpan(0, at), replacement.ToString(), token.AsSpan(at + 1));
+    }
+
+    private static JsonElement Payload(string token) =>
+        JsonDocument.Parse(Base64Url.DecodeFromChars(token.Split('.')[1])).RootElement;
+
+    private async Task<(int Status, JsonDocument Json)> PostAsync(string route, object body)
+    {
+        using var response = await server.PostAsync(route, body);
+        return ((int)response.StatusCode, await ServerFixture.ReadJsonAsync(response));
+    }
+
+    private void Check(bool holds, string what, object? expected, object? actual, object answer)
+    {
+        if (holds)
+        {
+            return;
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine($"The server and the model disagree on {what} at step {_step}");
+        text.AppendLine($"  expected (model): {Show(expected)}");
+        text.AppendLine($"  actual (server):  {Show(actual)}");
+        text.AppendLine($"  answer: {(answer is JsonElement json ? json.GetRawText() : answer)}");
+        text.AppendLine($"  model now {_model.Now:O}, stored live {_model.StoredLive}, held {_model.Held}, max {_model.Max}; seats:");
+        foreach (var seat in _model.Seats.OrderBy(s => s.RowKey, StringComparer.Ordinal))
+        {
+            text.AppendLine($"    {seat.MachineId}/{seat.ClientId ?? "-"} grant {seat.Grant} {seat.State}, expires {seat.ExpireAt:HH:mm:ss.fff}, index due {seat.IndexDue:HH:mm:ss.fff}");
+        }
+
+        text.AppendLine("Steps run (with what the model expected):");
+        text.AppendJoin('\n', _trace);
+        throw new ModelMismatchException(text.ToString());
+    }
+
+    private static string Show(object? value) => value switch
+    {
+        null => "(none)",
+        DateTimeOffset at => at.ToString("O", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static string MachineId(int machine) => $"m{machine}";
+
+    private static string ClientId(int client) => $"c{client}";
+
+    private static JsonObject Stamp(DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return new JsonObject { ["seconds"] = ticks / TimeSpan.TicksPerSecond, ["nanos"] = (int)(ticks % TimeSpan.TicksPerSecond * 100) };
+    }
+
+    private static bool? Bool(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+
+    private static int? Int(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static string? Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static DateTimeOffset? Time(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object
+            ? DateTimeOffset.UnixEpoch.AddTicks((v.GetProperty("seconds").GetInt64() * TimeSpan.TicksPerSecond) + (v.GetProperty("nanos").GetInt32() / 100))
+            : null;
+
+    private sealed record HeldToken(string Token, TokenRef Reference);
+}
