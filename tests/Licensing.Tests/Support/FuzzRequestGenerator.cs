@@ -259,7 +259,8 @@ public sealed partial class FuzzRequestGenerator(IReadOnlyList<HttpFunction> fun
         }
 
         var done = new List<string>();
-        for (var i = 0; i < 1 + random.Next(3); i++)
+        var changes = 1 + random.Next(3);
+        for (var i = 0; i < changes; i++)
         {
             switch (random.Next(7))
             {
