@@ -40,7 +40,7 @@ public sealed record BenchOptions
           --live N[,N..]          timer: live leases, one run per value (default 1000,100000)
           --lapsed N              timer: lapsed leases in every run (default 1000, at most 5000)
           --soak-duration S       soak: seconds of traffic with storage up, split around the
-                                  restarts (default 180; --smoke 18)
+                                  restarts (default 180; --smoke 12)
           --soak-clients N        soak: clients, 3/4 floating pairs, 1/4 node-locked machines
                                   (default 160; --smoke 36)
           --restarts N            soak: times storage is stopped and started again (default 2)
@@ -130,7 +130,7 @@ public sealed record BenchOptions
             ValidateShare = Take(values, "validate-share", s => Number(s, "validate-share", 0, 1), 0.8),
             Live = Take(values, "live", s => List(s, "live", 1, 10_000_000), smoke ? [100, 1000] : [1000, 100_000]),
             Lapsed = Take(values, "lapsed", s => Integer(s, "lapsed", 1, Licensing.Expiry.LeaseExpiryService.MaxEntriesPerRun), smoke ? 20 : 1000),
-            SoakDuration = TimeSpan.FromSeconds(Take(values, "soak-duration", s => Number(s, "soak-duration", 1, 86_400), smoke ? 18 : 180)),
+            SoakDuration = TimeSpan.FromSeconds(Take(values, "soak-duration", s => Number(s, "soak-duration", 1, 86_400), smoke ? 12 : 180)),
             // One query page holds every seat row of the soak, so a sample is one consistent read.
             SoakClients = Take(values, "soak-clients", s => Integer(s, "soak-clients", 4, 800), smoke ? 36 : 160),
             Restarts = Take(values, "restarts", s => Integer(s, "restarts", 0, 100), 2),

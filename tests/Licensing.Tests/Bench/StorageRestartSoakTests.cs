@@ -5,7 +5,7 @@ namespace Licensing.Tests.Bench;
 
 /// <summary>Its own collection: the soak stops and restarts a storage of its own and must share nothing with other tests.</summary>
 [CollectionDefinition(Name)]
-public sealed class StorageRestartSoakCollection
+public sealed class StorageRestartSoakGroup
 {
     public const string Name = "Storage restart soak";
 }
@@ -17,7 +17,7 @@ public sealed class StorageRestartSoakCollection
 /// traffic, stops storage with SIGINT and starts it again on the same folder twice, and checks as it goes; here the
 /// test holds it to its own verdict and to the figures that show every part of it ran.
 /// </summary>
-[Collection(StorageRestartSoakCollection.Name)]
+[Collection(StorageRestartSoakGroup.Name)]
 public sealed class StorageRestartSoakTests
 {
     private static readonly string BenchDll = Path.Combine(
