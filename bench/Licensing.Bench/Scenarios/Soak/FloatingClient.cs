@@ -91,11 +91,12 @@ public sealed class FloatingClient(SoakWorld world, string licenseId, string use
             if (roll < size.RepeatRequestShare)
             {
                 // The same pair asking again: the same lease renewed (or, had it lapsed, a new one).
-                token = await RequestAsync(recorder).ConfigureAwait(false) ?? "";
-                if (token.Length == 0)
+                if (await RequestAsync(recorder).ConfigureAwait(false) is not { } renewed)
                 {
                     return null;
                 }
+
+                token = renewed;
             }
             else if (roll < size.RepeatRequestShare + size.ValidateShare)
             {
