@@ -17,7 +17,9 @@ public sealed record BenchOptions
           activate    an activation storm, then a validate-heavy mix
           floor       the same storage work straight against Azurite (heartbeat pair, checkout cycle)
           timer       the expiry timer's run time with the same lapsed leases among few and many live ones
-          all         every scenario; floor and heartbeat interleaved per concurrency
+          soak        mixed client traffic while storage (on disk) is stopped and restarted; checks the
+                      seat invariants and that every answered seat change survives (exit 1 on a violation)
+          all         every scenario but soak; floor and heartbeat interleaved per concurrency
                       (or a comma-separated list, e.g. heartbeat,floor)
 
         options:
@@ -37,13 +39,22 @@ public sealed record BenchOptions
           --validate-share F      activate: share of validate calls in the mix (default 0.8)
           --live N[,N..]          timer: live leases, one run per value (default 1000,100000)
           --lapsed N              timer: lapsed leases in every run (default 1000, at most 5000)
+          --soak-duration S       soak: seconds of traffic with storage up, split around the
+                                  restarts (default 180; --smoke 12)
+          --soak-clients N        soak: clients, 3/4 floating pairs, 1/4 node-locked machines
+                                  (default 160; --smoke 36)
+          --restarts N            soak: times storage is stopped and started again (default 2)
+          --outage S              soak: least seconds storage stays down each time (default 10; --smoke 3)
           --port P                the server's port on 127.0.0.1 (default: a free one)
           --azurite-port P        Azurite's port on 127.0.0.1 (default: a free one)
           --out DIR               where results go (default bench/results)
           --smoke                 tiny sizes, a couple of seconds per run (the CI check)
         """;
 
+    /// <summary>What "all" runs: the measurements. The soak is a check of another kind, run on its own.</summary>
     public static readonly string[] AllScenarios = ["heartbeat", "checkout", "activate", "floor", "timer"];
+
+    public static readonly string[] KnownScenarios = [.. AllScenarios, "soak"];
 
     public required IReadOnlyList<string> Scenarios { get; init; }
     public required string ScenarioArgument { get; init; }
@@ -61,6 +72,10 @@ public sealed record BenchOptions
     public double ValidateShare { get; init; }
     public required IReadOnlyList<int> Live { get; init; }
     public int Lapsed { get; init; }
+    public TimeSpan SoakDuration { get; init; }
+    public int SoakClients { get; init; }
+    public int Restarts { get; init; }
+    public TimeSpan Outage { get; init; }
     public int? Port { get; init; }
     public int? AzuritePort { get; init; }
     public required string OutDir { get; init; }
@@ -72,7 +87,7 @@ public sealed record BenchOptions
     {
         if (args.Count == 0)
         {
-            throw new BenchUsageException("no scenario given (heartbeat, checkout, activate, floor, timer or all; --help for more)");
+            throw new BenchUsageException("no scenario given (heartbeat, checkout, activate, floor, timer, soak or all; --help for more)");
         }
 
         if (args[0] is "-h" or "--help" or "help")
@@ -87,9 +102,9 @@ public sealed record BenchOptions
         }
 
         var chosen = scenario.Split(',', StringSplitOptions.TrimEntries);
-        if (chosen.FirstOrDefault(s => s != "all" && !AllScenarios.Contains(s)) is { } unknown)
+        if (chosen.FirstOrDefault(s => s != "all" && !KnownScenarios.Contains(s)) is { } unknown)
         {
-            throw new BenchUsageException($"unknown scenario '{unknown}' (heartbeat, checkout, activate, floor, timer or all)");
+            throw new BenchUsageException($"unknown scenario '{unknown}' (heartbeat, checkout, activate, floor, timer, soak or all)");
         }
 
         var values = ReadOptions(args.Skip(1).ToArray());
@@ -100,7 +115,7 @@ public sealed record BenchOptions
         var options = new BenchOptions
         {
             ScenarioArgument = scenario,
-            Scenarios = chosen.Contains("all") ? AllScenarios : chosen.Distinct().ToArray(),
+            Scenarios = chosen.Contains("all") ? [.. AllScenarios, .. chosen.Where(s => s == "soak").Take(1)] : chosen.Distinct().ToArray(),
             Duration = TimeSpan.FromSeconds(seconds),
             Requests = requests,
             WarmUp = TimeSpan.FromSeconds(Take(values, "warmup", s => Number(s, "warmup", 0, 600), smoke ? 0.5 : 15)),
@@ -115,6 +130,11 @@ public sealed record BenchOptions
             ValidateShare = Take(values, "validate-share", s => Number(s, "validate-share", 0, 1), 0.8),
             Live = Take(values, "live", s => List(s, "live", 1, 10_000_000), smoke ? [100, 1000] : [1000, 100_000]),
             Lapsed = Take(values, "lapsed", s => Integer(s, "lapsed", 1, Licensing.Expiry.LeaseExpiryService.MaxEntriesPerRun), smoke ? 20 : 1000),
+            SoakDuration = TimeSpan.FromSeconds(Take(values, "soak-duration", s => Number(s, "soak-duration", 1, 86_400), smoke ? 12 : 180)),
+            // One query page holds every seat row of the soak, so a sample is one consistent read.
+            SoakClients = Take(values, "soak-clients", s => Integer(s, "soak-clients", 4, 800), smoke ? 36 : 160),
+            Restarts = Take(values, "restarts", s => Integer(s, "restarts", 0, 100), 2),
+            Outage = TimeSpan.FromSeconds(Take(values, "outage", s => Number(s, "outage", 0, 3600), smoke ? 3 : 10)),
             Port = TakeOptional(values, "port", s => Integer(s, "port", 1, 65_535)),
             AzuritePort = TakeOptional(values, "azurite-port", s => Integer(s, "azurite-port", 1, 65_535)),
             OutDir = Take(values, "out", s => s, Path.Combine(RepoRoot.Path, "bench", "results")),
@@ -146,7 +166,7 @@ public sealed record BenchOptions
     private static readonly HashSet<string> Known =
     [
         "duration", "warmup", "requests", "concurrency", "leases", "licenses", "seats", "checkout-licenses", "heartbeats", "machines",
-        "activation-licenses", "validate-share", "live", "lapsed", "port", "azurite-port", "out", "smoke",
+        "activation-licenses", "validate-share", "live", "lapsed", "soak-duration", "soak-clients", "restarts", "outage", "port", "azurite-port", "out", "smoke",
     ];
 
     private static Dictionary<string, string> ReadOptions(string[] args)

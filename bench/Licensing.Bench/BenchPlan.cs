@@ -10,7 +10,8 @@ namespace Licensing.Bench;
 /// <summary>
 /// Runs the chosen scenarios in an order that keeps each server figure next to its floor: per concurrency, the floor's
 /// heartbeat pairs then the server's heartbeats; then per concurrency the floor's checkout cycles then the server's;
-/// then the activation runs and the timer runs. Starts an Azurite of its own and stops everything it started.
+/// then the activation runs and the timer runs; the soak last, with an Azurite of its own on disk. Starts an Azurite
+/// of its own and stops everything it started.
 /// </summary>
 public static class BenchPlan
 {
@@ -18,12 +19,49 @@ public static class BenchPlan
     {
         var date = DateTimeOffset.UtcNow;
         Progress.Say($"bench: {string.Join(' ', options.CommandLine)} · {Environment.ProcessorCount} cores · {RuntimeInformation.FrameworkDescription}");
-        await using var azurite = await AzuriteProcess.StartAsync(options.AzuritePort, ct).ConfigureAwait(false);
-        Progress.Say($"==> Azurite (in memory) on 127.0.0.1:{azurite.Port}, pid {azurite.ProcessId}");
-        var context = new BenchContext(options, azurite);
         var runs = new List<RunResult>();
         var wants = options.Scenarios.ToHashSet(StringComparer.Ordinal);
+        if (wants.Any(s => s != "soak"))
+        {
+            await using var azurite = await AzuriteProcess.StartAsync(options.AzuritePort, ct).ConfigureAwait(false);
+            Progress.Say($"==> Azurite (in memory) on 127.0.0.1:{azurite.Port}, pid {azurite.ProcessId}");
+            await RunMeasurementsAsync(new BenchContext(options, azurite), wants, runs, ct).ConfigureAwait(false);
+        }
 
+        if (wants.Contains("soak"))
+        {
+            runs.Add(await SoakScenario.RunAsync(options, ct).ConfigureAwait(false));
+        }
+
+        var report = new BenchReport
+        {
+            Machine = new MachineInfo
+            {
+                Cores = Environment.ProcessorCount,
+                Date = date.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
+                DotNet = RuntimeInformation.FrameworkDescription,
+                Os = RuntimeInformation.OSDescription,
+                Azurite = AzuriteVersion(),
+            },
+            Command = "bench " + string.Join(' ', options.CommandLine),
+            Smoke = options.Smoke,
+            Runs = runs,
+            Headlines = Headlines.From(runs),
+        };
+        var (json, markdown) = ResultsWriter.Write(report, options.OutDir, options.ScenarioArgument);
+        Console.WriteLine();
+        Console.WriteLine(ResultsWriter.Markdown(report));
+        Progress.Say($"results: {json}");
+        Progress.Say($"         {markdown}");
+        if (runs.Where(r => r.Scenario == "soak").Sum(r => r.Metrics.GetValueOrDefault("violations")) is var violations and > 0)
+        {
+            throw new SoakViolationsException($"the soak found {violations:0} violations (listed above and in {markdown})");
+        }
+    }
+
+    private static async Task RunMeasurementsAsync(BenchContext context, HashSet<string> wants, List<RunResult> runs, CancellationToken ct)
+    {
+        var options = context.Options;
         if (wants.Contains("heartbeat") || wants.Contains("floor"))
         {
             await using var fixture = await LeaseFixture.CreateAsync(context, ct).ConfigureAwait(false);
@@ -73,27 +111,6 @@ public static class BenchPlan
                 runs.Add(await TimerScenario.RunAsync(context, live, ct).ConfigureAwait(false));
             }
         }
-
-        var report = new BenchReport
-        {
-            Machine = new MachineInfo
-            {
-                Cores = Environment.ProcessorCount,
-                Date = date.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
-                DotNet = RuntimeInformation.FrameworkDescription,
-                Os = RuntimeInformation.OSDescription,
-                Azurite = AzuriteVersion(),
-            },
-            Command = "bench " + string.Join(' ', options.CommandLine),
-            Smoke = options.Smoke,
-            Runs = runs,
-            Headlines = Headlines.From(runs),
-        };
-        var (json, markdown) = ResultsWriter.Write(report, options.OutDir, options.ScenarioArgument);
-        Console.WriteLine();
-        Console.WriteLine(ResultsWriter.Markdown(report));
-        Progress.Say($"results: {json}");
-        Progress.Say($"         {markdown}");
     }
 
     private static string AzuriteVersion()
@@ -110,3 +127,6 @@ public static class BenchPlan
         }
     }
 }
+
+/// <summary>The soak ran to the end and found what must never happen: exit 1, after the results are written.</summary>
+public sealed class SoakViolationsException(string message) : Exception(message);

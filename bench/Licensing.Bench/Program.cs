@@ -1,7 +1,7 @@
 using Licensing.Bench;
 
 // Wiring only: parse the command line, run the plan, map failures to one line and an exit code.
-//   0 done · 1 unexpected failure · 2 bad input or an environment that cannot run the bench · 130 interrupted
+//   0 done · 1 unexpected failure or soak violations · 2 bad input or an environment that cannot run the bench · 130 interrupted
 using var stop = new CancellationTokenSource();
 using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Interrupt);
 using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Interrupt);
@@ -22,6 +22,11 @@ catch (BenchUsageException ex)
 {
     await Console.Error.WriteLineAsync("bench: " + ex.Message);
     return 2;
+}
+catch (SoakViolationsException ex)
+{
+    await Console.Error.WriteLineAsync("bench: " + ex.Message);
+    return 1;
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {

@@ -38,7 +38,12 @@ public sealed class InProcessServer : IAsyncDisposable
 
     public LeaseExpiryService Expiry => _app.Services.GetRequiredService<LeaseExpiryService>();
 
-    public static async Task<InProcessServer> StartAsync(string connectionString, int? port, TimeProvider clock, StorageCounter counter, CancellationToken ct)
+    /// <param name="outagesExpected">
+    /// Storage will be stopped on purpose (the soak): its "storage unavailable" warnings, one per 503, would drown the
+    /// output, so only the endpoint's errors (unexpected failures) are logged.
+    /// </param>
+    public static async Task<InProcessServer> StartAsync(
+        string connectionString, int? port, TimeProvider clock, StorageCounter counter, CancellationToken ct, bool outagesExpected = false)
     {
         if (port is { } fixedPort && await AzuriteProcess.AcceptsAsync(fixedPort, ct).ConfigureAwait(false))
         {
@@ -68,6 +73,10 @@ public sealed class InProcessServer : IAsyncDisposable
             builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(counter));
             builder.Services.AddSingleton<IStartupFilter>(new TallyPerRequest(counter));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (outagesExpected)
+            {
+                builder.Logging.AddFilter(typeof(Licensing.Http.ApiEndpoint).FullName, LogLevel.Error);
+            }
         });
         try
         {

@@ -5,8 +5,8 @@ using System.Text.Json;
 
 namespace Licensing.Bench.Load;
 
-/// <summary>An answer: the status (0 when the call failed without one) and the body's bytes.</summary>
-public readonly record struct ApiAnswer(int Status, byte[] Body)
+/// <summary>An answer: the status (0 when the call failed without one), the body's bytes and any Retry-After header.</summary>
+public readonly record struct ApiAnswer(int Status, byte[] Body, string? RetryAfter = null)
 {
     public bool Contains(ReadOnlySpan<byte> text) => Body.AsSpan().IndexOf(text) >= 0;
 
@@ -31,6 +31,9 @@ public readonly record struct ApiAnswer(int Status, byte[] Body)
 /// </summary>
 public sealed class ApiClient : IDisposable
 {
+    /// <summary>A call with no answer by then comes back as status 0.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
     private static readonly MediaTypeHeaderValue JsonType = MediaTypeHeaderValue.Parse("application/json");
     private readonly HttpClient _http;
 
@@ -45,7 +48,7 @@ public sealed class ApiClient : IDisposable
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = RequestTimeout };
         ApiKey = apiKey;
     }
 
@@ -101,7 +104,10 @@ public sealed class ApiClient : IDisposable
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-            return new ApiAnswer((int)response.StatusCode, await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false));
+            return new ApiAnswer(
+                (int)response.StatusCode,
+                await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false),
+                response.Headers.TryGetValues("Retry-After", out var retryAfter) ? string.Join(",", retryAfter) : null);
         }
         catch (HttpRequestException ex)
         {

@@ -48,6 +48,7 @@ public static class Headlines
         }
 
         lines.AddRange(Memory(runs));
+        lines.AddRange(Soak(runs));
         return lines;
     }
 
@@ -106,6 +107,32 @@ public static class Headlines
                 Target = "steady over 5 minutes (≤ +10 %)",
                 Met = judged ? growth <= 0.10 : null,
                 Detail = judged ? null : "not judged: shorter than 5 minutes",
+            };
+        }
+    }
+
+    private static IEnumerable<Headline> Soak(IReadOnlyList<RunResult> runs)
+    {
+        foreach (var run in runs.Where(r => r.Scenario == "soak"))
+        {
+            var m = run.Metrics;
+            var violations = m.GetValueOrDefault("violations");
+            yield return new Headline
+            {
+                Name = F($"soak c={run.Concurrency}, {m.GetValueOrDefault("restarts"):0} storage restarts: violations"),
+                Value = F($"{violations:0} ({m.GetValueOrDefault("invariantSamples"):N0} invariant samples, {m.GetValueOrDefault("invariantViolations"):0} violated; {m.GetValueOrDefault("grantsVerifiedAfterRecovery"):0} answered seat changes verified after recovery)"),
+                Target = "0",
+                Met = violations == 0,
+            };
+            var outages = Enumerable.Range(1, (int)m.GetValueOrDefault("restarts"))
+                .Select(n => F($"{m.GetValueOrDefault($"outage{n}SecondsToFirst200"):0.00} s ({m.GetValueOrDefault($"outage{n}Unavailable503"):N0} 503s)"));
+            yield return new Headline
+            {
+                Name = "soak: storage back → first 200, per outage",
+                Value = string.Join("; ", outages),
+                Target = "–",
+                Met = null,
+                Detail = "measured",
             };
         }
     }

@@ -16,10 +16,11 @@ public sealed class ServerSession : IAsyncDisposable
 
     public ApiClient Api { get; }
 
-    public static async Task<ServerSession> StartAsync(BenchContext context, int connections, CancellationToken ct, TimeProvider? clock = null)
+    public static async Task<ServerSession> StartAsync(
+        BenchContext context, int connections, CancellationToken ct, TimeProvider? clock = null, bool outagesExpected = false)
     {
-        var server = await InProcessServer.StartAsync(context.Azurite.ConnectionString, context.Options.Port, clock ?? TimeProvider.System, context.Counter, ct)
-            .ConfigureAwait(false);
+        var server = await InProcessServer.StartAsync(
+            context.Azurite.ConnectionString, context.Options.Port, clock ?? TimeProvider.System, context.Counter, ct, outagesExpected).ConfigureAwait(false);
         var api = new ApiClient(server.BaseAddress, "", connections);
         try
         {
