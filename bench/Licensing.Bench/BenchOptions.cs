@@ -17,6 +17,8 @@ public sealed record BenchOptions
           activate    an activation storm, then a validate-heavy mix
           floor       the same storage work straight against Azurite (heartbeat pair, checkout cycle)
           timer       the expiry timer's run time with the same lapsed leases among few and many live ones
+          seat-race   rounds of many machines requesting at once on one small license: exactly its
+                      seats granted each round, checked in the answers, the stored rows and info
           all         every scenario; floor and heartbeat interleaved per concurrency
                       (or a comma-separated list, e.g. heartbeat,floor)
 
@@ -37,13 +39,16 @@ public sealed record BenchOptions
           --validate-share F      activate: share of validate calls in the mix (default 0.8)
           --live N[,N..]          timer: live leases, one run per value (default 1000,100000)
           --lapsed N              timer: lapsed leases in every run (default 1000, at most 5000)
+          --rounds N              seat-race: rounds (default 1000; --smoke 2)
+          --contenders N          seat-race: machines requesting at once each round (default 50; --smoke 20)
+          --race-seats N          seat-race: seats of the license (default 10; --smoke 4)
           --port P                the server's port on 127.0.0.1 (default: a free one)
           --azurite-port P        Azurite's port on 127.0.0.1 (default: a free one)
           --out DIR               where results go (default bench/results)
           --smoke                 tiny sizes, a couple of seconds per run (the CI check)
         """;
 
-    public static readonly string[] AllScenarios = ["heartbeat", "checkout", "activate", "floor", "timer"];
+    public static readonly string[] AllScenarios = ["heartbeat", "checkout", "activate", "floor", "timer", "seat-race"];
 
     public required IReadOnlyList<string> Scenarios { get; init; }
     public required string ScenarioArgument { get; init; }
@@ -61,6 +66,9 @@ public sealed record BenchOptions
     public double ValidateShare { get; init; }
     public required IReadOnlyList<int> Live { get; init; }
     public int Lapsed { get; init; }
+    public int Rounds { get; init; }
+    public int Contenders { get; init; }
+    public int RaceSeats { get; init; }
     public int? Port { get; init; }
     public int? AzuritePort { get; init; }
     public required string OutDir { get; init; }
@@ -72,7 +80,7 @@ public sealed record BenchOptions
     {
         if (args.Count == 0)
         {
-            throw new BenchUsageException("no scenario given (heartbeat, checkout, activate, floor, timer or all; --help for more)");
+            throw new BenchUsageException("no scenario given (heartbeat, checkout, activate, floor, timer, seat-race or all; --help for more)");
         }
 
         if (args[0] is "-h" or "--help" or "help")
@@ -89,7 +97,7 @@ public sealed record BenchOptions
         var chosen = scenario.Split(',', StringSplitOptions.TrimEntries);
         if (chosen.FirstOrDefault(s => s != "all" && !AllScenarios.Contains(s)) is { } unknown)
         {
-            throw new BenchUsageException($"unknown scenario '{unknown}' (heartbeat, checkout, activate, floor, timer or all)");
+            throw new BenchUsageException($"unknown scenario '{unknown}' (heartbeat, checkout, activate, floor, timer, seat-race or all)");
         }
 
         var values = ReadOptions(args.Skip(1).ToArray());
@@ -115,6 +123,9 @@ public sealed record BenchOptions
             ValidateShare = Take(values, "validate-share", s => Number(s, "validate-share", 0, 1), 0.8),
             Live = Take(values, "live", s => List(s, "live", 1, 10_000_000), smoke ? [100, 1000] : [1000, 100_000]),
             Lapsed = Take(values, "lapsed", s => Integer(s, "lapsed", 1, Licensing.Expiry.LeaseExpiryService.MaxEntriesPerRun), smoke ? 20 : 1000),
+            Rounds = Take(values, "rounds", s => Integer(s, "rounds", 1, 1_000_000), smoke ? 2 : 1000),
+            Contenders = Take(values, "contenders", s => Integer(s, "contenders", 1, 1000), smoke ? 20 : 50),
+            RaceSeats = Take(values, "race-seats", s => Integer(s, "race-seats", 1, Licensing.Domain.LicenseRules.MaxSeats), smoke ? 4 : 10),
             Port = TakeOptional(values, "port", s => Integer(s, "port", 1, 65_535)),
             AzuritePort = TakeOptional(values, "azurite-port", s => Integer(s, "azurite-port", 1, 65_535)),
             OutDir = Take(values, "out", s => s, Path.Combine(RepoRoot.Path, "bench", "results")),
@@ -137,6 +148,11 @@ public sealed record BenchOptions
             throw new BenchUsageException($"--leases / --licenses must be at most {Licensing.Domain.LicenseRules.MaxSeats} seats per license");
         }
 
+        if (options.Contenders < options.RaceSeats)
+        {
+            throw new BenchUsageException($"--contenders ({options.Contenders}) must be at least --race-seats ({options.RaceSeats}), or no round is a race");
+        }
+
         return options;
     }
 
@@ -146,7 +162,7 @@ public sealed record BenchOptions
     private static readonly HashSet<string> Known =
     [
         "duration", "warmup", "requests", "concurrency", "leases", "licenses", "seats", "checkout-licenses", "heartbeats", "machines",
-        "activation-licenses", "validate-share", "live", "lapsed", "port", "azurite-port", "out", "smoke",
+        "activation-licenses", "validate-share", "live", "lapsed", "rounds", "contenders", "race-seats", "port", "azurite-port", "out", "smoke",
     ];
 
     private static Dictionary<string, string> ReadOptions(string[] args)
