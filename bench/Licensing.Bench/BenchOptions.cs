@@ -19,6 +19,8 @@ public sealed record BenchOptions
           timer       the expiry timer's run time with the same lapsed leases among few and many live ones
           soak        mixed client traffic while storage (on disk) is stopped and restarted; checks the
                       seat invariants and that every answered seat change survives (exit 1 on a violation)
+          seat-race   rounds of many machines requesting at once on one small license: exactly its
+                      seats granted each round, checked in the answers, the stored rows and info
           all         every scenario but soak; floor and heartbeat interleaved per concurrency
                       (or a comma-separated list, e.g. heartbeat,floor)
 
@@ -45,14 +47,17 @@ public sealed record BenchOptions
                                   (default 160; --smoke 36)
           --restarts N            soak: times storage is stopped and started again (default 2)
           --outage S              soak: least seconds storage stays down each time (default 10; --smoke 3)
+          --rounds N              seat-race: rounds (default 1000; --smoke 2)
+          --contenders N          seat-race: machines requesting at once each round (default 50; --smoke 20)
+          --race-seats N          seat-race: seats of the license (default 10; --smoke 4)
           --port P                the server's port on 127.0.0.1 (default: a free one)
           --azurite-port P        Azurite's port on 127.0.0.1 (default: a free one)
           --out DIR               where results go (default bench/results)
           --smoke                 tiny sizes, a couple of seconds per run (the CI check)
         """;
 
-    /// <summary>What "all" runs: the measurements. The soak is a check of another kind, run on its own.</summary>
-    public static readonly string[] AllScenarios = ["heartbeat", "checkout", "activate", "floor", "timer"];
+    /// <summary>What "all" runs: the measurements and the seat race. The soak is a check of another kind, run on its own.</summary>
+    public static readonly string[] AllScenarios = ["heartbeat", "checkout", "activate", "floor", "timer", "seat-race"];
 
     public static readonly string[] KnownScenarios = [.. AllScenarios, "soak"];
 
@@ -76,6 +81,9 @@ public sealed record BenchOptions
     public int SoakClients { get; init; }
     public int Restarts { get; init; }
     public TimeSpan Outage { get; init; }
+    public int Rounds { get; init; }
+    public int Contenders { get; init; }
+    public int RaceSeats { get; init; }
     public int? Port { get; init; }
     public int? AzuritePort { get; init; }
     public required string OutDir { get; init; }
@@ -87,7 +95,7 @@ public sealed record BenchOptions
     {
         if (args.Count == 0)
         {
-            throw new BenchUsageException("no scenario given (heartbeat, checkout, activate, floor, timer, soak or all; --help for more)");
+            throw new BenchUsageException("no scenario given (heartbeat, checkout, activate, floor, timer, seat-race, soak or all; --help for more)");
         }
 
         if (args[0] is "-h" or "--help" or "help")
@@ -104,7 +112,7 @@ public sealed record BenchOptions
         var chosen = scenario.Split(',', StringSplitOptions.TrimEntries);
         if (chosen.FirstOrDefault(s => s != "all" && !KnownScenarios.Contains(s)) is { } unknown)
         {
-            throw new BenchUsageException($"unknown scenario '{unknown}' (heartbeat, checkout, activate, floor, timer, soak or all)");
+            throw new BenchUsageException($"unknown scenario '{unknown}' (heartbeat, checkout, activate, floor, timer, seat-race, soak or all)");
         }
 
         var values = ReadOptions(args.Skip(1).ToArray());
@@ -135,6 +143,9 @@ public sealed record BenchOptions
             SoakClients = Take(values, "soak-clients", s => Integer(s, "soak-clients", 4, 800), smoke ? 36 : 160),
             Restarts = Take(values, "restarts", s => Integer(s, "restarts", 0, 100), 2),
             Outage = TimeSpan.FromSeconds(Take(values, "outage", s => Number(s, "outage", 0, 3600), smoke ? 3 : 10)),
+            Rounds = Take(values, "rounds", s => Integer(s, "rounds", 1, 1_000_000), smoke ? 2 : 1000),
+            Contenders = Take(values, "contenders", s => Integer(s, "contenders", 1, 1000), smoke ? 20 : 50),
+            RaceSeats = Take(values, "race-seats", s => Integer(s, "race-seats", 1, Licensing.Domain.LicenseRules.MaxSeats), smoke ? 4 : 10),
             Port = TakeOptional(values, "port", s => Integer(s, "port", 1, 65_535)),
             AzuritePort = TakeOptional(values, "azurite-port", s => Integer(s, "azurite-port", 1, 65_535)),
             OutDir = Take(values, "out", s => s, Path.Combine(RepoRoot.Path, "bench", "results")),
@@ -157,6 +168,11 @@ public sealed record BenchOptions
             throw new BenchUsageException($"--leases / --licenses must be at most {Licensing.Domain.LicenseRules.MaxSeats} seats per license");
         }
 
+        if (options.Contenders < options.RaceSeats)
+        {
+            throw new BenchUsageException($"--contenders ({options.Contenders}) must be at least --race-seats ({options.RaceSeats}), or no round is a race");
+        }
+
         return options;
     }
 
@@ -166,7 +182,7 @@ public sealed record BenchOptions
     private static readonly HashSet<string> Known =
     [
         "duration", "warmup", "requests", "concurrency", "leases", "licenses", "seats", "checkout-licenses", "heartbeats", "machines",
-        "activation-licenses", "validate-share", "live", "lapsed", "soak-duration", "soak-clients", "restarts", "outage", "port", "azurite-port", "out", "smoke",
+        "activation-licenses", "validate-share", "live", "lapsed", "soak-duration", "soak-clients", "restarts", "outage", "rounds", "contenders", "race-seats", "port", "azurite-port", "out", "smoke",
     ];
 
     private static Dictionary<string, string> ReadOptions(string[] args)

@@ -10,7 +10,7 @@ namespace Licensing.Bench;
 /// <summary>
 /// Runs the chosen scenarios in an order that keeps each server figure next to its floor: per concurrency, the floor's
 /// heartbeat pairs then the server's heartbeats; then per concurrency the floor's checkout cycles then the server's;
-/// then the activation runs and the timer runs; the soak last, with an Azurite of its own on disk. Starts an Azurite
+/// then the activation runs, the timer runs and the seat race; the soak last, with an Azurite of its own on disk. Starts an Azurite
 /// of its own and stops everything it started.
 /// </summary>
 public static class BenchPlan
@@ -110,6 +110,11 @@ public static class BenchPlan
             {
                 runs.Add(await TimerScenario.RunAsync(context, live, ct).ConfigureAwait(false));
             }
+        }
+
+        if (wants.Contains("seat-race"))
+        {
+            runs.Add(await SeatRaceScenario.RunAsync(context, ct).ConfigureAwait(false));
         }
     }
 

@@ -49,6 +49,7 @@ public static class Headlines
 
         lines.AddRange(Memory(runs));
         lines.AddRange(Soak(runs));
+        lines.AddRange(SeatRace(runs));
         return lines;
     }
 
@@ -133,6 +134,22 @@ public static class Headlines
                 Target = "–",
                 Met = null,
                 Detail = "measured",
+            };
+        }
+    }
+
+    private static IEnumerable<Headline> SeatRace(IReadOnlyList<RunResult> runs)
+    {
+        foreach (var run in runs.Where(r => r.Scenario == "seat-race"))
+        {
+            var m = run.Metrics;
+            var checkout = run.Endpoint("request")?.LatencyMs;
+            yield return new Headline
+            {
+                Name = F($"seat race: {m["rounds"]:N0} rounds of {m["contenders"]:0} machines on {m["seats"]:0} seats"),
+                Value = F($"{m["overAllocations"]:0} over-allocations, {m["roundsNotExact"]:0} rounds not exactly {m["seats"]:0}; {m["grants"]:N0} grants, max live seen {m["maxLiveSeen"]:0}; checkout p50/p95/p99 {checkout?.P50:0.0}/{checkout?.P95:0.0}/{checkout?.P99:0.0} ms; {run.Seconds:0.0} s"),
+                Target = "0 over-allocations, every round exactly its seats",
+                Met = m["overAllocations"] == 0 && m["roundsNotExact"] == 0,
             };
         }
     }

@@ -143,6 +143,10 @@ public sealed partial class ApiEndpoint(ApiKeys apiKeys, AdminTokens adminTokens
     {
         RequestFailedException rf => rf.Status is 0 or 408 or 429 or >= 500 || rf.InnerException is HttpRequestException,
         HttpRequestException or TimeoutException or AuthenticationFailedException or CredentialUnavailableException => true,
+        // The SDK lets a connection lost while reading storage's answer out as a bare IOException (alone, or among
+        // the retries' exceptions); Kestrel's IOException about the client's own request is not storage's.
+        BadHttpRequestException => false,
+        IOException => true,
         OperationCanceledException => true,
         AggregateException agg => agg.InnerExceptions.All(IsStorageUnavailable),
         _ => false,

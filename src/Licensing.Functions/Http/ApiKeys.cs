@@ -65,16 +65,37 @@ public sealed class ApiKeys
         var key = Prefix + id + "_" + Base32.Random(32);
         var now = _clock.GetUtcNow();
         var row = new ApiKeyRow(id, name, scope, productId, now, Hash(key));
-        // Create, with its audit event in the same transaction: a (vanishingly unlikely) id collision fails with 409
-        // instead of overwriting a key.
-        await _tables.ApiKeys.SubmitTransactionAsync(
-            [
-                new TableTransactionAction(TableTransactionActionType.Add, row.ToEntity()),
-                new TableTransactionAction(TableTransactionActionType.Add, AuditEvents.ApiKey(AuditEventTypes.ApiKeyCreated, row, now, caller).ToEntity()),
-            ],
-            ct).ConfigureAwait(false);
+        try
+        {
+            // Create, with its audit event in the same transaction: a (vanishingly unlikely) id collision fails with
+            // 409 instead of overwriting a key.
+            await _tables.ApiKeys.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Add, row.ToEntity()),
+                    new TableTransactionAction(TableTransactionActionType.Add, AuditEvents.ApiKey(AuditEventTypes.ApiKeyCreated, row, now, caller).ToEntity()),
+                ],
+                ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The SDK retries a create whose first try committed and whose answer was lost: then the row is this one.
+            if (!await HoldsAsync(row, ct).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+
         _cache.TryRemove(id, out _);
         return (row, key);
+    }
+
+    /// <summary>Whether the stored key of this id is the given one (its secret's hash is unique to one create).</summary>
+    private async Task<bool> HoldsAsync(ApiKeyRow row, CancellationToken ct)
+    {
+        var stored = await _tables.ApiKeys.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(TableKeys.ApiKeyPartition, row.Id, cancellationToken: ct)
+            .ConfigureAwait(false);
+        return stored.HasValue && stored.Value is { } entity
+            && CryptographicOperations.FixedTimeEquals(ApiKeyRow.FromEntity(entity).SecretHash, row.SecretHash);
     }
 
     public async Task<IReadOnlyList<ApiKeyRow>> ListAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using Azure.Core;
 using Licensing.Storage;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,11 +12,17 @@ namespace Licensing.Tests.EndToEnd;
 public sealed class LostResponseTests : IAsyncLifetime
 {
     private readonly LostResponseAfterCommit _fault = new();
+    private readonly LostResponseAfterCommit _keyCreateFault = new(m =>
+        m.Request.Method == RequestMethod.Post && m.Request.Uri.Path.EndsWith("ApiKeys", StringComparison.Ordinal) && m.Response.Status is 201 or 204);
     private ServerFixture _server = null!;
 
     public async Task InitializeAsync() =>
         _server = await ServerFixture.StartAsync(_ => { }, configure: builder =>
-            builder.Services.Configure<TablePipelineOptions>(o => o.PerRetryPolicies.Add(_fault)));
+            builder.Services.Configure<TablePipelineOptions>(o =>
+            {
+                o.PerRetryPolicies.Add(_fault);
+                o.PerRetryPolicies.Add(_keyCreateFault);
+            }));
 
     public Task DisposeAsync() => _server.DisposeAsync();
 
@@ -64,5 +71,23 @@ public sealed class LostResponseTests : IAsyncLifetime
         Assert.Equal(1, _fault.Fired);
         Assert.Equal(1, released.GetProperty("activeClientCount").GetInt32());
         Assert.Equal(1, (await _server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+    }
+
+    [Fact]
+    public async Task An_api_key_whose_creation_answer_was_lost_is_created_once_and_shown()
+    {
+        var license = await _server.CreateLicenseAsync(mode: 1, seats: 1);
+        _keyCreateFault.ArmOnce();
+
+        using var created = await _server.SendAsync(HttpMethod.Post, "v1/admin/api-keys", new { name = "lost-answer", scope = "client" }, ServerFixture.AdminKey);
+        var body = (await ServerFixture.ReadJsonAsync(created)).RootElement;
+
+        Assert.Equal(1, _keyCreateFault.Fired);
+        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, body.GetRawText());
+        var key = body.GetProperty("key").GetString();
+        using var used = await _server.PostAsync("v1/license/validate", new { license.UserKey, machineId = "pc-1" }, apiKey: key);
+        Assert.Equal(System.Net.HttpStatusCode.OK, used.StatusCode);
+        var listed = await _server.SendForJsonAsync(HttpMethod.Get, "v1/admin/api-keys", null, ServerFixture.AdminKey);
+        Assert.Single(listed.RootElement.GetProperty("items").EnumerateArray(), k => k.GetProperty("name").GetString() == "lost-answer");
     }
 }
