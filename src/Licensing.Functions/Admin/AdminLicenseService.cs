@@ -43,9 +43,11 @@ public sealed class AdminLicenseService(
             CustomerName = draft.CustomerName,
             Features = draft.Features ?? [],
             IssuedAt = now,
+            CreationId = Base32.Random(16),
         };
         var created = AuditEvents.License(AuditEventTypes.LicenseCreated, before: null, license, now, caller);
-        if (!await store.AddLicenseAsync(license, created, ct).ConfigureAwait(false))
+        if (!await store.AddLicenseAsync(license, created, ct).ConfigureAwait(false)
+            && (await store.ReadAsync(license.LicenseId, [], ct).ConfigureAwait(false)).License?.CreationId != license.CreationId)
         {
             return Problems.Conflict(Problems.UserKeyInUse, "A license with this userKey exists already.");
         }

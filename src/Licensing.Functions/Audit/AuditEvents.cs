@@ -29,14 +29,16 @@ public static class AuditEvents
     /// <summary>The actor of what the server does on its own: a lease that lapsed.</summary>
     public const string ServerActor = "server";
 
+    private static long _apiKeyEvents;
+
     /// <summary>
-    /// An API key created or deleted. Keys have no row to number their events by, so these are ordered by time
-    /// (ties, within one tick, by chance).
+    /// An API key created or deleted. Keys have no row to number their events by, so these are ordered by time, and
+    /// within one tick by this instance's count of key events (random low bits keep two instances' rows apart).
     /// </summary>
     public static AuditEventRow ApiKey(string type, ApiKeyRow key, DateTimeOffset at, Caller caller) => new()
     {
         PartitionKey = TableKeys.ApiKeyPartition,
-        RowKey = TableKeys.ApiKeyEventRow(at, RandomNumberGenerator.GetInt32(int.MaxValue)),
+        RowKey = TableKeys.EventRow(at, (Interlocked.Increment(ref _apiKeyEvents) << 24) + RandomNumberGenerator.GetInt32(1 << 24)),
         Type = type,
         At = at,
         Actor = caller.KeyId,

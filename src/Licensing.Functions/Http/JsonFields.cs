@@ -132,7 +132,7 @@ public sealed class JsonFields
         {
             if (TryDecode(value, out var text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
             {
-                return parsed.ToUniversalTime();
+                return InTimestampRange(name, parsed.ToUniversalTime());
             }
 
             AddError(name, "must be a timestamp {\"seconds\", \"nanos\"} or an RFC 3339 date-time.");
@@ -148,11 +148,25 @@ public sealed class JsonFields
         const long maxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
         if (seconds < 0 || seconds > maxSeconds)
         {
-            AddError(name, "must be between 1970 and 9999.");
+            AddError(name, TimestampRange);
             return null;
         }
 
         return new Timestamp(seconds.Value, nanos).ToDateTimeOffset();
+    }
+
+    private const string TimestampRange = "must be between 1970 and 9999.";
+
+    /// <summary>Both forms of a timestamp keep to one range (Table Storage refuses dates before 1601).</summary>
+    private DateTimeOffset? InTimestampRange(string name, DateTimeOffset at)
+    {
+        if (at >= DateTimeOffset.UnixEpoch)
+        {
+            return at;
+        }
+
+        AddError(name, TimestampRange);
+        return null;
     }
 
     /// <summary>A Duration object <c>{"seconds","nanos"}</c>.</summary>

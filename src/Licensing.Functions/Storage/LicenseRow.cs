@@ -25,6 +25,9 @@ public sealed class LicenseRow
     public bool Suspended { get; set; }
     public DateTimeOffset IssuedAt { get; init; }
 
+    /// <summary>A random id of the create that wrote this row, so a create retried after its answer was lost knows its own row.</summary>
+    public string CreationId { get; init; } = "";
+
     /// <summary>The number of the license's last audit event; each event takes the next, in the same transaction.</summary>
     public long EventSequence { get; set; }
     public ETag ETag { get; set; }
@@ -46,6 +49,7 @@ public sealed class LicenseRow
         Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
         EventSequence = e.GetInt64(nameof(EventSequence)) ?? 0,
+        CreationId = e.GetString(nameof(CreationId)) ?? "",
         ETag = e.ETag,
     };
 
@@ -65,6 +69,7 @@ public sealed class LicenseRow
         [nameof(Suspended)] = Suspended,
         [nameof(IssuedAt)] = IssuedAt,
         [nameof(EventSequence)] = EventSequence,
+        [nameof(CreationId)] = CreationId,
         ETag = ETag,
     };
 

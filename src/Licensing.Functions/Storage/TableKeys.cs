@@ -49,18 +49,16 @@ public static class TableKeys
     public static bool IsEventRow(string rowKey) => rowKey.StartsWith(EventPrefix, StringComparison.Ordinal);
 
     /// <summary>
-    /// An audit event's row: the license's creation, then its event sequence number (every event rides with a write
-    /// of the license row under its ETag, so the sequence follows commit order exactly), both inverted.
+    /// An audit event's row, two numbers both inverted. A license's event: the license's creation, then its event
+    /// sequence number (every event rides with a write of the license row under its ETag, so the sequence follows
+    /// commit order exactly). An API key's event: its time, then a tie-breaker.
     /// </summary>
-    public static string EventRow(DateTimeOffset licenseIssuedAt, long sequence) =>
-        string.Create(CultureInfo.InvariantCulture, $"{EventPrefix}{EventId(licenseIssuedAt, sequence)}");
+    public static string EventRow(DateTimeOffset generation, long sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"{EventPrefix}{EventId(generation, sequence)}");
 
     /// <summary>The public id of an event: its row key without the prefix, also the token of the page after it.</summary>
-    public static string EventId(DateTimeOffset licenseIssuedAt, long sequence) =>
-        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - licenseIssuedAt.UtcTicks:D19}|{long.MaxValue - sequence:D19}");
-
-    /// <summary>An event of the API keys' partition: time, then a random tie-breaker, both as the id's two numbers.</summary>
-    public static string ApiKeyEventRow(DateTimeOffset at, int tieBreaker) => EventRow(at, tieBreaker);
+    public static string EventId(DateTimeOffset generation, long sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - generation.UtcTicks:D19}|{long.MaxValue - sequence:D19}");
 
     public static bool IsEventId(string id) =>
         id.Length == 39 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(20).IndexOfAnyExceptInRange('0', '9') < 0;

@@ -297,6 +297,22 @@ public sealed class AdminApiTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Equal(2, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
     }
 
+    [Theory]
+    [InlineData("expireAt", "0001-01-01T00:00:00Z")]
+    [InlineData("supportExpireAt", "1600-12-31T23:59:59Z")]
+    [InlineData("expireAt", "1969-12-31T23:59:59Z")]
+    public async Task A_date_string_before_1970_is_a_400_naming_the_field_like_the_seconds_form(string field, string date)
+    {
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1);
+        var before = await server.StoredLicenseRowAsync(license.LicenseId);
+
+        var (status, problem) = await AdminAsync(HttpMethod.Patch, $"v1/admin/licenses/{license.LicenseId}", new Dictionary<string, object> { [field] = date });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.GetRawText());
+        Assert.Equal(before!.ETag, (await server.StoredLicenseRowAsync(license.LicenseId))!.ETag);
+    }
+
     [Fact]
     public async Task Patch_of_an_unknown_license_is_a_404_license_not_found()
     {

@@ -12,17 +12,11 @@ namespace Licensing.Tests.EndToEnd;
 public sealed class LostResponseTests : IAsyncLifetime
 {
     private readonly LostResponseAfterCommit _fault = new();
-    private readonly LostResponseAfterCommit _keyCreateFault = new(m =>
-        m.Request.Method == RequestMethod.Post && m.Request.Uri.Path.EndsWith("ApiKeys", StringComparison.Ordinal) && m.Response.Status is 201 or 204);
     private ServerFixture _server = null!;
 
     public async Task InitializeAsync() =>
         _server = await ServerFixture.StartAsync(_ => { }, configure: builder =>
-            builder.Services.Configure<TablePipelineOptions>(o =>
-            {
-                o.PerRetryPolicies.Add(_fault);
-                o.PerRetryPolicies.Add(_keyCreateFault);
-            }));
+            builder.Services.Configure<TablePipelineOptions>(o => o.PerRetryPolicies.Add(_fault)));
 
     public Task DisposeAsync() => _server.DisposeAsync();
 
@@ -77,17 +71,33 @@ public sealed class LostResponseTests : IAsyncLifetime
     public async Task An_api_key_whose_creation_answer_was_lost_is_created_once_and_shown()
     {
         var license = await _server.CreateLicenseAsync(mode: 1, seats: 1);
-        _keyCreateFault.ArmOnce();
+        _fault.ArmOnce();
 
         using var created = await _server.SendAsync(HttpMethod.Post, "v1/admin/api-keys", new { name = "lost-answer", scope = "client" }, ServerFixture.AdminKey);
         var body = (await ServerFixture.ReadJsonAsync(created)).RootElement;
 
-        Assert.Equal(1, _keyCreateFault.Fired);
+        Assert.Equal(1, _fault.Fired);
         Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, body.GetRawText());
         var key = body.GetProperty("key").GetString();
         using var used = await _server.PostAsync("v1/license/validate", new { license.UserKey, machineId = "pc-1" }, apiKey: key);
         Assert.Equal(System.Net.HttpStatusCode.OK, used.StatusCode);
         var listed = await _server.SendForJsonAsync(HttpMethod.Get, "v1/admin/api-keys", null, ServerFixture.AdminKey);
         Assert.Single(listed.RootElement.GetProperty("items").EnumerateArray(), k => k.GetProperty("name").GetString() == "lost-answer");
+    }
+
+    [Fact]
+    public async Task A_license_whose_creation_answer_was_lost_is_created_once_and_shown_with_its_generated_user_key()
+    {
+        _fault.ArmOnce();
+
+        using var created = await _server.SendAsync(HttpMethod.Post, "v1/admin/licenses", new { licensingMode = 2, maxClientCount = 3 }, ServerFixture.AdminKey);
+        var body = (await ServerFixture.ReadJsonAsync(created)).RootElement;
+
+        Assert.Equal(1, _fault.Fired);
+        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, body.GetRawText());
+        var license = new License(body.GetProperty("licenseId").GetString()!, body.GetProperty("userKey").GetString()!);
+        var granted = (await _server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement;
+        Assert.True(granted.GetProperty("granted").GetBoolean(), granted.GetRawText());
+        Assert.Single(await _server.StoredEventsAsync(license.LicenseId), e => e.GetString("Type") == "license.created");
     }
 }
