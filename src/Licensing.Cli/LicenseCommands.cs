@@ -31,13 +31,12 @@ internal static class LicenseCommands
         var all = s.Args.Flag("--all");
         var admin = s.Admin();
 
-        var page = await admin.ListLicensesAsync(pageSize);
-        while (all && !string.IsNullOrEmpty(page.ContinuationToken))
+        var (items, more) = await Pages.ReadAsync(all, async token =>
         {
-            var next = await admin.ListLicensesAsync(pageSize, page.ContinuationToken);
-            page.Items.AddRange(next.Items);
-            page.ContinuationToken = next.ContinuationToken;
-        }
+            var next = await admin.ListLicensesAsync(pageSize, token);
+            return (next.Items, next.ContinuationToken);
+        });
+        var page = new LicensePage { Items = items, ContinuationToken = more };
 
         if (s.Out.Json)
         {
@@ -110,13 +109,12 @@ internal static class LicenseCommands
         var all = s.Args.Flag("--all");
         var admin = s.Admin();
 
-        var page = await admin.ListLicenseEventsAsync(s.Parameters[0], pageSize);
-        while (all && !string.IsNullOrEmpty(page.ContinuationToken))
+        var (items, more) = await Pages.ReadAsync(all, async token =>
         {
-            var next = await admin.ListLicenseEventsAsync(s.Parameters[0], pageSize, page.ContinuationToken);
-            page.Items.AddRange(next.Items);
-            page.ContinuationToken = next.ContinuationToken;
-        }
+            var next = await admin.ListLicenseEventsAsync(s.Parameters[0], pageSize, token);
+            return (next.Items, next.ContinuationToken);
+        });
+        var page = new AuditEventPage { Items = items, ContinuationToken = more };
 
         if (s.Out.Json)
         {
