@@ -27,9 +27,9 @@ public sealed class StorageCounter : HttpPipelinePolicy
         ["release"] = 3,
         ["activate"] = 3,
         ["deactivate"] = 4,
-        ["floor:heartbeat"] = 2,
-        ["floor:request"] = 3,
-        ["floor:release"] = 2,
+        ["floor:heartbeat"] = 3,
+        ["floor:request"] = 4,
+        ["floor:release"] = 3,
     };
 
     private readonly AsyncLocal<CallTally?> _current = new();

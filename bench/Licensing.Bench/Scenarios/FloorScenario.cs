@@ -180,24 +180,13 @@ public static class FloorScenario
         }
     }
 
-    /// <summary>The license row and one seat row of a partition in one query, as the server reads them.</summary>
+    /// <summary>The license row and one seat row of a partition by two point reads sent together, as the server reads them.</summary>
     private static async Task<(TableEntity? License, TableEntity? Seat)> ReadAsync(TableClient table, string licenseId, string seatRow, CancellationToken ct)
     {
-        var filter = $"PartitionKey eq '{licenseId}' and (RowKey eq '{TableKeys.LicenseRow}' or RowKey eq '{seatRow}')";
-        TableEntity? license = null, seat = null;
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
-        {
-            if (entity.RowKey == TableKeys.LicenseRow)
-            {
-                license = entity;
-            }
-            else
-            {
-                seat = entity;
-            }
-        }
-
-        return (license, seat);
+        var license = table.GetEntityIfExistsAsync<TableEntity>(licenseId, TableKeys.LicenseRow, cancellationToken: ct);
+        var seat = table.GetEntityIfExistsAsync<TableEntity>(licenseId, seatRow, cancellationToken: ct);
+        await Task.WhenAll(license, seat).ConfigureAwait(false);
+        return (license.Result.HasValue ? license.Result.Value : null, seat.Result.HasValue ? seat.Result.Value : null);
     }
 
     private static int Status(RequestFailedException ex) => ex.Status == 0 ? 503 : ex.Status;
