@@ -197,10 +197,21 @@ public sealed class AdminLicenseService(
             }
 
             await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seat.RowKey, seat.TokenId), ct).ConfigureAwait(false);
-            seat.End(SeatState.Revoked, now);
+            // A lease whose expiry passed ended then, as lapsed: revoking it records the lapse, never a revocation.
+            AuditEventRow ended;
+            if (LicenseRules.HoldsSeat(seat, now))
+            {
+                seat.End(SeatState.Revoked, now);
+                ended = AuditEvents.Seat(AuditEventTypes.SeatRevoked, license, seat, now, caller);
+            }
+            else
+            {
+                seat.End(SeatState.Expired, seat.ExpireAt);
+                ended = AuditEvents.Lapsed(license, seat, now);
+            }
+
             license.LiveSeats--;
-            var revoked = AuditEvents.Seat(AuditEventTypes.SeatRevoked, license, seat, now, caller);
-            if (await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [revoked], ct).ConfigureAwait(false))
+            if (await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [ended], ct).ConfigureAwait(false))
             {
                 return ApiResult.Ok(View(license, seats, now, withTokens: true), ApiJson.Wire.LicenseView);
             }

@@ -184,10 +184,21 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 return ActivationService.Counts(license);
             }
 
-            lease.End(SeatState.Released, now);
+            // A lease whose expiry passed ended then, as lapsed: releasing it records the lapse, never a release.
+            AuditEventRow ended;
+            if (LicenseRules.HoldsSeat(lease, now))
+            {
+                lease.End(SeatState.Released, now);
+                ended = AuditEvents.Seat(AuditEventTypes.SeatReleased, license, lease, now, caller);
+            }
+            else
+            {
+                lease.End(SeatState.Expired, lease.ExpireAt);
+                ended = AuditEvents.Lapsed(license, lease, now);
+            }
+
             license.LiveSeats--;
-            var released = AuditEvents.Seat(AuditEventTypes.SeatReleased, license, lease, now, caller);
-            if (await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [released], ct).ConfigureAwait(false))
+            if (await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [ended], ct).ConfigureAwait(false))
             {
                 return ActivationService.Counts(license);
             }
@@ -198,17 +209,17 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
         return Problems.Unavailable();
     }
 
-    /// <summary>The token's own state, after the license's: missing, another machine, or ended.</summary>
+    /// <summary>After the license's state: another machine (before anything about the seat), then missing or ended.</summary>
     private static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)
     {
-        if (lease is null || lease.TokenId != claims.TokenId)
-        {
-            return Reasons.TokenNotFound;
-        }
-
         if (claims.MachineHash != TableKeys.MachineHash(call.MachineId))
         {
             return Reasons.MachineMismatch;
+        }
+
+        if (lease is null || lease.TokenId != claims.TokenId)
+        {
+            return Reasons.TokenNotFound;
         }
 
         if (lease.State != SeatState.Live)

@@ -173,15 +173,15 @@ public sealed class LicenseModel(LicensingMode mode, int maxClientCount, TimeSpa
             return inactive(licenseReason);
         }
 
+        if (token.MachineId != machineId)
+        {
+            return inactive(Reasons.MachineMismatch);
+        }
+
         var seat = Seat(token.RowKey);
         if (seat is null || seat.Grant != token.Grant)
         {
             return inactive(Reasons.TokenNotFound);
-        }
-
-        if (token.MachineId != machineId)
-        {
-            return inactive(Reasons.MachineMismatch);
         }
 
         if (seat.State != SeatState.Live)
@@ -216,10 +216,10 @@ public sealed class LicenseModel(LicensingMode mode, int maxClientCount, TimeSpa
             return Expected.Problem(404, Reasons.MachineMismatch);
         }
 
-        // A lease still stored live ends as released, lapsed or not.
+        // A lease still stored live ends as released, or as lapsed (at its expiry) when its expiry passed.
         if (Seat(token.RowKey) is { State: SeatState.Live } seat && seat.Grant == token.Grant)
         {
-            seat.End(SeatState.Released, Now);
+            EndLiveSeat(seat, SeatState.Released);
         }
 
         return Counts();
@@ -267,10 +267,22 @@ public sealed class LicenseModel(LicensingMode mode, int maxClientCount, TimeSpa
 
         if (seat.State == SeatState.Live)
         {
-            seat.End(SeatState.Revoked, Now);
+            EndLiveSeat(seat, SeatState.Revoked);
         }
 
         return (new Expected(200), View());
+    }
+
+    private void EndLiveSeat(ModelSeat seat, string state)
+    {
+        if (seat.HoldsSeat(Now))
+        {
+            seat.End(state, Now);
+        }
+        else
+        {
+            seat.End(SeatState.Expired, seat.ExpireAt);
+        }
     }
 
     public ExpectedView Patch(LicensePatch patch)
