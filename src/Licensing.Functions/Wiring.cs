@@ -1,4 +1,5 @@
 using Licensing.Admin;
+using Licensing.Auth;
 using Licensing.Expiry;
 using Licensing.Http;
 using Licensing.Seats;
@@ -12,34 +13,50 @@ using Microsoft.Extensions.Options;
 
 namespace Licensing;
 
-/// <summary>The app's services, registered the same way by the Functions host and the local host.</summary>
+/// <summary>The app's services, registered the same way by the Functions host and the local host, grouped by concern.</summary>
 public static class Wiring
 {
     public static IServiceCollection AddLicensing(this IServiceCollection services, IConfiguration configuration)
     {
+        // Settings, checked at start, and the clock every rule reads.
         services.AddOptions<LicensingOptions>()
             .Bind(configuration.GetSection(LicensingOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<LicensingOptions>, LicensingOptionsValidator>();
-        services.AddOptions<TablePipelineOptions>();
         services.TryAddSingleton(TimeProvider.System);
 
+        // Storage: every table read and write.
+        services.AddOptions<TablePipelineOptions>();
         services.AddSingleton<StorageTables>();
+        services.AddSingleton<LicenseStore>();
         services.AddSingleton<SeatStore>();
-        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ExpiryIndex>();
+        services.AddSingleton<AuditTrail>();
+
+        // Signing: seat tokens, license documents, the JWKS.
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<LicenseCredentials>();
-        services.AddSingleton<ApiKeys>();
+
+        // Auth: API keys, admin bearer tokens, throttles.
+        services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AdminTokens>();
         services.AddSingleton<RequestThrottle>();
-        services.AddSingleton<ApiEndpoint>();
+        services.AddSingleton<RequestAuthorizer>();
 
+        // The rules: seats, the admin API, the expiry timer.
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LeaseService>();
-        services.AddSingleton<ValidationService>();
+        services.AddSingleton<LicenseStatusService>();
         services.AddSingleton<AdminLicenseService>();
+        services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
+
+        // HTTP: requests read, outcomes answered.
+        services.AddSingleton<ApiEndpoint>();
+        services.AddSingleton<ClientCalls>();
+        services.AddSingleton<AdminLicenseCalls>();
+        services.AddSingleton<AdminApiKeyCalls>();
         return services;
     }
 }

@@ -1,35 +1,29 @@
 using Licensing.Audit;
+using Licensing.Auth;
 using Licensing.Domain;
-using Licensing.Http;
 using Licensing.Seats;
 using Licensing.Settings;
 using Licensing.Signing;
 using Licensing.Storage;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Licensing.Admin;
 
 /// <summary>The admin API's licenses: create, read, list, change, delete, and revoke one seat.</summary>
 public sealed class AdminLicenseService(
-    SeatStore store,
+    LicenseStore licenses,
+    SeatStore seats,
     AuditTrail audit,
     ExpiryIndex expiryIndex,
-    StorageTables tables,
     LicenseCredentials credentials,
     TimeProvider clock,
     IOptions<LicensingOptions> options)
 {
-    public async Task<IActionResult> CreateAsync(Caller caller, JsonFields fields, CancellationToken ct)
+    /// <summary>A new license from a checked draft; a generated user key unless the draft names one.</summary>
+    public async Task<Outcome<LicenseRow>> CreateAsync(Caller caller, LicenseDraft draft, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var draft = LicenseDraft.ForCreate(fields, now);
-        if (fields.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        var userKey = draft.UserKey ?? UserKeys.Generate();
+        var userKey = draft.UserKey ?? UserKeyGenerator.Generate();
         var license = new LicenseRow
         {
             LicenseId = TableKeys.LicenseId(userKey),
@@ -46,211 +40,124 @@ public sealed class AdminLicenseService(
             CreationId = Base32.Random(16),
         };
         var created = AuditEvents.License(AuditEventTypes.LicenseCreated, before: null, license, now, caller);
-        if (!await store.AddLicenseAsync(license, created, ct).ConfigureAwait(false)
-            && (await store.ReadAsync(license.LicenseId, [], ct).ConfigureAwait(false)).License?.CreationId != license.CreationId)
+
+        // A create whose answer was lost and that the SDK retried finds its own row (by its creation id): created once.
+        if (!await licenses.AddAsync(license, created, ct).ConfigureAwait(false)
+            && (await licenses.ReadAsync(license.LicenseId, ct).ConfigureAwait(false))?.CreationId != license.CreationId)
         {
-            return Problems.Conflict(Problems.UserKeyInUse, "A license with this userKey exists already.");
+            return new Refusal(RefusalCodes.UserKeyInUse, "A license with this userKey exists already.");
         }
 
-        return ApiResult.Created(View(license, [], now, withTokens: false), ApiJson.Wire.LicenseView);
+        return license;
     }
 
-    public async Task<IActionResult> GetAsync(string licenseId, CancellationToken ct)
+    public async Task<Outcome<LicenseHoldings>> GetAsync(string licenseId, CancellationToken ct)
     {
-        var (license, seats) = await store.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
-        return license is null
-            ? NotFound(licenseId)
-            : ApiResult.Ok(View(license, seats, clock.GetUtcNow(), withTokens: true), ApiJson.Wire.LicenseView);
+        var (license, held) = await seats.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
+        return license is null ? NotFound(licenseId) : new LicenseHoldings(license, held, clock.GetUtcNow());
     }
 
-    /// <summary>A page of license views; activeClientCount here is the stored count of live seat rows.</summary>
-    public async Task<IActionResult> ListAsync(PageQuery query, CancellationToken ct)
-    {
-        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"RowKey eq {TableKeys.LicenseRow}");
-        var now = clock.GetUtcNow();
-        if (await TablePages.ReadAsync(tables.Licenses, filter, query.PageSize, query.ContinuationToken, ct).ConfigureAwait(false) is not { } page)
-        {
-            return PageQuery.UnknownContinuationToken();
-        }
-
-        var items = page.Rows.Select(e => View(LicenseRow.FromEntity(e), null, now, withTokens: false)).ToArray();
-        return ApiResult.Ok(new LicensePage(items, page.Next), ApiJson.Wire.LicensePage);
-    }
+    public async Task<Outcome<LicenseRowPage>> ListAsync(PageRequest page, CancellationToken ct) =>
+        await licenses.ListAsync(page.PageSize, page.ContinuationToken, ct).ConfigureAwait(false) is { } listed
+            ? new LicenseRowPage(listed.Licenses, listed.Next)
+            : PageRequest.UnknownContinuationToken;
 
     /// <summary>
     /// A page of the license's audit trail, newest first. The trail outlives the license: a deleted license's events
     /// stay readable.
     /// </summary>
-    public async Task<IActionResult> EventsAsync(string licenseId, PageQuery query, CancellationToken ct)
+    public async Task<Outcome<AuditPage>> EventsAsync(string licenseId, PageRequest page, CancellationToken ct)
     {
-        if (await audit.ReadLicensePageAsync(licenseId, query.PageSize, query.ContinuationToken, ct).ConfigureAwait(false) is not { } page)
+        if (await audit.ReadLicensePageAsync(licenseId, page.PageSize, page.ContinuationToken, ct).ConfigureAwait(false) is not { } events)
         {
-            return PageQuery.UnknownContinuationToken();
+            return PageRequest.UnknownContinuationToken;
         }
 
-        if (page.Events.Count == 0 && query.ContinuationToken is null
-            && (await store.ReadAsync(licenseId, [], ct).ConfigureAwait(false)).License is null)
+        if (events.Events.Count == 0 && page.ContinuationToken is null
+            && await licenses.ReadAsync(licenseId, ct).ConfigureAwait(false) is null)
         {
             return NotFound(licenseId);
         }
 
-        return ApiResult.Ok(new AuditEventPage(page.Events.Select(AuditEventViews.From).ToArray(), page.Next), ApiJson.Wire.AuditEventPage);
+        return new AuditPage(events.Events, events.Next);
     }
 
-    public async Task<IActionResult> PatchAsync(Caller caller, string licenseId, JsonFields fields, CancellationToken ct)
+    public async Task<Outcome<LicenseHoldings>> PatchAsync(Caller caller, string licenseId, LicenseDraft draft, CancellationToken ct)
     {
-        var draft = LicenseDraft.ForPatch(fields);
-        if (fields.Problem is { } problem)
+        var patched = await Contention.RetryAsync<Outcome<LicenseRow>>(async () =>
         {
-            return problem;
-        }
-
-        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
-        {
-            var read = await store.ReadAsync(licenseId, [], ct).ConfigureAwait(false);
-            if (read.License is not { } license)
+            if (await licenses.ReadAsync(licenseId, ct).ConfigureAwait(false) is not { } license)
             {
                 return NotFound(licenseId);
             }
 
             var before = LicenseRow.FromEntity(license.ToEntity());
-            Apply(draft, license);
+            draft.ApplyTo(license);
             var updated = AuditEvents.License(AuditEventTypes.LicenseUpdated, before, license, clock.GetUtcNow(), caller);
-            if (await store.UpdateLicenseAsync(license, updated, ct).ConfigureAwait(false))
-            {
-                return await GetAsync(licenseId, ct).ConfigureAwait(false);
-            }
-
-            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
-        }
-
-        return Problems.Unavailable();
+            return await licenses.UpdateAsync(license, updated, ct).ConfigureAwait(false) ? license : null;
+        }, ct).ConfigureAwait(false);
+        return patched.Refused is { } refused ? refused : await GetAsync(licenseId, ct).ConfigureAwait(false);
     }
 
-    public async Task<IActionResult> DeleteAsync(Caller caller, string licenseId, CancellationToken ct)
-    {
-        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
+    public Task<Outcome<Done>> DeleteAsync(Caller caller, string licenseId, CancellationToken ct) =>
+        Contention.RetryAsync<Outcome<Done>>(async () =>
         {
-            var (license, seats) = await store.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
+            var (license, held) = await seats.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
             if (license is null)
             {
                 return NotFound(licenseId);
             }
 
             var deleted = AuditEvents.License(AuditEventTypes.LicenseDeleted, license, license, clock.GetUtcNow(), caller);
-            if (await store.DeleteLicenseAsync(license, seats, deleted, ct).ConfigureAwait(false))
-            {
-                return ApiResult.NoContent();
-            }
-
-            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
-        }
-
-        return Problems.Unavailable();
-    }
+            return await licenses.DeleteAsync(license, held, deleted, ct).ConfigureAwait(false) ? Done.Instance : null;
+        }, ct);
 
     /// <summary>Ends one seat at once, named by its bearer token or its public id (a kicked client).</summary>
-    public async Task<IActionResult> RevokeTokenAsync(Caller caller, string licenseId, JsonFields fields, CancellationToken ct)
+    public Task<Outcome<LicenseHoldings>> RevokeTokenAsync(Caller caller, string licenseId, SeatReference seat, CancellationToken ct)
     {
-        var bearer = fields.Text("licenseToken", ClientCall.TokenMax);
-        var publicId = fields.Text("token", 64);
-        if (bearer is null && publicId is null && !fields.HasErrors)
-        {
-            fields.AddError("token", "name the seat by 'token' (its public id) or 'licenseToken'.");
-        }
-
-        if (fields.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        if (bearer is not null)
+        var publicId = seat.PublicId;
+        if (seat.BearerToken is { } bearer)
         {
             var claims = credentials.ReadToken(bearer);
             if (claims is null || claims.LicenseId != licenseId)
             {
-                return Problems.Reason(404, Reasons.InvalidToken, "The license token is not one of this license's.");
+                return Task.FromResult<Outcome<LicenseHoldings>>(new Refusal(Reasons.InvalidToken, "The license token is not one of this license's."));
             }
 
             publicId = claims.TokenId;
         }
 
-        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
+        return Contention.RetryAsync<Outcome<LicenseHoldings>>(async () =>
         {
-            var (license, seats) = await store.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
+            var (license, held) = await seats.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
             if (license is null)
             {
                 return NotFound(licenseId);
             }
 
-            var seat = seats.FirstOrDefault(s => s.TokenId == publicId);
-            if (seat is null)
+            var target = held.FirstOrDefault(s => s.TokenId == publicId);
+            if (target is null)
             {
-                return Problems.Reason(404, Reasons.TokenNotFound, $"License '{licenseId}' has no token '{publicId}'.");
+                return new Refusal(Reasons.TokenNotFound, $"License '{licenseId}' has no token '{publicId}'.");
             }
 
             var now = clock.GetUtcNow();
-            if (seat.State != SeatState.Live)
+            if (target.State != SeatState.Live)
             {
-                return ApiResult.Ok(View(license, seats, now, withTokens: true), ApiJson.Wire.LicenseView);
+                return new LicenseHoldings(license, held, now);
             }
 
-            await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seat.RowKey, seat.TokenId), ct).ConfigureAwait(false);
-            // A lease whose expiry passed ended then, as lapsed: revoking it records the lapse, never a revocation.
-            AuditEventRow ended;
-            if (LicenseRules.HoldsSeat(seat, now))
-            {
-                seat.End(SeatState.Revoked, now);
-                ended = AuditEvents.Seat(AuditEventTypes.SeatRevoked, license, seat, now, caller);
-            }
-            else
-            {
-                seat.End(SeatState.Expired, seat.ExpireAt);
-                ended = AuditEvents.Lapsed(license, seat, now);
-            }
+            await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, target.RowKey, target.TokenId), ct).ConfigureAwait(false);
 
-            license.LiveSeats--;
-            if (await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [ended], ct).ConfigureAwait(false))
-            {
-                return ApiResult.Ok(View(license, seats, now, withTokens: true), ApiJson.Wire.LicenseView);
-            }
-
-            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
-        }
-
-        return Problems.Unavailable();
+            var ended = SeatEndings.End(license, target, SeatState.Revoked, AuditEventTypes.SeatRevoked, now, caller);
+            return await seats.CommitAsync(license, [new SeatWrite(target, IsNew: false)], [ended], ct).ConfigureAwait(false)
+                ? new LicenseHoldings(license, held, now)
+                : null;
+        }, ct);
     }
 
-    private static void Apply(LicenseDraft draft, LicenseRow license)
-    {
-        license.MaxClientCount = draft.MaxClientCount ?? license.MaxClientCount;
-        license.ExpireAt = draft.HasExpireAt ? draft.ExpireAt : license.ExpireAt;
-        license.SupportExpireAt = draft.HasSupportExpireAt ? draft.SupportExpireAt : license.SupportExpireAt;
-        license.HeartbeatInterval = draft.HeartbeatInterval ?? license.HeartbeatInterval;
-        license.CustomerName = draft.HasCustomerName ? draft.CustomerName : license.CustomerName;
-        license.Features = draft.Features ?? license.Features;
-        license.Suspended = draft.Suspended ?? license.Suspended;
-        license.Revoked = draft.Revoked ?? license.Revoked;
-    }
-
-    private static IActionResult NotFound(string licenseId) =>
-        Problems.Reason(404, Reasons.LicenseNotFound, $"No license '{licenseId}'.");
-
-    private static LicenseView View(LicenseRow license, IReadOnlyList<SeatRow>? seats, DateTimeOffset now, bool withTokens) => new(
-        license.LicenseId,
-        license.UserKey,
-        license.ProductId,
-        (int)license.Mode,
-        license.MaxClientCount,
-        seats is null ? license.LiveSeats : SeatViews.Held(seats, now),
-        Timestamp.From(license.ExpireAt),
-        Timestamp.From(license.SupportExpireAt),
-        Duration.From(license.HeartbeatInterval),
-        license.CustomerName,
-        license.Features,
-        license.Revoked,
-        license.Suspended,
-        Timestamp.From(license.IssuedAt),
-        withTokens && seats is not null ? SeatViews.Views(seats, now) : null);
+    private static Refusal NotFound(string licenseId) => new(Reasons.LicenseNotFound, $"No license '{licenseId}'.");
 }
+
+/// <summary>A seat named by its bearer token or by the public id that info shows.</summary>
+public sealed record SeatReference(string? BearerToken, string? PublicId);

@@ -1,5 +1,4 @@
 using Licensing.Http;
-using Licensing.Seats;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,9 +6,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Api;
 
 /// <summary>POST /v1/license/activate: Binds a machine to an activation license (mode 1).</summary>
-public sealed class Activate(ApiEndpoint endpoint, ActivationService activations)
+public sealed class Activate(ClientCalls calls)
 {
     [Function(nameof(Activate))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Activate)] HttpRequest req) =>
-        endpoint.RunClientCallAsync(req, ClientCall.ByUserKey, activations.ActivateAsync);
+        calls.ActivateAsync(req);
 }

@@ -1,5 +1,4 @@
 using Licensing.Http;
-using Licensing.Seats;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,9 +6,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Api;
 
 /// <summary>POST /v1/license/deactivate: Frees a machine's activation seat.</summary>
-public sealed class Deactivate(ApiEndpoint endpoint, ActivationService activations)
+public sealed class Deactivate(ClientCalls calls)
 {
     [Function(nameof(Deactivate))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Deactivate)] HttpRequest req) =>
-        endpoint.RunClientCallAsync(req, ClientCall.ByUserKey, activations.DeactivateAsync);
+        calls.DeactivateAsync(req);
 }

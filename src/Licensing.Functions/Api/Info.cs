@@ -1,5 +1,4 @@
 using Licensing.Http;
-using Licensing.Seats;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,9 +6,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Api;
 
 /// <summary>POST /v1/license/info: The license and every seat it holds.</summary>
-public sealed class Info(ApiEndpoint endpoint, ValidationService validation)
+public sealed class Info(ClientCalls calls)
 {
     [Function(nameof(Info))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Info)] HttpRequest req) =>
-        endpoint.RunClientCallAsync(req, ClientCall.ByUserKey, validation.InfoAsync);
+        calls.InfoAsync(req);
 }

@@ -1,5 +1,4 @@
 using Licensing.Http;
-using Licensing.Seats;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,9 +6,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace Licensing.Api;
 
 /// <summary>POST /v1/license/request: Checks out a floating lease (mode 2).</summary>
-public sealed class RequestLicense(ApiEndpoint endpoint, LeaseService leases)
+public sealed class RequestLicense(ClientCalls calls)
 {
     [Function(nameof(RequestLicense))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Request)] HttpRequest req) =>
-        endpoint.RunClientCallAsync(req, ClientCall.ByUserKey, leases.RequestAsync);
+        calls.RequestAsync(req);
 }

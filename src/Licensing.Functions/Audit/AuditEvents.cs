@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Licensing.Auth;
 using Licensing.Http;
 using Licensing.Storage;
 
@@ -31,14 +32,11 @@ public static class AuditEvents
 
     private static long _apiKeyEvents;
 
-    /// <summary>
-    /// An API key created or deleted. Keys have no row to number their events by, so these are ordered by time, and
-    /// within one tick by this instance's count of key events (random low bits keep two instances' rows apart).
-    /// </summary>
+    /// <summary>An API key created or deleted (ordered as <see cref="TableKeys.ApiKeyEventRow"/> says).</summary>
     public static AuditEventRow ApiKey(string type, ApiKeyRow key, DateTimeOffset at, Caller caller) => new()
     {
         PartitionKey = TableKeys.ApiKeyPartition,
-        RowKey = TableKeys.EventRow(at, (Interlocked.Increment(ref _apiKeyEvents) << 24) + RandomNumberGenerator.GetInt32(1 << 24)),
+        RowKey = TableKeys.ApiKeyEventRow(at, Interlocked.Increment(ref _apiKeyEvents), RandomNumberGenerator.GetInt32(1 << 24)),
         Type = type,
         At = at,
         Actor = caller.KeyId,

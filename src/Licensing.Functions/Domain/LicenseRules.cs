@@ -44,6 +44,9 @@ public static class LicenseRules
     public static bool HoldsSeat(SeatRow seat, DateTimeOffset now) =>
         seat.State == SeatState.Live && (!seat.IsLease || seat.ExpireAt > now);
 
+    /// <summary>The exact count of seats held at <paramref name="now"/>, from every seat row (info and the admin view).</summary>
+    public static int HeldSeats(IEnumerable<SeatRow> seats, DateTimeOffset now) => seats.Count(s => HoldsSeat(s, now));
+
     /// <summary>A lease lapses one interval plus one interval of grace after its last grant or heartbeat.</summary>
     public static DateTimeOffset LeaseExpiry(DateTimeOffset now, TimeSpan heartbeatInterval, DateTimeOffset? licenseExpireAt) =>
         Cap(now + heartbeatInterval + heartbeatInterval, licenseExpireAt);

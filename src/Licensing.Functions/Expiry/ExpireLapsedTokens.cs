@@ -8,14 +8,14 @@ namespace Licensing.Expiry;
 public sealed partial class ExpireLapsedTokens(LeaseExpiryService expiry, ILogger<ExpireLapsedTokens> logger)
 {
     [Function(nameof(ExpireLapsedTokens))]
-    public async Task Run([TimerTrigger(LicensingOptions.Keys.ExpiryScheduleBinding)] TimerInfo timer, CancellationToken ct)
+    public async Task Run([TimerTrigger(SettingNames.ExpiryScheduleBinding)] TimerInfo timer, CancellationToken ct)
     {
         try
         {
             var run = await expiry.RunAsync(ct).ConfigureAwait(false);
             LogRun(logger, run.Examined, run.Lapsed, run.Moved, run.Purged, run.Stale, run.Complete, timer.IsPastDue);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException or Storage.ContentionException && !ct.IsCancellationRequested)
         {
             // Storage is away: skip this run; the next one picks up from the same checkpoint.
             LogSkipped(logger, ex.GetType().Name, ex.Message);

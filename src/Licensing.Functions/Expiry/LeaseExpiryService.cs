@@ -38,7 +38,7 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
                 break;
             }
 
-            var upper = hour < currentHour ? "~" : TableKeys.ExpiryRowUpperBound(now);
+            var upper = hour < currentHour ? TableKeys.ExpiryRowsEnd : TableKeys.ExpiryRowUpperBound(now);
             var due = await index.ReadDueAsync(TableKeys.ExpiryPartition(hour), upper, budget, ct).ConfigureAwait(false);
             foreach (var entry in due)
             {
@@ -65,10 +65,11 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
         return new ExpiryRun(tally.Examined, tally.Lapsed, tally.Moved, tally.Purged, tally.Stale, complete);
     }
 
+    /// <summary>One due entry: a lease that lives on is followed, a lapsed one ended, an ended one purged or its hint moved.</summary>
     private async Task HandleAsync(ExpiryEntry entry, DateTimeOffset now, Tally tally, CancellationToken ct)
     {
         tally.Examined++;
-        for (var attempt = 0; attempt < Seats.Contention.MaxAttempts; attempt++)
+        await Contention.RetryAsync(async () =>
         {
             var read = await store.ReadAsync(entry.LicenseId, [entry.SeatRow], ct).ConfigureAwait(false);
             var seat = read.Seat(entry.SeatRow);
@@ -76,7 +77,7 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
             {
                 tally.Stale++;
                 await index.DeleteAsync(entry, ct).ConfigureAwait(false);
-                return;
+                return Done.Instance;
             }
 
             if (seat.State == SeatState.Live)
@@ -95,20 +96,20 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
                         await index.DeleteAsync(entry, ct).ConfigureAwait(false);
                     }
 
-                    return;
+                    return Done.Instance;
                 }
 
                 if (read.License is not { } license)
                 {
                     await PurgeAsync(entry, seat, tally, ct).ConfigureAwait(false);
-                    return;
+                    return Done.Instance;
                 }
 
                 seat.End(SeatState.Expired, seat.ExpireAt);
                 license.LiveSeats--;
                 if (!await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [AuditEvents.Lapsed(license, seat, now)], ct).ConfigureAwait(false))
                 {
-                    continue;
+                    return null;
                 }
 
                 tally.Lapsed++;
@@ -124,8 +125,8 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
                 await index.MoveAsync(entry, purgeAt, ct).ConfigureAwait(false);
             }
 
-            return;
-        }
+            return Done.Instance;
+        }, ct).ConfigureAwait(false);
     }
 
     private async Task PurgeAsync(ExpiryEntry entry, SeatRow seat, Tally tally, CancellationToken ct)

@@ -15,13 +15,13 @@ public sealed record Problem(
 /// <summary>Every problem the API answers, in one place.</summary>
 public static class Problems
 {
-    public const string ValidationFailed = "validation_failed";
+    public const string ValidationFailed = Domain.RefusalCodes.ValidationFailed;
     public const string MalformedJson = "malformed_json";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
-    public const string NotFound = "not_found";
+    public const string NotFound = Domain.RefusalCodes.NotFound;
     public const string MethodNotAllowed = "method_not_allowed";
-    public const string UserKeyInUse = "user_key_in_use";
+    public const string UserKeyInUse = Domain.RefusalCodes.UserKeyInUse;
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string StorageUnavailable = "storage_unavailable";
@@ -83,7 +83,7 @@ public static class Problems
     public static IActionResult IssuerUnavailableNow() =>
         new ApiResult(503, new Problem(Type(503), "The token issuer is unavailable.", 503, "Its signing keys could not be read; try again shortly.", IssuerUnavailable),
             ApiJson.Wire.Problem, ApiResult.ProblemContentType,
-            [new("Retry-After", ((int)IssuerKeys.RetryAfterFailure.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+            [new("Retry-After", ((int)Auth.IssuerKeys.RetryAfterFailure.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
     public static IActionResult TooManyRequests(TimeSpan retryAfter)
     {

@@ -1,9 +1,8 @@
 using Licensing.Audit;
+using Licensing.Auth;
 using Licensing.Domain;
-using Licensing.Http;
 using Licensing.Signing;
 using Licensing.Storage;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Licensing.Seats;
 
@@ -19,20 +18,20 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
     private const int MaxReclaimsPerGrant = 48;
 
     /// <summary>Storage: read (1) + expiry hint (2) + transaction (3); a full license adds one read of lapsed leases.</summary>
-    public async Task<IActionResult> RequestAsync(Caller caller, ClientCall call, CancellationToken ct)
+    public Task<SeatDecision> RequestAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var licenseId = TableKeys.LicenseId(call.UserKey);
         var seatRow = TableKeys.LeaseRow(call.MachineId, call.LeaseClientId);
         var tokenId = TokenIds.NewLease();
         var hinted = false;
-        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
+        return Contention.RetryAsync(async () =>
         {
             var read = await store.ReadAsync(licenseId, [seatRow], ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
             {
-                return Denied(reason, license, license?.LiveSeats ?? 0);
+                return SeatDecision.Denied(reason, license, license?.LiveSeats ?? 0);
             }
 
             var own = read.Seat(seatRow);
@@ -44,13 +43,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 own.LastHeartbeat = now;
                 own.ClientName = call.ClientName ?? own.ClientName;
                 own.ClientAddr = call.ClientAddr;
-                if (await store.RenewSeatAsync(own, ct).ConfigureAwait(false))
-                {
-                    return Granted(license, own, license.LiveSeats, now);
-                }
-
-                await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
-                continue;
+                return await store.RenewSeatAsync(own, ct).ConfigureAwait(false) ? SeatGrants.Granted(credentials, license, own, now) : null;
             }
 
             // The pair's own lapsed row is replaced below, so its place is reclaimed by the same write.
@@ -64,7 +57,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 lapsed.RemoveAll(s => s.RowKey == seatRow);
                 if (lapsed.Count < needed)
                 {
-                    return Denied(Reasons.SeatsExhausted, license, counted - lapsed.Count);
+                    return SeatDecision.Denied(Reasons.SeatsExhausted, license, counted - lapsed.Count);
                 }
 
                 reclaimed.AddRange(lapsed.Take(needed));
@@ -97,116 +90,82 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             license.LiveSeats = counted - reclaimed.Count + 1;
             var writes = reclaimed.Select(s => new SeatWrite(s, IsNew: false)).Prepend(new SeatWrite(lease, IsNew: own is null)).ToArray();
             var events = reclaimed.Select(s => AuditEvents.Lapsed(license, s, now)).Append(AuditEvents.Seat(AuditEventTypes.SeatGranted, license, lease, now, caller)).ToArray();
-            if (await store.CommitAsync(license, writes, events, ct).ConfigureAwait(false))
-            {
-                return Granted(license, lease, license.LiveSeats, now);
-            }
-
-            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
-        }
-
-        return Problems.Unavailable();
+            return await store.CommitAsync(license, writes, events, ct).ConfigureAwait(false) ? SeatGrants.Granted(credentials, license, lease, now) : null;
+        }, ct);
     }
 
     /// <summary>Storage: read (1) + the lease's ETag-guarded update (2). The expiry index is left alone.</summary>
-    public async Task<IActionResult> HeartbeatAsync(Caller caller, ClientCall call, CancellationToken ct)
+    public Task<LeaseRenewal> HeartbeatAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var claims = credentials.ReadToken(call.LicenseToken);
         if (claims is null)
         {
-            return Inactive(Reasons.InvalidToken, null);
+            return Task.FromResult(LeaseRenewal.Denied(Reasons.InvalidToken, null));
         }
 
-        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
+        return Contention.RetryAsync(async () =>
         {
             var read = await store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
             {
-                return Inactive(reason, license);
+                return LeaseRenewal.Denied(reason, license);
             }
 
             var lease = read.Seat(claims.SeatRow);
             if (TokenStateDenial(lease, claims, call, now) is { } tokenReason)
             {
-                return Inactive(tokenReason, license);
+                return LeaseRenewal.Denied(tokenReason, license);
             }
 
             lease!.ExpireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
             lease.LastHeartbeat = now;
             lease.ClientAddr = call.ClientAddr;
-            if (await store.RenewSeatAsync(lease, ct).ConfigureAwait(false))
-            {
-                return ApiResult.Ok(
-                    new HeartbeatResponse(true, license.LiveSeats, license.MaxClientCount, Timestamp.From(lease.ExpireAt), Duration.From(license.HeartbeatInterval)),
-                    ApiJson.Wire.HeartbeatResponse);
-            }
-
-            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
-        }
-
-        return Problems.Unavailable();
+            return await store.RenewSeatAsync(lease, ct).ConfigureAwait(false)
+                ? new LeaseRenewal(null, license.LiveSeats, license.MaxClientCount, license.HeartbeatInterval, lease.ExpireAt)
+                : null;
+        }, ct);
     }
 
     /// <summary>Storage: read (1) + transaction (2). Releasing an ended lease is a no-op answered 200.</summary>
-    public async Task<IActionResult> ReleaseAsync(Caller caller, ClientCall call, CancellationToken ct)
+    public Task<Outcome<SeatCount>> ReleaseAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var claims = credentials.ReadToken(call.LicenseToken);
         if (claims is null)
         {
-            return Problems.Reason(404, Reasons.InvalidToken, "The license token is not one of ours.");
+            return Task.FromResult<Outcome<SeatCount>>(new Refusal(Reasons.InvalidToken, "The license token is not one of ours."));
         }
 
-        for (var attempt = 0; attempt < Contention.MaxAttempts; attempt++)
+        return Contention.RetryAsync<Outcome<SeatCount>>(async () =>
         {
             var read = await store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (license is null)
             {
-                return Problems.Reason(404, Reasons.LicenseNotFound, "The token's license no longer exists.");
+                return new Refusal(Reasons.LicenseNotFound, "The token's license no longer exists.");
             }
 
             if (license.Mode != LicensingMode.Floating)
             {
-                return Problems.Reason(409, Reasons.WrongLicensingMode, "Release applies to floating licenses (licensingMode 2).");
+                return new Refusal(Reasons.WrongLicensingMode, "Release applies to floating licenses (licensingMode 2).");
             }
 
             if (claims.MachineHash != TableKeys.MachineHash(call.MachineId))
             {
-                return Problems.Reason(404, Reasons.MachineMismatch, "No lease of this machine matches the token.");
+                return new Refusal(Reasons.MachineMismatch, "No lease of this machine matches the token.");
             }
 
             var lease = read.Seat(claims.SeatRow);
             if (lease is null || lease.TokenId != claims.TokenId || lease.State != SeatState.Live)
             {
-                return ActivationService.Counts(license);
+                return SeatCount.Of(license);
             }
 
-            // A lease whose expiry passed ended then, as lapsed: releasing it records the lapse, never a release.
-            AuditEventRow ended;
-            if (LicenseRules.HoldsSeat(lease, now))
-            {
-                lease.End(SeatState.Released, now);
-                ended = AuditEvents.Seat(AuditEventTypes.SeatReleased, license, lease, now, caller);
-            }
-            else
-            {
-                lease.End(SeatState.Expired, lease.ExpireAt);
-                ended = AuditEvents.Lapsed(license, lease, now);
-            }
-
-            license.LiveSeats--;
-            if (await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [ended], ct).ConfigureAwait(false))
-            {
-                return ActivationService.Counts(license);
-            }
-
-            await Contention.PauseAsync(attempt, ct).ConfigureAwait(false);
-        }
-
-        return Problems.Unavailable();
+            var ended = SeatEndings.End(license, lease, SeatState.Released, AuditEventTypes.SeatReleased, now, caller);
+            return await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [ended], ct).ConfigureAwait(false) ? SeatCount.Of(license) : null;
+        }, ct);
     }
 
     /// <summary>After the license's state: another machine (before anything about the seat), then missing or ended.</summary>
@@ -229,39 +188,4 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
 
         return LicenseRules.HoldsSeat(lease, now) ? null : Reasons.TokenExpired;
     }
-
-    private ApiResult Granted(LicenseRow license, SeatRow lease, int active, DateTimeOffset now) => ApiResult.Ok(
-        new RequestLicenseResponse(
-            Granted: true,
-            credentials.IssueToken(lease, now),
-            Timestamp.From(lease.ExpireAt),
-            Duration.From(license.HeartbeatInterval),
-            active,
-            license.MaxClientCount,
-            credentials.Summary(license, now)),
-        ApiJson.Wire.RequestLicenseResponse);
-
-    private static ApiResult Denied(string reason, LicenseRow? license, int active) => ApiResult.Ok(
-        new RequestLicenseResponse(
-            Granted: false,
-            LicenseToken: null,
-            TokenExpireAt: null,
-            license is null ? null : Duration.From(license.HeartbeatInterval),
-            active,
-            license?.MaxClientCount ?? 0,
-            License: null,
-            reason,
-            Reasons.Message(reason)),
-        ApiJson.Wire.RequestLicenseResponse);
-
-    private static ApiResult Inactive(string reason, LicenseRow? license) => ApiResult.Ok(
-        new HeartbeatResponse(
-            Active: false,
-            license?.LiveSeats ?? 0,
-            license?.MaxClientCount ?? 0,
-            TokenExpireAt: null,
-            license is null ? null : Duration.From(license.HeartbeatInterval),
-            reason,
-            Reasons.Message(reason)),
-        ApiJson.Wire.HeartbeatResponse);
 }

@@ -6,32 +6,6 @@ public sealed class LicensingOptions
 {
     public const string Section = "Licensing";
 
-    /// <summary>The full configuration key of each setting, for error messages, the timer binding and tests.</summary>
-    public static class Keys
-    {
-        public const string AdminApiKey = Section + ":" + nameof(LicensingOptions.AdminApiKey);
-        public const string SigningKey = Section + ":" + nameof(LicensingOptions.SigningKey);
-        public const string SigningKeyFile = Section + ":" + nameof(LicensingOptions.SigningKeyFile);
-        public const string PreviousSigningKey = Section + ":" + nameof(LicensingOptions.PreviousSigningKey);
-        public const string StorageConnectionString = Section + ":" + nameof(LicensingOptions.StorageConnectionString);
-        public const string TableServiceUri = Section + ":" + nameof(LicensingOptions.TableServiceUri);
-        public const string ManagedIdentityClientId = Section + ":" + nameof(LicensingOptions.ManagedIdentityClientId);
-        public const string TablePrefix = Section + ":" + nameof(LicensingOptions.TablePrefix);
-        public const string ExpirySchedule = Section + ":" + nameof(LicensingOptions.ExpirySchedule);
-        public const string TokenRetention = Section + ":" + nameof(LicensingOptions.TokenRetention);
-        public const string ActivationTokenLifetime = Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
-        public const string DefaultHeartbeatInterval = Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
-        public const string RateLimitPerKey = Section + ":" + nameof(LicensingOptions.RateLimitPerKey);
-        public const string RateLimitPerAddress = Section + ":" + nameof(LicensingOptions.RateLimitPerAddress);
-        public const string FailedKeyLimitPerAddress = Section + ":" + nameof(LicensingOptions.FailedKeyLimitPerAddress);
-        public const string AdminTokenIssuer = Section + ":" + nameof(LicensingOptions.AdminTokenIssuer);
-        public const string AdminTokenAudience = Section + ":" + nameof(LicensingOptions.AdminTokenAudience);
-        public const string AdminTokenRole = Section + ":" + nameof(LicensingOptions.AdminTokenRole);
-
-        /// <summary>The timer trigger's binding expression: both hosts resolve it from configuration.</summary>
-        public const string ExpiryScheduleBinding = "%" + ExpirySchedule + "%";
-    }
-
     /// <summary>The bootstrap admin API key. In Azure a Key Vault reference.</summary>
     public string AdminApiKey { get; set; } = "";
 

@@ -14,18 +14,18 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
 
         if (SigningKeyLoader.IsUnresolvedKeyVaultReference(options.AdminApiKey))
         {
-            failures.Add($"{LicensingOptions.Keys.AdminApiKey} is a Key Vault reference that did not resolve: check the secret exists and the app's identity may read it.");
+            failures.Add($"{SettingNames.AdminApiKey} is a Key Vault reference that did not resolve: check the secret exists and the app's identity may read it.");
         }
         else if (options.AdminApiKey.Length < 16)
         {
-            failures.Add($"{LicensingOptions.Keys.AdminApiKey} is required and must be at least 16 characters.");
+            failures.Add($"{SettingNames.AdminApiKey} is required and must be at least 16 characters.");
         }
 
         var hasKey = !string.IsNullOrWhiteSpace(options.SigningKey);
         var hasKeyFile = !string.IsNullOrWhiteSpace(options.SigningKeyFile);
         if (hasKey == hasKeyFile)
         {
-            failures.Add($"Set exactly one of {LicensingOptions.Keys.SigningKey} (PEM) or {LicensingOptions.Keys.SigningKeyFile}.");
+            failures.Add($"Set exactly one of {SettingNames.SigningKey} (PEM) or {SettingNames.SigningKeyFile}.");
         }
         else if (SigningKeyLoader.TryLoad(options, out var key, out var keyError))
         {
@@ -46,16 +46,16 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
         var hasConnectionString = !string.IsNullOrWhiteSpace(options.StorageConnectionString);
         if (hasConnectionString == (options.TableServiceUri is not null))
         {
-            failures.Add($"Set exactly one of {LicensingOptions.Keys.StorageConnectionString} or {LicensingOptions.Keys.TableServiceUri}.");
+            failures.Add($"Set exactly one of {SettingNames.StorageConnectionString} or {SettingNames.TableServiceUri}.");
         }
         else if (options.TableServiceUri is { IsAbsoluteUri: false } or { Scheme: not ("https" or "http") })
         {
-            failures.Add($"{LicensingOptions.Keys.TableServiceUri} must be an absolute http(s) URI.");
+            failures.Add($"{SettingNames.TableServiceUri} must be an absolute http(s) URI.");
         }
 
         if (!System.Text.RegularExpressions.Regex.IsMatch(options.TablePrefix, "^([A-Za-z][A-Za-z0-9]{0,20})?$"))
         {
-            failures.Add($"{LicensingOptions.Keys.TablePrefix} must be letters and digits, starting with a letter, at most 21 characters.");
+            failures.Add($"{SettingNames.TablePrefix} must be letters and digits, starting with a letter, at most 21 characters.");
         }
 
         try
@@ -64,29 +64,29 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
         }
         catch (CronFormatException)
         {
-            failures.Add($"{LicensingOptions.Keys.ExpirySchedule} must be a six-field cron expression such as '0 */1 * * * *'.");
+            failures.Add($"{SettingNames.ExpirySchedule} must be a six-field cron expression such as '0 */1 * * * *'.");
         }
 
         if (options.TokenRetention < TimeSpan.Zero || options.TokenRetention > TimeSpan.FromDays(365))
         {
-            failures.Add($"{LicensingOptions.Keys.TokenRetention} must be between 0 and 365 days.");
+            failures.Add($"{SettingNames.TokenRetention} must be between 0 and 365 days.");
         }
 
         if (options.ActivationTokenLifetime < TimeSpan.FromMinutes(1) || options.ActivationTokenLifetime > TimeSpan.FromDays(3650))
         {
-            failures.Add($"{LicensingOptions.Keys.ActivationTokenLifetime} must be between one minute and 3650 days.");
+            failures.Add($"{SettingNames.ActivationTokenLifetime} must be between one minute and 3650 days.");
         }
 
         if (!LicenseRules.IsAllowedHeartbeatInterval(options.DefaultHeartbeatInterval))
         {
-            failures.Add($"{LicensingOptions.Keys.DefaultHeartbeatInterval} must be between 1 second and 1 day.");
+            failures.Add($"{SettingNames.DefaultHeartbeatInterval} must be between 1 second and 1 day.");
         }
 
         foreach (var (setting, value) in new[]
         {
-            (LicensingOptions.Keys.RateLimitPerKey, options.RateLimitPerKey),
-            (LicensingOptions.Keys.RateLimitPerAddress, options.RateLimitPerAddress),
-            (LicensingOptions.Keys.FailedKeyLimitPerAddress, options.FailedKeyLimitPerAddress),
+            (SettingNames.RateLimitPerKey, options.RateLimitPerKey),
+            (SettingNames.RateLimitPerAddress, options.RateLimitPerAddress),
+            (SettingNames.FailedKeyLimitPerAddress, options.FailedKeyLimitPerAddress),
         })
         {
             if (value is < 0 or > 1_000_000)
@@ -106,11 +106,11 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
         var set = new[] { options.AdminTokenIssuer, options.AdminTokenAudience, options.AdminTokenRole }.Count(v => !string.IsNullOrWhiteSpace(v));
         if (set is not (0 or 3))
         {
-            failures.Add($"Set all three of {LicensingOptions.Keys.AdminTokenIssuer}, {LicensingOptions.Keys.AdminTokenAudience} and {LicensingOptions.Keys.AdminTokenRole}, or none.");
+            failures.Add($"Set all three of {SettingNames.AdminTokenIssuer}, {SettingNames.AdminTokenAudience} and {SettingNames.AdminTokenRole}, or none.");
         }
-        else if (set == 3 && !Http.AdminTokens.IsAcceptableIssuer(options.AdminTokenIssuer))
+        else if (set == 3 && !Auth.AdminTokens.IsAcceptableIssuer(options.AdminTokenIssuer))
         {
-            failures.Add($"{LicensingOptions.Keys.AdminTokenIssuer} must be an absolute https URL without query or fragment (http only for a loopback host).");
+            failures.Add($"{SettingNames.AdminTokenIssuer} must be an absolute https URL without query or fragment (http only for a loopback host).");
         }
     }
 }

@@ -1,6 +1,5 @@
-using System.Text;
 using Licensing.Domain;
-using Licensing.Http;
+using Licensing.Seats;
 using Licensing.Storage;
 
 namespace Licensing.Signing;
@@ -8,15 +7,18 @@ namespace Licensing.Signing;
 /// <summary>Issues and reads the two signed things a client holds: its seat token and the license document.</summary>
 public sealed class LicenseCredentials(TokenSigner signer)
 {
-    public string IssueToken(SeatRow seat, DateTimeOffset now) => signer.Sign(
-        new SeatToken(
+    /// <summary>The seat's signed token, stating the seat's expiry.</summary>
+    public IssuedToken IssueToken(SeatRow seat, DateTimeOffset now)
+    {
+        var claims = new SeatToken(
             seat.LicenseId,
             seat.RowKey,
             seat.TokenId,
             TableKeys.MachineHash(seat.MachineId),
             now.ToUnixTimeSeconds(),
-            seat.IsLease ? null : seat.ExpireAt.ToUnixTimeSeconds()),
-        SignedJson.Default.SeatToken);
+            seat.IsLease ? null : seat.ExpireAt.ToUnixTimeSeconds());
+        return new IssuedToken(signer.Sign(claims, SignedJson.Default.SeatToken), seat.ExpireAt);
+    }
 
     /// <summary>A genuine token's claims, or null: forged, altered or garbage input never reaches storage.</summary>
     public SeatToken? ReadToken(string token)
@@ -25,7 +27,8 @@ public sealed class LicenseCredentials(TokenSigner signer)
         return claims is not null && TableKeys.IsSeatRow(claims.SeatRow) ? claims : null;
     }
 
-    public LicenseSummary Summary(LicenseRow license, DateTimeOffset now)
+    /// <summary>The license's terms with its signed license document.</summary>
+    public IssuedLicense IssueLicense(LicenseRow license, DateTimeOffset now)
     {
         var document = new LicenseDocument(
             license.LicenseId,
@@ -39,11 +42,6 @@ public sealed class LicenseCredentials(TokenSigner signer)
             license.Features,
             now.ToUnixTimeSeconds());
         var signed = signer.Sign(document, SignedJson.Default.LicenseDocument);
-        return new LicenseSummary(
-            license.LicenseId,
-            (int)license.Mode,
-            Timestamp.From(license.ExpireAt),
-            Timestamp.From(license.SupportExpireAt),
-            Encoding.ASCII.GetBytes(signed));
+        return new IssuedLicense(license.LicenseId, license.Mode, license.ExpireAt, license.SupportExpireAt, signed);
     }
 }

@@ -20,14 +20,14 @@ public static class SigningKeyLoader
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 key = null;
-                error = $"{LicensingOptions.Keys.SigningKeyFile}: cannot read '{options.SigningKeyFile}': {ex.Message}";
+                error = $"{SettingNames.SigningKeyFile}: cannot read '{options.SigningKeyFile}': {ex.Message}";
                 return false;
             }
 
-            return TryLoadPem(pem, LicensingOptions.Keys.SigningKeyFile, requirePrivate: true, out key, out error);
+            return TryLoadPem(pem, SettingNames.SigningKeyFile, requirePrivate: true, out key, out error);
         }
 
-        return TryLoadPem(options.SigningKey ?? "", LicensingOptions.Keys.SigningKey, requirePrivate: true, out key, out error);
+        return TryLoadPem(options.SigningKey ?? "", SettingNames.SigningKey, requirePrivate: true, out key, out error);
     }
 
     /// <summary>The retired key that still verifies during a rotation (private or public PEM), if one is set.</summary>
@@ -40,7 +40,7 @@ public static class SigningKeyLoader
             return true;
         }
 
-        return TryLoadPem(options.PreviousSigningKey, LicensingOptions.Keys.PreviousSigningKey, requirePrivate: false, out key, out error);
+        return TryLoadPem(options.PreviousSigningKey, SettingNames.PreviousSigningKey, requirePrivate: false, out key, out error);
     }
 
     /// <summary>A Key Vault reference the platform could not resolve arrives as its own text: never a usable secret.</summary>

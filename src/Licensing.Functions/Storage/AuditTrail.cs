@@ -25,9 +25,8 @@ public sealed class AuditTrail(StorageTables tables)
         }
 
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var from = after is null ? TableKeys.EventPrefix : TableKeys.EventPrefix + after;
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partition} and RowKey gt {from} and RowKey lt {TableKeys.EventRowsEnd}");
+            $"PartitionKey eq {partition} and RowKey gt {TableKeys.EventRowsAfter(after)} and RowKey lt {TableKeys.EventRowsEnd}");
         var events = new List<AuditEventRow>(pageSize + 1);
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize + 1, TablePages.MaxPageSize), cancellationToken: ct).ConfigureAwait(false))
         {
@@ -44,6 +43,6 @@ public sealed class AuditTrail(StorageTables tables)
         }
 
         events.RemoveAt(pageSize);
-        return (events, events[^1].RowKey[TableKeys.EventPrefix.Length..]);
+        return (events, TableKeys.EventIdOf(events[^1].RowKey));
     }
 }

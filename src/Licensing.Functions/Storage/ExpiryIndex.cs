@@ -92,7 +92,7 @@ public sealed class ExpiryIndex(StorageTables tables)
                 await tables.ExpiryIndex.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
             }
         }
-        catch (RequestFailedException ex) when (SeatStore.IsLostRace(ex))
+        catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
         {
         }
     }

@@ -14,13 +14,12 @@ public sealed record LicenseRead(LicenseRow? License, IReadOnlyDictionary<string
 public sealed record SeatWrite(SeatRow Row, bool IsNew);
 
 /// <summary>
-/// Storage of licenses and seats. Every write states its concurrency: creates fail on a duplicate, updates
-/// carry the ETag they read, and a seat change and the license's counter commit in one single-partition
-/// transaction. A lost race returns false so the caller re-reads and decides again.
+/// Seat rows and the license's seat counter. Every write states its concurrency: a seat change and the license's
+/// counter commit in one single-partition transaction under the license row's ETag, renewals merge under the seat's
+/// ETag. A lost race returns false so the caller re-reads and decides again.
 /// </summary>
 public sealed class SeatStore(StorageTables tables)
 {
-    private const int TransactionLimit = 100;
 
     /// <summary>
     /// The license row and the named seat rows by point reads in parallel: one round trip of latency, and a
@@ -29,8 +28,8 @@ public sealed class SeatStore(StorageTables tables)
     public async Task<LicenseRead> ReadAsync(string licenseId, IReadOnlyCollection<string> seatRows, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var license = PointReadAsync(licenseId, TableKeys.LicenseRow, ct);
-        var seatReads = seatRows.Select(rowKey => PointReadAsync(licenseId, rowKey, ct)).ToArray();
+        var license = TableOperations.PointReadAsync(tables.Licenses, licenseId, TableKeys.LicenseRow, ct);
+        var seatReads = seatRows.Select(rowKey => TableOperations.PointReadAsync(tables.Licenses, licenseId, rowKey, ct)).ToArray();
         await Task.WhenAll(seatReads.Prepend(license)).ConfigureAwait(false);
         var seats = new Dictionary<string, SeatRow>(StringComparer.Ordinal);
         foreach (var read in seatReads)
@@ -44,12 +43,6 @@ public sealed class SeatStore(StorageTables tables)
         return new LicenseRead(license.Result is { } row ? LicenseRow.FromEntity(row) : null, seats);
     }
 
-    private async Task<TableEntity?> PointReadAsync(string partitionKey, string rowKey, CancellationToken ct)
-    {
-        var response = await tables.Licenses.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: ct).ConfigureAwait(false);
-        return response.HasValue ? response.Value : null;
-    }
-
     /// <summary>
     /// Leases still stored as live whose expiry has passed: they hold no seat, and a grant that needs their
     /// place ends them in its own transaction. Only read when the license looks full.
@@ -57,7 +50,7 @@ public sealed class SeatStore(StorageTables tables)
     public async Task<List<SeatRow>> ReadLapsedLeasesAsync(string licenseId, DateTimeOffset now, int limit, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {licenseId} and RowKey gt {TableKeys.SeatPrefix + "lease|"} and RowKey lt {TableKeys.SeatPrefix + "lease}"} and State eq {SeatState.Live} and ExpireAt le {now}");
+            $"PartitionKey eq {licenseId} and RowKey gt {TableKeys.LeaseRowsAfter} and RowKey lt {TableKeys.LeaseRowsBefore} and State eq {SeatState.Live} and ExpireAt le {now}");
         var lapsed = new List<SeatRow>();
         await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit, 1000), cancellationToken: ct).ConfigureAwait(false))
         {
@@ -114,27 +107,7 @@ public sealed class SeatStore(StorageTables tables)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, write.Row.ToEntity(), write.Row.ETag));
         }
 
-        return SubmitAsync(actions, events, ct);
-    }
-
-    /// <summary>The actions and their events as one transaction; false on a lost race (404, 409 or 412).</summary>
-    private async Task<bool> SubmitAsync(List<TableTransactionAction> actions, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
-    {
-        actions.AddRange(events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e.ToEntity())));
-        if (actions.Count > TransactionLimit)
-        {
-            throw new ArgumentOutOfRangeException(nameof(actions), $"A transaction holds at most {TransactionLimit} actions.");
-        }
-
-        try
-        {
-            await tables.Licenses.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (IsLostRace(ex))
-        {
-            return false;
-        }
+        return TableOperations.SubmitAsync(tables.Licenses, actions, events, ct);
     }
 
     /// <summary>
@@ -160,7 +133,7 @@ public sealed class SeatStore(StorageTables tables)
             seat.ETag = response.Headers.ETag ?? seat.ETag;
             return true;
         }
-        catch (RequestFailedException ex) when (IsLostRace(ex))
+        catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
         {
             return false;
         }
@@ -175,68 +148,10 @@ public sealed class SeatStore(StorageTables tables)
             var response = await tables.Licenses.DeleteEntityAsync(seat.LicenseId, seat.RowKey, seat.ETag, ct).ConfigureAwait(false);
             return response.Status != 404;
         }
-        catch (RequestFailedException ex) when (IsLostRace(ex))
+        catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
         {
             return false;
         }
     }
 
-    /// <summary>Creates the license row with its event in one transaction; false when the id (so the user key) is taken.</summary>
-    public async Task<bool> AddLicenseAsync(LicenseRow license, AuditEventRow created, CancellationToken ct)
-    {
-        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        return await SubmitAsync([new(TableTransactionActionType.Add, license.ToEntity())], [created], ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Replaces the license row under its ETag (admin changes), with its event. False on a lost race.</summary>
-    public Task<bool> UpdateLicenseAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct) =>
-        SubmitAsync([new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct);
-
-    /// <summary>
-    /// Deletes a license: first its row under its ETag, with its event (from then on every call answers
-    /// license_not_found and no grant can commit), then its seat rows in single-partition batches. The audit events
-    /// stay: the trail is append-only.
-    /// </summary>
-    public async Task<bool> DeleteLicenseAsync(LicenseRow license, IReadOnlyList<SeatRow> seats, AuditEventRow deleted, CancellationToken ct)
-    {
-        if (!await SubmitAsync([new(TableTransactionActionType.Delete, license.ToEntity(), license.ETag)], [deleted], ct).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        foreach (var batch in seats.Chunk(TransactionLimit))
-        {
-            var actions = batch.Select(s => new TableTransactionAction(TableTransactionActionType.Delete, s.ToEntity(), ETag.All));
-            try
-            {
-                await tables.Licenses.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (IsLostRace(ex))
-            {
-                // A row of the batch was already gone, so the batch rolled back: delete the rest one by one.
-                foreach (var seat in batch)
-                {
-                    await DeleteIfExistsAsync(seat, ct).ConfigureAwait(false);
-                }
-            }
-        }
-
-        return true;
-    }
-
-    private async Task DeleteIfExistsAsync(SeatRow seat, CancellationToken ct)
-    {
-        try
-        {
-            // Unconditional (ETag *): the license is gone, nothing may keep its rows.
-            await tables.Licenses.DeleteEntityAsync(seat.LicenseId, seat.RowKey, ETag.All, ct).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
-    }
-
-    public static bool IsLostRace(RequestFailedException ex) => ex.Status is 404 or 409 or 412;
-
-    private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 }

@@ -42,9 +42,18 @@ public static class TableKeys
     public static string ActivationRow(string machineId) => SeatPrefix + "act|" + Hash("machine", machineId, 32);
 
     public static string LeaseRow(string machineId, string clientId) =>
-        SeatPrefix + "lease|" + Hash("lease", machineId + "\n" + clientId, 32);
+        LeasePrefix + Hash("lease", machineId + "\n" + clientId, 32);
 
     public static bool IsSeatRow(string rowKey) => rowKey.StartsWith(SeatPrefix, StringComparison.Ordinal);
+
+    /// <summary>Every seat row of a partition sorts below this key ('}' follows '|').</summary>
+    public const string SeatRowsEnd = "seat}";
+
+    /// <summary>Every lease row of a partition sorts strictly between these two keys ('}' follows '|').</summary>
+    public const string LeaseRowsAfter = LeasePrefix;
+    public const string LeaseRowsBefore = SeatPrefix + "lease}";
+
+    private const string LeasePrefix = SeatPrefix + "lease|";
 
     public static bool IsEventRow(string rowKey) => rowKey.StartsWith(EventPrefix, StringComparison.Ordinal);
 
@@ -55,6 +64,19 @@ public static class TableKeys
     /// </summary>
     public static string EventRow(DateTimeOffset generation, long sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"{EventPrefix}{EventId(generation, sequence)}");
+
+    /// <summary>
+    /// An API key's event. Keys have no row to number their events by, so these are ordered by time, and within one
+    /// tick by the instance's count of key events, with random low bits to keep two instances' rows apart.
+    /// </summary>
+    public static string ApiKeyEventRow(DateTimeOffset at, long instanceCount, int random24Bits) =>
+        EventRow(at, (instanceCount << 24) + (random24Bits & 0xFFFFFF));
+
+    /// <summary>The public id of an event row: its row key without the prefix, also the token of the page after it.</summary>
+    public static string EventIdOf(string eventRowKey) => eventRowKey[EventPrefix.Length..];
+
+    /// <summary>The row key an event page starts after: the first event, or the event a continuation token names.</summary>
+    public static string EventRowsAfter(string? eventId) => eventId is null ? EventPrefix : EventPrefix + eventId;
 
     /// <summary>The public id of an event: its row key without the prefix, also the token of the page after it.</summary>
     public static string EventId(DateTimeOffset generation, long sequence) =>
@@ -75,9 +97,12 @@ public static class TableKeys
     public static string ExpiryRow(DateTimeOffset dueAt, string licenseId, string seatRow, string tokenId) =>
         string.Create(CultureInfo.InvariantCulture, $"{dueAt.UtcDateTime:mmss}|{licenseId}|{seatRow}|{tokenId}");
 
+    /// <summary>Every row of an expiry partition sorts below this key (an hour wholly past is read to its end).</summary>
+    public const string ExpiryRowsEnd = "~";
+
     /// <summary>Rows of an expiry partition that are due at <paramref name="now"/> sort below this key.</summary>
     public static string ExpiryRowUpperBound(DateTimeOffset now) =>
-        string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:mmss}|~");
+        string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:mmss}|{ExpiryRowsEnd}");
 
     private static string Hash(string purpose, string value, int length)
     {

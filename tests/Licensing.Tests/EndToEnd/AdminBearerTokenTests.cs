@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Licensing.Auth;
 using Licensing.Http;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using System.Net;
+using Licensing.Auth;
 using Licensing.Http;
 using Licensing.Tests.Support;
 

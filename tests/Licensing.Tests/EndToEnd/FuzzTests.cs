@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Licensing.Auth;
 using Licensing.Api;
 using Licensing.Http;
 using Licensing.Settings;
@@ -32,9 +33,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
         output.WriteLine($"Fuzz seed {seed}, {count} requests (replay: LICENSING_FUZZ_SEED={seed})");
         await using var server = await ServerFixture.StartAsync(s =>
         {
-            s[LicensingOptions.Keys.RateLimitPerKey] = "1000000";
-            s[LicensingOptions.Keys.RateLimitPerAddress] = "1000000";
-            s[LicensingOptions.Keys.FailedKeyLimitPerAddress] = "1000000";
+            s[SettingNames.RateLimitPerKey] = "1000000";
+            s[SettingNames.RateLimitPerAddress] = "1000000";
+            s[SettingNames.FailedKeyLimitPerAddress] = "1000000";
         }, configure: builder => builder.Logging.AddFilter(typeof(RequestThrottle).FullName, LogLevel.Error));
         var targets = await TargetsAsync(server);
         var functions = FunctionRoutes.Discover(typeof(Wiring).Assembly);

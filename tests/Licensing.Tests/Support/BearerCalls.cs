@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Licensing.Auth;
 using Licensing.Http;
 
 namespace Licensing.Tests.Support;
@@ -15,7 +16,7 @@ public static class BearerCalls
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (apiKey is not null)
         {
-            request.Headers.Add(ApiEndpoint.ApiKeyHeader, apiKey);
+            request.Headers.Add(RequestAuthorizer.ApiKeyHeader, apiKey);
         }
 
         if (body is not null)

@@ -91,7 +91,7 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         [nameof(Api.Info)] = new(Access.Client, ByUserKey, UserKeyBody),
         [nameof(Api.Heartbeat)] = new(Access.Client, ByToken, TokenBody),
         [nameof(Api.Release)] = new(Access.Client, ByToken, TokenBody),
-        [nameof(Api.Keys)] = new(Access.Anonymous, [], null),
+        [nameof(Api.Jwks)] = new(Access.Anonymous, [], null),
         [nameof(Api.CreateLicense)] = new(Access.Admin, CreateLicenseFields, CreateLicenseBody),
         [nameof(Api.ListLicenses)] = new(Access.Admin, [], null),
         [nameof(Api.GetLicense)] = new(Access.Admin, [], null),

@@ -12,7 +12,7 @@ namespace Licensing.Bench.Scenarios.Soak;
 public sealed class StoredState
 {
     private static readonly string Filter =
-        $"RowKey eq '{TableKeys.LicenseRow}' or (RowKey ge '{TableKeys.SeatPrefix}' and RowKey lt 'seat}}')";
+        $"RowKey eq '{TableKeys.LicenseRow}' or (RowKey ge '{TableKeys.SeatPrefix}' and RowKey lt '{TableKeys.SeatRowsEnd}')";
 
     private readonly Dictionary<string, LicenseRow> _licenses = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), SeatRow> _seats = [];

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Licensing.Http;
+namespace Licensing.Auth;
 
 /// <summary>What a bearer token presented on an admin call turned out to be.</summary>
 public enum AdminTokenVerdict

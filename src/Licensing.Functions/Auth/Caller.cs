@@ -1,6 +1,6 @@
 using Licensing.Storage;
 
-namespace Licensing.Http;
+namespace Licensing.Auth;
 
 public static class ApiScopes
 {

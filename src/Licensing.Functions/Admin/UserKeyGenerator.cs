@@ -2,7 +2,8 @@ using Licensing.Storage;
 
 namespace Licensing.Admin;
 
-public static class UserKeys
+/// <summary>Generated user keys.</summary>
+public static class UserKeyGenerator
 {
     /// <summary>Five groups of five base32 characters (125 bits), upper case, easy to read out and type.</summary>
     public static string Generate() =>

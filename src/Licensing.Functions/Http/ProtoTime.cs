@@ -27,5 +27,7 @@ public sealed record Duration(long Seconds, int Nanos)
     public static Duration From(TimeSpan span) =>
         new(span.Ticks / TimeSpan.TicksPerSecond, (int)(span.Ticks % TimeSpan.TicksPerSecond * 100));
 
+    public static Duration? From(TimeSpan? span) => span is { } value ? From(value) : null;
+
     public TimeSpan ToTimeSpan() => TimeSpan.FromTicks(checked((Seconds * TimeSpan.TicksPerSecond) + (Nanos / 100)));
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
-namespace Licensing.Http;
+namespace Licensing.Auth;
 
 /// <summary>
 /// An OpenID Connect issuer's metadata and signing keys (<c>{issuer}/.well-known/openid-configuration</c> and its

@@ -4,7 +4,7 @@ using Licensing.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Licensing.Http;
+namespace Licensing.Auth;
 
 /// <summary>
 /// Per-instance limits: calls per API key and per client address (token buckets, a second's worth of burst), and

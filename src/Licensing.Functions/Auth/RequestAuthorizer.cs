@@ -1,0 +1,90 @@
+using System.Net;
+using Licensing.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Licensing.Auth;
+
+/// <summary>
+/// Who is calling, and may they: the address's throttle, then the credentials and the key's throttle, then the scope.
+/// Client calls take an API key only; admin calls take an admin-scope API key or, with an issuer set, a bearer token
+/// from it (<see cref="AdminTokens"/>), but never both at once. Failed credentials count against the address.
+/// </summary>
+public sealed class RequestAuthorizer(ApiKeyAuthenticator apiKeys, AdminTokens adminTokens, RequestThrottle throttle)
+{
+    public const string ApiKeyHeader = "x-api-key";
+
+    /// <summary>The caller's address: the first X-Forwarded-For entry, else the connection's.</summary>
+    public static string ClientAddress(HttpRequest request)
+    {
+        var forwarded = request.Headers["X-Forwarded-For"].ToString();
+        var first = forwarded.Split(',', 2)[0].Trim();
+        if (first.Length is > 0 and <= 64)
+        {
+            return first;
+        }
+
+        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? IPAddress.None.ToString();
+    }
+
+    /// <summary>A call that needs no credentials may go on from this address; else the 429 to answer.</summary>
+    public IActionResult? ThrottleAnonymous(HttpRequest request) =>
+        throttle.AllowAddress(ClientAddress(request), out var wait) ? null : Problems.TooManyRequests(wait);
+
+    /// <summary>The caller, or the problem to answer instead (401, 403, 429, 503).</summary>
+    public async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeAsync(HttpRequest request, string scope, CancellationToken ct)
+    {
+        var address = ClientAddress(request);
+        if (!throttle.AllowAddress(address, out var wait))
+        {
+            return (null, Problems.TooManyRequests(wait));
+        }
+
+        var apiKey = request.Headers[ApiKeyHeader].ToString();
+        var bearerToo = scope == ApiScopes.Admin && adminTokens.IsEnabled;
+        var bearer = bearerToo ? AdminTokens.BearerToken(request.Headers.Authorization.ToString()) : null;
+        if (bearer is not null)
+        {
+            return apiKey.Length > 0
+                ? (null, Refused(address, request, Problems.TwoCredentials()))
+                : await AuthorizeBearerAsync(bearer, address, request, ct).ConfigureAwait(false);
+        }
+
+        var caller = await apiKeys.AuthenticateAsync(apiKey, address, ct).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return (null, Refused(address, request, Problems.Unauthenticated(bearerToo)));
+        }
+
+        if (!throttle.AllowKey(caller.KeyId, out wait))
+        {
+            return (null, Problems.TooManyRequests(wait));
+        }
+
+        return scope == ApiScopes.Admin && !caller.IsAdmin ? (null, Problems.WrongScope()) : (caller, null);
+    }
+
+    /// <summary>An admin call with a bearer token from the configured issuer.</summary>
+    private async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeBearerAsync(string token, string address, HttpRequest request, CancellationToken ct)
+    {
+        var outcome = await adminTokens.AuthenticateAsync(token, address, ct).ConfigureAwait(false);
+        switch (outcome.Verdict)
+        {
+            case AdminTokenVerdict.IssuerUnavailable:
+                return (null, Problems.IssuerUnavailableNow());
+            case AdminTokenVerdict.Invalid:
+                return (null, Refused(address, request, Problems.InvalidBearerToken()));
+        }
+
+        if (!throttle.AllowKey(outcome.Caller!.KeyId, out var wait))
+        {
+            return (null, Problems.TooManyRequests(wait));
+        }
+
+        return outcome.Verdict == AdminTokenVerdict.Admin ? (outcome.Caller, null) : (null, Problems.MissingRole(adminTokens.Role));
+    }
+
+    /// <summary>Counts failed credentials against the address, exactly alike for keys and tokens: 429 once past its budget.</summary>
+    private IActionResult Refused(string address, HttpRequest request, IActionResult problem) =>
+        throttle.WrongKey(address, request.Path, out var wait) ? Problems.TooManyRequests(wait) : problem;
+}

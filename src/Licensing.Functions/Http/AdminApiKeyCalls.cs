@@ -1,0 +1,46 @@
+using Licensing.Admin;
+using Licensing.Auth;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Licensing.Http;
+
+/// <summary>The admin API's key calls: create (the key shown once), list, delete and the keys' audit trail.</summary>
+public sealed class AdminApiKeyCalls(ApiEndpoint endpoint, ApiKeyService keys)
+{
+    public Task<IActionResult> CreateAsync(HttpRequest request) =>
+        endpoint.RunWithBodyAsync(request, ApiScopes.Admin, async (caller, body, ct) =>
+        {
+            var name = body.Text("name", 128, required: true);
+            var scope = body.Text("scope", 16, required: true);
+            var productId = body.Text("productId", LicenseDraft.MaxProductId);
+            if (scope is not null && !ApiScopes.IsKnown(scope))
+            {
+                body.AddError("scope", "must be 'client' or 'admin'.");
+            }
+
+            if (productId is not null && !LicenseDraft.IsProductId(productId))
+            {
+                body.AddError("productId", "must be 1 to 64 of a-z, 0-9 and '-'.");
+            }
+
+            if (body.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            var (row, key) = await keys.CreateAsync(name!, scope!, productId, caller, ct).ConfigureAwait(false);
+            return Answers.CreatedKey(row, key);
+        });
+
+    public Task<IActionResult> ListAsync(HttpRequest request) =>
+        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) => Answers.Keys(await keys.ListAsync(ct).ConfigureAwait(false)));
+
+    public Task<IActionResult> DeleteAsync(HttpRequest request, string id) =>
+        endpoint.RunAsync(request, ApiScopes.Admin, async (caller, ct) =>
+            Answers.From(await keys.DeleteAsync(id, caller, ct).ConfigureAwait(false), _ => ApiResult.NoContent()));
+
+    public Task<IActionResult> EventsAsync(HttpRequest request) =>
+        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) =>
+            PageQuery.TryRead(request, out var page) ?? Answers.From(await keys.EventsAsync(page, ct).ConfigureAwait(false), Answers.Events));
+}

@@ -1,0 +1,72 @@
+using Licensing.Admin;
+using Licensing.Auth;
+using Licensing.Domain;
+using Licensing.Seats;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Licensing.Http;
+
+/// <summary>The admin API's license calls: an admin caller, the request read and checked, the service's outcome, its answer.</summary>
+public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService licenses, TimeProvider clock)
+{
+    public Task<IActionResult> CreateAsync(HttpRequest request) =>
+        endpoint.RunWithBodyAsync(request, ApiScopes.Admin, async (caller, body, ct) =>
+        {
+            var draft = LicenseDraftReader.ForCreate(body, clock.GetUtcNow());
+            return body.Problem ?? Answers.From(await licenses.CreateAsync(caller, draft, ct).ConfigureAwait(false), Answers.CreatedLicense);
+        });
+
+    public Task<IActionResult> ListAsync(HttpRequest request) =>
+        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) =>
+            PageQuery.TryRead(request, out var page) ?? Answers.From(await licenses.ListAsync(page, ct).ConfigureAwait(false), Answers.Licenses));
+
+    public Task<IActionResult> GetAsync(HttpRequest request, string licenseId) =>
+        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) =>
+            UnknownId(licenseId) ?? Answers.From(await licenses.GetAsync(licenseId, ct).ConfigureAwait(false), Answers.License));
+
+    public Task<IActionResult> PatchAsync(HttpRequest request, string licenseId) =>
+        endpoint.RunWithBodyAsync(request, ApiScopes.Admin, async (caller, body, ct) =>
+        {
+            if (UnknownId(licenseId) is { } unknown)
+            {
+                return unknown;
+            }
+
+            var draft = LicenseDraftReader.ForPatch(body);
+            return body.Problem ?? Answers.From(await licenses.PatchAsync(caller, licenseId, draft, ct).ConfigureAwait(false), Answers.License);
+        });
+
+    public Task<IActionResult> DeleteAsync(HttpRequest request, string licenseId) =>
+        endpoint.RunAsync(request, ApiScopes.Admin, async (caller, ct) =>
+            UnknownId(licenseId) ?? Answers.From(await licenses.DeleteAsync(caller, licenseId, ct).ConfigureAwait(false), _ => ApiResult.NoContent()));
+
+    public Task<IActionResult> RevokeTokenAsync(HttpRequest request, string licenseId) =>
+        endpoint.RunWithBodyAsync(request, ApiScopes.Admin, async (caller, body, ct) =>
+        {
+            if (UnknownId(licenseId) is { } unknown)
+            {
+                return unknown;
+            }
+
+            var bearer = body.Text("licenseToken", ClientCall.TokenMax);
+            var publicId = body.Text("token", 64);
+            if (bearer is null && publicId is null && !body.HasErrors)
+            {
+                body.AddError("token", "name the seat by 'token' (its public id) or 'licenseToken'.");
+            }
+
+            return body.Problem
+                ?? Answers.From(await licenses.RevokeTokenAsync(caller, licenseId, new SeatReference(bearer, publicId), ct).ConfigureAwait(false), Answers.License);
+        });
+
+    public Task<IActionResult> EventsAsync(HttpRequest request, string licenseId) =>
+        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) =>
+            UnknownId(licenseId)
+            ?? PageQuery.TryRead(request, out var page)
+            ?? Answers.From(await licenses.EventsAsync(licenseId, page, ct).ConfigureAwait(false), Answers.Events));
+
+    /// <summary>A route's license id that cannot be one: an unknown license, answered without a storage call.</summary>
+    private static IActionResult? UnknownId(string licenseId) =>
+        LicenseIds.IsWellFormed(licenseId) ? null : Problems.Reason(404, Reasons.LicenseNotFound, "No license with this id.");
+}

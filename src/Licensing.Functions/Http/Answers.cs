@@ -1,0 +1,180 @@
+using System.Text;
+using System.Text.Json;
+using Licensing.Domain;
+using Licensing.Seats;
+using Licensing.Storage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Licensing.Http;
+
+/// <summary>
+/// The one place where the services' outcomes become answers: the reference's wire bodies, the admin views, and the
+/// status and problem details of each refusal.
+/// </summary>
+public static class Answers
+{
+    /// <summary>An outcome's value as <paramref name="answer"/> writes it, or its refusal as a problem.</summary>
+    public static IActionResult From<T>(Outcome<T> outcome, Func<T, IActionResult> answer)
+        where T : class =>
+        outcome.Refused is { } refusal ? Refused(refusal) : answer(outcome.Value!);
+
+    /// <summary>
+    /// A refusal's status: a field the request got wrong is 400, a duplicate (<c>user_key_in_use</c>) and a call that
+    /// does not apply to the license's mode are 409, everything else (an unknown license, token, seat or key; another
+    /// machine's token) is 404.
+    /// </summary>
+    public static IActionResult Refused(Refusal refusal) => refusal switch
+    {
+        { Field: { } field } => Problems.Validation(new Dictionary<string, string[]> { [field] = [refusal.Detail] }),
+        { Reason: RefusalCodes.UserKeyInUse } => Problems.Conflict(refusal.Reason, refusal.Detail),
+        { Reason: Reasons.WrongLicensingMode } => Problems.Reason(409, refusal.Reason, refusal.Detail),
+        _ => Problems.Reason(404, refusal.Reason, refusal.Detail),
+    };
+
+    /// <summary>activate and validate.</summary>
+    public static IActionResult Activation(SeatDecision decision) => ApiResult.Ok(
+        new ActivateLicenseResponse(
+            Success: decision.DeniedReason is null,
+            decision.Token?.Token,
+            Timestamp.From(decision.Token?.ExpireAt),
+            decision.ActiveClientCount,
+            decision.MaxClientCount,
+            Summary(decision.License),
+            decision.DeniedReason,
+            Message(decision.DeniedReason)),
+        ApiJson.Wire.ActivateLicenseResponse);
+
+    /// <summary>request.</summary>
+    public static IActionResult Lease(SeatDecision decision) => ApiResult.Ok(
+        new RequestLicenseResponse(
+            Granted: decision.DeniedReason is null,
+            decision.Token?.Token,
+            Timestamp.From(decision.Token?.ExpireAt),
+            Duration.From(decision.HeartbeatInterval),
+            decision.ActiveClientCount,
+            decision.MaxClientCount,
+            Summary(decision.License),
+            decision.DeniedReason,
+            Message(decision.DeniedReason)),
+        ApiJson.Wire.RequestLicenseResponse);
+
+    public static IActionResult Heartbeat(LeaseRenewal renewal) => ApiResult.Ok(
+        new HeartbeatResponse(
+            Active: renewal.DeniedReason is null,
+            renewal.ActiveClientCount,
+            renewal.MaxClientCount,
+            Timestamp.From(renewal.TokenExpireAt),
+            Duration.From(renewal.HeartbeatInterval),
+            renewal.DeniedReason,
+            Message(renewal.DeniedReason)),
+        ApiJson.Wire.HeartbeatResponse);
+
+    /// <summary>deactivate and release.</summary>
+    public static IActionResult Counts(SeatCount count) =>
+        ApiResult.Ok(new SeatCountResponse(count.LicenseId, count.ActiveClientCount, count.MaxClientCount), ApiJson.Wire.SeatCountResponse);
+
+    public static IActionResult Info(LicenseHoldings holdings)
+    {
+        var (license, seats, at) = (holdings.License, holdings.Seats ?? [], holdings.At);
+        return ApiResult.Ok(
+            new LicenseInfoResponse(
+                TokenViews(seats, at),
+                license.LicenseId,
+                license.MaxClientCount,
+                LicenseRules.HeldSeats(seats, at),
+                (int)license.Mode,
+                license.Revoked,
+                Timestamp.From(license.IssuedAt),
+                Timestamp.From(license.ExpireAt),
+                Timestamp.From(license.SupportExpireAt)),
+            ApiJson.Wire.LicenseInfoResponse);
+    }
+
+    /// <summary>The admin license view with its tokens (get, patch, revoke).</summary>
+    public static IActionResult License(LicenseHoldings holdings) => ApiResult.Ok(ViewOf(holdings, withTokens: true), ApiJson.Wire.LicenseView);
+
+    public static IActionResult CreatedLicense(LicenseRow license) =>
+        ApiResult.Created(ViewOf(new LicenseHoldings(license, [], license.IssuedAt), withTokens: false), ApiJson.Wire.LicenseView);
+
+    /// <summary>A page of license views; activeClientCount here is the stored count of live seat rows.</summary>
+    public static IActionResult Licenses(LicenseRowPage page) => ApiResult.Ok(
+        new LicensePage(page.Licenses.Select(l => ViewOf(new LicenseHoldings(l, Seats: null, l.IssuedAt), withTokens: false)).ToArray(), page.Next),
+        ApiJson.Wire.LicensePage);
+
+    public static IActionResult Events(AuditPage page) =>
+        ApiResult.Ok(new AuditEventPage(page.Events.Select(EventView).ToArray(), page.Next), ApiJson.Wire.AuditEventPage);
+
+    public static IActionResult CreatedKey(ApiKeyRow row, string key) =>
+        ApiResult.Created(new CreatedApiKey(row.Id, row.Name, row.Scope, row.ProductId, Timestamp.From(row.CreatedAt), key), ApiJson.Wire.CreatedApiKey);
+
+    public static IActionResult Keys(IReadOnlyList<ApiKeyRow> rows) => ApiResult.Ok(
+        new ApiKeyList(rows.Select(r => new ApiKeyView(r.Id, r.Name, r.Scope, r.ProductId, Timestamp.From(r.CreatedAt))).ToArray()),
+        ApiJson.Wire.ApiKeyList);
+
+    private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
+
+    private static LicenseSummary? Summary(IssuedLicense? license) => license is null
+        ? null
+        : new LicenseSummary(
+            license.LicenseId,
+            (int)license.Mode,
+            Timestamp.From(license.ExpireAt),
+            Timestamp.From(license.SupportExpireAt),
+            Encoding.ASCII.GetBytes(license.SignedDocument));
+
+    private static LicenseView ViewOf(LicenseHoldings holdings, bool withTokens)
+    {
+        var (license, seats, at) = (holdings.License, holdings.Seats, holdings.At);
+        return new LicenseView(
+            license.LicenseId,
+            license.UserKey,
+            license.ProductId,
+            (int)license.Mode,
+            license.MaxClientCount,
+            seats is null ? license.LiveSeats : LicenseRules.HeldSeats(seats, at),
+            Timestamp.From(license.ExpireAt),
+            Timestamp.From(license.SupportExpireAt),
+            Duration.From(license.HeartbeatInterval),
+            license.CustomerName,
+            license.Features,
+            license.Revoked,
+            license.Suspended,
+            Timestamp.From(license.IssuedAt),
+            withTokens && seats is not null ? TokenViews(seats, at) : null);
+    }
+
+    /// <summary>Seats as info and the admin API show them, oldest first: <c>token</c> is the public id, never the bearer token.</summary>
+    private static LicenseTokenView[] TokenViews(IEnumerable<SeatRow> seats, DateTimeOffset at) =>
+        seats.OrderBy(s => s.IssuedAt).Select(seat => new LicenseTokenView(
+            seat.TokenId,
+            seat.LicenseId,
+            Revoked: !LicenseRules.HoldsSeat(seat, at),
+            seat.ClientId,
+            seat.ClientAddr,
+            seat.ClientName,
+            seat.MachineId,
+            Timestamp.From(seat.IssuedAt),
+            Timestamp.From(seat.EndedAt is { } ended && ended < seat.ExpireAt ? ended : seat.ExpireAt),
+            Timestamp.From(seat.LastHeartbeat),
+            seat.State == SeatState.Live && !LicenseRules.HoldsSeat(seat, at) ? SeatState.Expired : seat.State)).ToArray();
+
+    private static AuditEventView EventView(AuditEventRow row) => new(
+        TableKeys.EventIdOf(row.RowKey),
+        row.PartitionKey == TableKeys.ApiKeyPartition ? null : row.PartitionKey,
+        row.ApiKeyId,
+        row.Type,
+        Timestamp.From(row.At),
+        row.Actor,
+        row.ClientAddr,
+        row.TokenId,
+        row.MachineId,
+        row.ClientId,
+        row.ClientName,
+        row.Changes is { } changes ? ParseChanges(changes) : null);
+
+    private static JsonElement ParseChanges(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,69 @@
+using Licensing.Admin;
+using Licensing.Domain;
+
+namespace Licensing.Http;
+
+/// <summary>Reads and checks the body of an admin license create or patch into a <see cref="LicenseDraft"/>.</summary>
+public static class LicenseDraftReader
+{
+    public static LicenseDraft ForCreate(JsonFields fields, DateTimeOffset now)
+    {
+        var common = Common(fields);
+        if (common.ExpireAt is { } expireAt && expireAt <= now)
+        {
+            fields.AddError("expireAt", "must be in the future.");
+        }
+
+        var mode = fields.WholeNumber("licensingMode", 0, 2, required: true);
+        var maxClientCount = fields.WholeNumber("maxClientCount", 1, LicenseRules.MaxSeats, required: true);
+        var productId = fields.Text("productId", LicenseDraft.MaxProductId);
+        if (productId is not null && !LicenseDraft.IsProductId(productId))
+        {
+            fields.AddError("productId", "must be 1 to 64 of a-z, 0-9 and '-'.");
+        }
+
+        var userKey = fields.Text("userKey", LicenseDraft.MaxUserKey);
+        if (userKey is not null && !LicenseDraft.IsUserKey(userKey))
+        {
+            fields.AddError("userKey", "must be 8 to 128 characters, without control characters or surrounding spaces.");
+        }
+
+        return common with
+        {
+            Mode = mode is { } m ? (LicensingMode)m : null,
+            MaxClientCount = maxClientCount,
+            ProductId = productId,
+            UserKey = userKey,
+        };
+    }
+
+    public static LicenseDraft ForPatch(JsonFields fields)
+    {
+        var common = Common(fields);
+        var maxClientCount = fields.WholeNumber("maxClientCount", 1, LicenseRules.MaxSeats);
+        var suspended = fields.Flag("suspended");
+        var revoked = fields.Flag("revoked");
+        foreach (var fixedField in new[] { "licensingMode", "productId", "userKey" })
+        {
+            if (fields.Has(fixedField))
+            {
+                fields.AddError(fixedField, "cannot be changed; create a new license instead.");
+            }
+        }
+
+        return common with { MaxClientCount = maxClientCount, Suspended = suspended, Revoked = revoked };
+    }
+
+    /// <summary>The fields a create and a patch share, read in the order their errors are listed.</summary>
+    private static LicenseDraft Common(JsonFields fields) => new()
+    {
+        HasExpireAt = fields.Has("expireAt"),
+        ExpireAt = fields.Timestamp("expireAt"),
+        HasSupportExpireAt = fields.Has("supportExpireAt"),
+        SupportExpireAt = fields.Timestamp("supportExpireAt"),
+        HeartbeatInterval = fields.Duration("heartbeatInterval", LicenseRules.MinHeartbeatInterval, LicenseRules.MaxHeartbeatInterval),
+        HasCustomerName = fields.Has("customerName"),
+        CustomerName = fields.Text("customerName", LicenseDraft.MaxCustomerName),
+        Features = fields.StringArray("features", LicenseDraft.MaxFeatures, LicenseDraft.MaxFeatureLength),
+    };
+}

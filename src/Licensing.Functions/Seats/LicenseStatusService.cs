@@ -1,0 +1,76 @@
+using Licensing.Auth;
+using Licensing.Domain;
+using Licensing.Settings;
+using Licensing.Signing;
+using Licensing.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Licensing.Seats;
+
+/// <summary>The validate and info calls: is the license usable now by this caller, and what does it hold.</summary>
+public sealed class LicenseStatusService(
+    SeatStore store,
+    LicenseCredentials credentials,
+    TimeProvider clock,
+    IOptions<LicensingOptions> options)
+{
+    /// <summary>
+    /// Storage: read (1) of the license and this caller's activation and lease rows; an activation's token is
+    /// renewed with one ETag-guarded update (2). A lease is not extended here: heartbeats do that.
+    /// </summary>
+    public Task<SeatDecision> ValidateAsync(Caller caller, ClientCall call, CancellationToken ct)
+    {
+        var licenseId = TableKeys.LicenseId(call.UserKey);
+        var activationRow = TableKeys.ActivationRow(call.MachineId);
+        var leaseRow = TableKeys.LeaseRow(call.MachineId, call.LeaseClientId);
+        return Contention.RetryAsync(async () =>
+        {
+            var read = await store.ReadAsync(licenseId, [activationRow, leaseRow], ct).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var license = caller.Visible(read.License);
+            if (LicenseRules.Deny(license, now, requiredMode: null) is { } reason)
+            {
+                return SeatDecision.Denied(reason, license, license?.LiveSeats ?? 0);
+            }
+
+            switch (license!.Mode)
+            {
+                case LicensingMode.Activation:
+                    var activation = read.Seat(activationRow);
+                    if (activation is null || !LicenseRules.HoldsSeat(activation, now))
+                    {
+                        return SeatDecision.Denied(Reasons.NotActivated, license, license.LiveSeats);
+                    }
+
+                    activation.ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, license.ExpireAt);
+                    activation.LastHeartbeat = now;
+                    return await store.RenewSeatAsync(activation, ct).ConfigureAwait(false)
+                        ? SeatGrants.Granted(credentials, license, activation, now)
+                        : null;
+
+                case LicensingMode.Floating:
+                    var lease = read.Seat(leaseRow);
+                    if (lease is null || !LicenseRules.HoldsSeat(lease, now))
+                    {
+                        return SeatDecision.Denied(Reasons.TokenNotFound, license, license.LiveSeats);
+                    }
+
+                    // Not renewed here (heartbeats do that), but never stated as outliving the license.
+                    lease.ExpireAt = LicenseRules.StatedTokenExpiry(lease.ExpireAt, license.ExpireAt);
+                    return SeatGrants.Granted(credentials, license, lease, now);
+
+                default:
+                    return SeatGrants.Granted(credentials, license, seat: null, now);
+            }
+        }, ct);
+    }
+
+    /// <summary>The license and every seat it holds or held (ended ones not yet purged show revoked: true).</summary>
+    public async Task<Outcome<LicenseHoldings>> InfoAsync(Caller caller, ClientCall call, CancellationToken ct)
+    {
+        var (stored, seats) = await store.ReadAllAsync(TableKeys.LicenseId(call.UserKey), ct).ConfigureAwait(false);
+        return caller.Visible(stored) is { } license
+            ? new LicenseHoldings(license, seats, clock.GetUtcNow())
+            : new Refusal(Reasons.LicenseNotFound, "No license matches this user key.");
+    }
+}

@@ -1,0 +1,17 @@
+using Licensing.Signing;
+using Licensing.Storage;
+
+namespace Licensing.Seats;
+
+/// <summary>The granted decision every seat call answers alike: the counts, the seat's signed token and the signed license.</summary>
+internal static class SeatGrants
+{
+    /// <param name="seat">The seat granted, renewed or confirmed; null where the mode has no seats (validate on mode 0).</param>
+    public static SeatDecision Granted(LicenseCredentials credentials, LicenseRow license, SeatRow? seat, DateTimeOffset now) => new(
+        DeniedReason: null,
+        license.LiveSeats,
+        license.MaxClientCount,
+        license.HeartbeatInterval,
+        seat is null ? null : credentials.IssueToken(seat, now),
+        credentials.IssueLicense(license, now));
+}

@@ -1,0 +1,42 @@
+using Licensing.Domain;
+using Licensing.Storage;
+
+namespace Licensing.Seats;
+
+/// <summary>The license as a client receives it: its terms and the signed license document.</summary>
+public sealed record IssuedLicense(string LicenseId, LicensingMode Mode, DateTimeOffset? ExpireAt, DateTimeOffset? SupportExpireAt, string SignedDocument);
+
+/// <summary>A seat's signed token and the expiry its answer states.</summary>
+public sealed record IssuedToken(string Token, DateTimeOffset ExpireAt);
+
+/// <summary>
+/// activate, request and validate: granted (with the seat's token where the mode has seats) or denied with a reason
+/// code; the seat counts either way.
+/// </summary>
+public sealed record SeatDecision(
+    string? DeniedReason,
+    int ActiveClientCount,
+    int MaxClientCount,
+    TimeSpan? HeartbeatInterval,
+    IssuedToken? Token = null,
+    IssuedLicense? License = null)
+{
+    public static SeatDecision Denied(string reason, LicenseRow? license, int activeClientCount) =>
+        new(reason, activeClientCount, license?.MaxClientCount ?? 0, license?.HeartbeatInterval);
+}
+
+/// <summary>heartbeat: the lease kept alive until a new expiry, or a reason it is not.</summary>
+public sealed record LeaseRenewal(string? DeniedReason, int ActiveClientCount, int MaxClientCount, TimeSpan? HeartbeatInterval, DateTimeOffset? TokenExpireAt = null)
+{
+    public static LeaseRenewal Denied(string reason, LicenseRow? license) =>
+        new(reason, license?.LiveSeats ?? 0, license?.MaxClientCount ?? 0, license?.HeartbeatInterval);
+}
+
+/// <summary>deactivate and release: the license's seat counts after the call.</summary>
+public sealed record SeatCount(string LicenseId, int ActiveClientCount, int MaxClientCount)
+{
+    public static SeatCount Of(LicenseRow license) => new(license.LicenseId, license.LiveSeats, license.MaxClientCount);
+}
+
+/// <summary>info and the admin license view: the license and, where read, every seat it holds or held, as of a time.</summary>
+public sealed record LicenseHoldings(LicenseRow License, IReadOnlyList<SeatRow>? Seats, DateTimeOffset At);

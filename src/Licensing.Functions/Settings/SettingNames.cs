@@ -1,0 +1,28 @@
+namespace Licensing.Settings;
+
+/// <summary>The full configuration key of every setting (section <c>Licensing</c>), for error messages, the timer binding and tests.</summary>
+public static class SettingNames
+{
+    public const string AdminApiKey = LicensingOptions.Section + ":" + nameof(LicensingOptions.AdminApiKey);
+    public const string SigningKey = LicensingOptions.Section + ":" + nameof(LicensingOptions.SigningKey);
+    public const string SigningKeyFile = LicensingOptions.Section + ":" + nameof(LicensingOptions.SigningKeyFile);
+    public const string PreviousSigningKey = LicensingOptions.Section + ":" + nameof(LicensingOptions.PreviousSigningKey);
+    public const string StorageConnectionString = LicensingOptions.Section + ":" + nameof(LicensingOptions.StorageConnectionString);
+    public const string TableServiceUri = LicensingOptions.Section + ":" + nameof(LicensingOptions.TableServiceUri);
+    public const string ManagedIdentityClientId = LicensingOptions.Section + ":" + nameof(LicensingOptions.ManagedIdentityClientId);
+    public const string TablePrefix = LicensingOptions.Section + ":" + nameof(LicensingOptions.TablePrefix);
+    public const string ExpirySchedule = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpirySchedule);
+    public const string TokenRetention = LicensingOptions.Section + ":" + nameof(LicensingOptions.TokenRetention);
+    public const string ActivationTokenLifetime = LicensingOptions.Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
+    public const string DefaultHeartbeatInterval = LicensingOptions.Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
+    public const string RateLimitPerKey = LicensingOptions.Section + ":" + nameof(LicensingOptions.RateLimitPerKey);
+    public const string RateLimitPerAddress = LicensingOptions.Section + ":" + nameof(LicensingOptions.RateLimitPerAddress);
+    public const string FailedKeyLimitPerAddress = LicensingOptions.Section + ":" + nameof(LicensingOptions.FailedKeyLimitPerAddress);
+    public const string AdminTokenIssuer = LicensingOptions.Section + ":" + nameof(LicensingOptions.AdminTokenIssuer);
+    public const string AdminTokenAudience = LicensingOptions.Section + ":" + nameof(LicensingOptions.AdminTokenAudience);
+    public const string AdminTokenRole = LicensingOptions.Section + ":" + nameof(LicensingOptions.AdminTokenRole);
+
+    /// <summary>The timer trigger's binding expression: both hosts resolve it from configuration.</summary>
+    public const string ExpiryScheduleBinding = "%" + ExpirySchedule + "%";
+    
+}

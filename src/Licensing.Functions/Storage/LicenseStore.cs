@@ -1,0 +1,87 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Licensing.Storage;
+
+/// <summary>
+/// License rows: created with their event in one transaction (a duplicate id, so a user key in use, fails), replaced
+/// under their ETag with their event, deleted under their ETag (then their seat rows), and listed by page.
+/// </summary>
+public sealed class LicenseStore(StorageTables tables)
+{
+    /// <summary>The license row alone, by a point read.</summary>
+    public async Task<LicenseRow?> ReadAsync(string licenseId, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        return await TableOperations.PointReadAsync(tables.Licenses, licenseId, TableKeys.LicenseRow, ct).ConfigureAwait(false) is { } row
+            ? LicenseRow.FromEntity(row)
+            : null;
+    }
+
+    /// <summary>Creates the license row with its event; false when the id (so the user key) is taken.</summary>
+    public async Task<bool> AddAsync(LicenseRow license, AuditEventRow created, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        return await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Add, license.ToEntity())], [created], ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the license row under its ETag (admin changes), with its event. False on a lost race.</summary>
+    public Task<bool> UpdateAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct) =>
+        TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct);
+
+    /// <summary>
+    /// Deletes a license: first its row under its ETag, with its event (from then on every call answers
+    /// license_not_found and no grant can commit), then its seat rows in single-partition batches. The audit events
+    /// stay: the trail is append-only. False on a lost race.
+    /// </summary>
+    public async Task<bool> DeleteAsync(LicenseRow license, IReadOnlyList<SeatRow> seats, AuditEventRow deleted, CancellationToken ct)
+    {
+        if (!await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Delete, license.ToEntity(), license.ETag)], [deleted], ct)
+                .ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        foreach (var batch in seats.Chunk(TableOperations.MaxActions))
+        {
+            var actions = batch.Select(s => new TableTransactionAction(TableTransactionActionType.Delete, s.ToEntity(), ETag.All));
+            try
+            {
+                await tables.Licenses.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
+            {
+                // A row of the batch was already gone, so the batch rolled back: delete the rest one by one.
+                foreach (var seat in batch)
+                {
+                    await DeleteIfExistsAsync(seat, ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A page of license rows and the token of the next; null when the token is not one this API handed out.</summary>
+    public async Task<(IReadOnlyList<LicenseRow> Licenses, string? Next)?> ListAsync(int pageSize, string? continuationToken, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {TableKeys.LicenseRow}");
+        return await TablePages.ReadAsync(tables.Licenses, filter, pageSize, continuationToken, ct).ConfigureAwait(false) is { } page
+            ? (page.Rows.Select(LicenseRow.FromEntity).ToArray(), page.Next)
+            : null;
+    }
+
+    private async Task DeleteIfExistsAsync(SeatRow seat, CancellationToken ct)
+    {
+        try
+        {
+            // Unconditional (ETag *): the license is gone, nothing may keep its rows.
+            await tables.Licenses.DeleteEntityAsync(seat.LicenseId, seat.RowKey, ETag.All, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+}
