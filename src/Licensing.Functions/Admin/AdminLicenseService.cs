@@ -94,6 +94,11 @@ public sealed class AdminLicenseService(
             var before = LicenseRow.FromEntity(license.ToEntity());
             draft.ApplyTo(license);
             var updated = AuditEvents.License(AuditEventTypes.LicenseUpdated, before, license, clock.GetUtcNow(), caller);
+            if (updated.Changes is null)
+            {
+                return license; // A patch that changes nothing writes nothing, and records no event.
+            }
+
             return await licenses.UpdateAsync(license, updated, ct).ConfigureAwait(false) ? license : null;
         }, ct).ConfigureAwait(false);
         return patched.Refused is { } refused ? refused : await GetAsync(licenseId, ct).ConfigureAwait(false);

@@ -24,6 +24,7 @@ public sealed class AdminApiKeyCalls(ApiEndpoint endpoint, ApiKeyService keys)
                 body.AddError("productId", "must be 1 to 64 of a-z, 0-9 and '-'.");
             }
 
+            body.RefuseUnknown(["name", "scope", "productId"]);
             if (body.Problem is { } problem)
             {
                 return problem;

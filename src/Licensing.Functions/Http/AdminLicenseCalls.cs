@@ -56,6 +56,8 @@ public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService 
                 body.AddError("token", "name the seat by 'token' (its public id) or 'licenseToken'.");
             }
 
+            body.RefuseUnknown(["licenseToken", "token"]);
+
             return body.Problem
                 ?? Answers.From(await licenses.RevokeTokenAsync(caller, licenseId, new SeatReference(bearer, publicId), ct).ConfigureAwait(false), Answers.License);
         });

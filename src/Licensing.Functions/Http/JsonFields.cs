@@ -6,7 +6,7 @@ namespace Licensing.Http;
 
 /// <summary>
 /// Typed, case-insensitive access to a request object's properties that gathers per-field errors
-/// instead of throwing; unknown properties are ignored.
+/// instead of throwing. Unknown properties are ignored unless the reader refuses them (<see cref="RefuseUnknown"/>).
 /// </summary>
 public sealed class JsonFields
 {
@@ -29,6 +29,21 @@ public sealed class JsonFields
     public IActionResult? Problem => HasErrors
         ? Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal))
         : null;
+
+    /// <summary>
+    /// Refuses every property that is not one of <paramref name="known"/>, naming the closest known name when one is
+    /// near: admin bodies are strict, so a typo is an error instead of a silent default. Client calls do not call this:
+    /// the reference's clients may send more than the contract reads.
+    /// </summary>
+    public void RefuseUnknown(IReadOnlyCollection<string> known)
+    {
+        foreach (var name in _properties.Keys.Where(n => !known.Contains(n, StringComparer.OrdinalIgnoreCase)).ToArray())
+        {
+            AddError(name, FieldNames.Closest(name, known) is { } near
+                ? $"is not a known field; did you mean '{near}'?"
+                : $"is not a known field; the known fields are {string.Join(", ", known)}.");
+        }
+    }
 
     /// <summary>Present in the body, even as null (PATCH clears a value with null).</summary>
     public bool Has(string name) => _properties.ContainsKey(name);

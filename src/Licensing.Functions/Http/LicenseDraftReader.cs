@@ -6,6 +6,14 @@ namespace Licensing.Http;
 /// <summary>Reads and checks the body of an admin license create or patch into a <see cref="LicenseDraft"/>.</summary>
 public static class LicenseDraftReader
 {
+    /// <summary>What a create may name.</summary>
+    public static readonly IReadOnlyList<string> CreateFields =
+        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "userKey"];
+
+    /// <summary>What a patch may name (licensingMode, productId and userKey are named to be refused as fixed).</summary>
+    public static readonly IReadOnlyList<string> PatchFields =
+        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "suspended", "revoked", "licensingMode", "productId", "userKey"];
+
     public static LicenseDraft ForCreate(JsonFields fields, DateTimeOffset now)
     {
         var common = Common(fields);
@@ -28,6 +36,7 @@ public static class LicenseDraftReader
             fields.AddError("userKey", "must be 8 to 128 characters, without control characters or surrounding spaces.");
         }
 
+        fields.RefuseUnknown(CreateFields);
         return common with
         {
             Mode = mode is { } m ? (LicensingMode)m : null,
@@ -51,6 +60,7 @@ public static class LicenseDraftReader
             }
         }
 
+        fields.RefuseUnknown(PatchFields);
         return common with { MaxClientCount = maxClientCount, Suspended = suspended, Revoked = revoked };
     }
 
