@@ -84,8 +84,13 @@ public sealed class LicenseVerifier
     /// <summary>Verifies <c>license.licenseKey</c> (the bytes of a compact JWS) and checks its dates.</summary>
     public VerifiedLicense VerifyDocument(byte[] licenseKey)
     {
-        var (payload, keyId) = Verify(Encoding.ASCII.GetString(licenseKey ?? throw new ArgumentNullException(nameof(licenseKey))));
+        var (payload, keyId, _) = Verify(Encoding.ASCII.GetString(licenseKey ?? throw new ArgumentNullException(nameof(licenseKey))), LicenseKind);
         var document = Parse<DocumentClaims>(payload);
+        if (document.Kind != LicenseKind || string.IsNullOrEmpty(document.LicenseId) || document.IssuedAt <= 0)
+        {
+            throw LicensingException.VerificationFailed("This is not a license document (its kind or required claims are missing).");
+        }
+
         var now = _clock.GetUtcNow();
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(document.IssuedAt);
         if (issuedAt - ClockSkew > now)
@@ -117,8 +122,14 @@ public sealed class LicenseVerifier
     /// <summary>Verifies a license token's signature and, for an activation token, its offline validity.</summary>
     public VerifiedToken VerifyToken(string licenseToken)
     {
-        var (payload, keyId) = Verify(licenseToken ?? throw new ArgumentNullException(nameof(licenseToken)));
+        var (payload, keyId, kind) = Verify(licenseToken ?? throw new ArgumentNullException(nameof(licenseToken)), LeaseKind, ActivationKind);
         var claims = Parse<TokenClaims>(payload);
+        if (claims.Kind != kind
+            || string.IsNullOrEmpty(claims.Lid) || string.IsNullOrEmpty(claims.Tid) || claims.Iat <= 0)
+        {
+            throw LicensingException.VerificationFailed("This is not a license token (its kind or required claims are missing).");
+        }
+
         var expiresAt = claims.Exp is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
         if (expiresAt is { } end && end + ClockSkew <= _clock.GetUtcNow())
         {
@@ -135,7 +146,12 @@ public sealed class LicenseVerifier
         };
     }
 
-    private (byte[] Payload, string KeyId) Verify(string compactJws)
+    private const string LeaseKind = "lease";
+    private const string ActivationKind = "activation";
+    private const string LicenseKind = "license";
+
+    /// <summary>Checks the signature of a compact JWS whose header says it is one of <paramref name="kinds"/>, and says which.</summary>
+    private (byte[] Payload, string KeyId, string Kind) Verify(string compactJws, params string[] kinds)
     {
         var parts = compactJws.Split('.');
         if (parts.Length != 3)
@@ -167,6 +183,12 @@ public sealed class LicenseVerifier
             throw LicensingException.VerificationFailed($"Signed with key '{header.Kid}', which is not one of the server's published keys.");
         }
 
+        if (kinds.FirstOrDefault(k => header.Typ == k + "+jwt") is not { } kind)
+        {
+            throw LicensingException.VerificationFailed(
+                $"Signed as '{header.Typ ?? "(no type)"}' where {string.Join(" or ", kinds.Select(k => $"'{k}+jwt'"))} is expected.");
+        }
+
         using var key = ECDsa.Create(new ECParameters
         {
             Curve = ECCurve.NamedCurves.nistP256,
@@ -177,7 +199,7 @@ public sealed class LicenseVerifier
             throw LicensingException.VerificationFailed("The signature does not verify: the document was altered or not signed by this server.");
         }
 
-        return (payload, header.Kid);
+        return (payload, header.Kid, kind);
     }
 
     private static JwsHeader Header(string encoded) =>
@@ -200,6 +222,7 @@ public sealed class LicenseVerifier
     {
         public string? Alg { get; set; }
         public string? Kid { get; set; }
+        public string? Typ { get; set; }
     }
 
     private sealed class DocumentClaims
@@ -213,6 +236,7 @@ public sealed class LicenseVerifier
         public string? CustomerName { get; set; }
         public List<string>? Features { get; set; }
         public long IssuedAt { get; set; }
+        public string? Kind { get; set; }
     }
 
     private sealed class TokenClaims
@@ -221,6 +245,7 @@ public sealed class LicenseVerifier
         public string Tid { get; set; } = "";
         public long Iat { get; set; }
         public long? Exp { get; set; }
+        public string? Kind { get; set; }
     }
 }
 

@@ -6,6 +6,7 @@ using Licensing.Seats;
 using Licensing.Settings;
 using Licensing.Signing;
 using Licensing.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,7 +39,8 @@ public static class Wiring
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<LicenseCredentials>();
 
-        // Auth: API keys, admin bearer tokens, throttles.
+        // Auth: the caller's address, API keys, admin bearer tokens, throttles.
+        services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedAddresses>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AdminTokens>();
         services.AddSingleton<RequestThrottle>();
@@ -57,6 +59,7 @@ public static class Wiring
         services.AddSingleton<ClientCalls>();
         services.AddSingleton<AdminLicenseCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
+        services.AddSingleton<AdminDiagnostics>();
         return services;
     }
 }

@@ -13,6 +13,9 @@ public static class LocalFunctionsHost
     /// <summary>Set to false to leave timers to the caller (tests run them by hand).</summary>
     public const string RunTimersSetting = "LocalHost:RunTimers";
 
+    private static readonly string[] ClientForwardingHeaders =
+        ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Original-For", "X-Original-Host", "X-Original-Proto", "Forwarded"];
+
     /// <param name="args">Command-line arguments (configuration overrides).</param>
     /// <param name="overrides">Settings that win over every other source (tests).</param>
     /// <param name="customize">Last changes to the services before the app is built (tests).</param>
@@ -43,6 +46,18 @@ public static class LocalFunctionsHost
         }
 
         var app = builder.Build();
+
+        // As the Functions host does: a client's own forwarding headers never reach the worker, whose caller address is
+        // the connection's (the real host puts the address it saw in their place, which the worker then applies).
+        app.Use((context, next) =>
+        {
+            foreach (var name in ClientForwardingHeaders)
+            {
+                context.Request.Headers.Remove(name);
+            }
+
+            return next(context);
+        });
         var prefix = LocalSettings.RoutePrefix(folder);
         foreach (var function in FunctionRoutes.Discover(typeof(Wiring).Assembly))
         {

@@ -18,5 +18,6 @@ public static class Routes
     public const string AdminApiKeys = "v1/admin/api-keys";
     public const string AdminApiKey = "v1/admin/api-keys/{id}";
     public const string AdminApiKeyEvents = "v1/admin/api-keys/events";
+    public const string AdminWhoAmI = "v1/admin/whoami";
     public const string Anything = "{*path}";
 }

@@ -14,18 +14,14 @@ public sealed class RequestAuthorizer(ApiKeyAuthenticator apiKeys, AdminTokens a
 {
     public const string ApiKeyHeader = "x-api-key";
 
-    /// <summary>The caller's address: the first X-Forwarded-For entry, else the connection's.</summary>
-    public static string ClientAddress(HttpRequest request)
-    {
-        var forwarded = request.Headers["X-Forwarded-For"].ToString();
-        var first = forwarded.Split(',', 2)[0].Trim();
-        if (first.Length is > 0 and <= 64)
-        {
-            return first;
-        }
-
-        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? IPAddress.None.ToString();
-    }
+    /// <summary>
+    /// The caller's address: the connection's, never a header app code reads. Under the Functions host the worker's
+    /// forwarded-headers handling has already set it from the hop the host saw (and from the proxies it is told to
+    /// trust, <see cref="Settings.LicensingOptions.TrustedProxyCount"/>); the local host drops a client's forwarding
+    /// headers as the real host does.
+    /// </summary>
+    public static string ClientAddress(HttpRequest request) =>
+        request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? IPAddress.None.ToString();
 
     /// <summary>A call that needs no credentials may go on from this address; else the 429 to answer.</summary>
     public IActionResult? ThrottleAnonymous(HttpRequest request) =>

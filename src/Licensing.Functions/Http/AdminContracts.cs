@@ -47,3 +47,15 @@ public sealed record AuditEventView(
     System.Text.Json.JsonElement? Changes);
 
 public sealed record AuditEventPage(IReadOnlyList<AuditEventView> Items, string? ContinuationToken);
+
+/// <summary>
+/// GET /v1/admin/whoami: who the server takes the caller for, from which address, and the forwarding headers that
+/// reached the app, so an operator can check the address handling after deploying.
+/// </summary>
+public sealed record WhoAmIView(
+    string KeyId,
+    string Scope,
+    string? ProductId,
+    string ClientAddr,
+    int TrustedProxyCount,
+    IReadOnlyDictionary<string, string> ForwardingHeaders);

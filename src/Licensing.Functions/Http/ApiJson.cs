@@ -20,6 +20,7 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(ApiKeyList))]
 [JsonSerializable(typeof(AuditEventPage))]
 [JsonSerializable(typeof(ApiKeyTerms))]
+[JsonSerializable(typeof(WhoAmIView))]
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but writes text such as apostrophes as they are (the body is JSON, never HTML).</summary>

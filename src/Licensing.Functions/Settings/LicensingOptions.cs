@@ -51,6 +51,12 @@ public sealed class LicensingOptions
     /// <summary>Calls per second one client address may make (a burst of as many), per instance; 0 turns it off.</summary>
     public int RateLimitPerAddress { get; set; } = 300;
 
+    /// <summary>
+    /// Proxies in front of the Functions host (Azure Front Door, API Management) whose X-Forwarded-For entries are
+    /// trusted for the caller's address, beyond the host's own hop; 0 (the default) when clients reach the app directly.
+    /// </summary>
+    public int TrustedProxyCount { get; set; }
+
     /// <summary>Wrong API keys one address may send per minute before its calls are refused with 429; 0 turns it off.</summary>
     public int FailedKeyLimitPerAddress { get; set; } = 30;
 

@@ -95,6 +95,11 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
             }
         }
 
+        if (options.TrustedProxyCount is < 0 or > 10)
+        {
+            failures.Add($"{SettingNames.TrustedProxyCount} must be between 0 and 10.");
+        }
+
         ValidateAdminToken(options, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -17,6 +17,7 @@ public static class SettingNames
     public const string DefaultHeartbeatInterval = LicensingOptions.Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
     public const string RateLimitPerKey = LicensingOptions.Section + ":" + nameof(LicensingOptions.RateLimitPerKey);
     public const string RateLimitPerAddress = LicensingOptions.Section + ":" + nameof(LicensingOptions.RateLimitPerAddress);
+    public const string TrustedProxyCount = LicensingOptions.Section + ":" + nameof(LicensingOptions.TrustedProxyCount);
     public const string FailedKeyLimitPerAddress = LicensingOptions.Section + ":" + nameof(LicensingOptions.FailedKeyLimitPerAddress);
     public const string AdminTokenIssuer = LicensingOptions.Section + ":" + nameof(LicensingOptions.AdminTokenIssuer);
     public const string AdminTokenAudience = LicensingOptions.Section + ":" + nameof(LicensingOptions.AdminTokenAudience);

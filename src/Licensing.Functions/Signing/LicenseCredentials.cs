@@ -16,15 +16,19 @@ public sealed class LicenseCredentials(TokenSigner signer)
             seat.TokenId,
             TableKeys.MachineHash(seat.MachineId),
             now.ToUnixTimeSeconds(),
-            seat.IsLease ? null : seat.ExpireAt.ToUnixTimeSeconds());
+            seat.IsLease ? null : seat.ExpireAt.ToUnixTimeSeconds(),
+            seat.IsLease ? TokenKinds.Lease : TokenKinds.Activation);
         return new IssuedToken(signer.Sign(claims, SignedJson.Default.SeatToken), seat.ExpireAt);
     }
 
-    /// <summary>A genuine token's claims, or null: forged, altered or garbage input never reaches storage.</summary>
+    /// <summary>
+    /// A genuine seat token's claims (a lease's or an activation's, with every claim it must carry), or null: forged,
+    /// altered or garbage input, and signed payloads of another kind (a license document), never reach storage.
+    /// </summary>
     public SeatToken? ReadToken(string token)
     {
-        var claims = signer.Verify(token, SignedJson.Default.SeatToken);
-        return claims is not null && TableKeys.IsSeatRow(claims.SeatRow) ? claims : null;
+        var claims = signer.Verify(token, SignedJson.Default.SeatToken, TokenKinds.Lease, TokenKinds.Activation);
+        return claims is { IsComplete: true } ? claims : null;
     }
 
     /// <summary>The license's terms with its signed license document.</summary>
@@ -40,7 +44,8 @@ public sealed class LicenseCredentials(TokenSigner signer)
             license.Mode == LicensingMode.Floating ? (long)license.HeartbeatInterval.TotalSeconds : null,
             license.CustomerName,
             license.Features,
-            now.ToUnixTimeSeconds());
+            now.ToUnixTimeSeconds(),
+            TokenKinds.License);
         var signed = signer.Sign(document, SignedJson.Default.LicenseDocument);
         return new IssuedLicense(license.LicenseId, license.Mode, license.ExpireAt, license.SupportExpireAt, signed);
     }

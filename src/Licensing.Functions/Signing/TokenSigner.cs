@@ -16,7 +16,7 @@ namespace Licensing.Signing;
 public sealed class TokenSigner : IDisposable
 {
     private readonly ECDsa _signingKey;
-    private readonly string _encodedHeader;
+    private readonly Dictionary<string, string> _encodedHeaders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ECDsa> _verificationKeys = new(StringComparer.Ordinal);
 
     public TokenSigner(IOptions<LicensingOptions> options)
@@ -29,7 +29,12 @@ public sealed class TokenSigner : IDisposable
 
         _signingKey = key!;
         KeyId = KeyIdOf(_signingKey);
-        _encodedHeader = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new JwsHeader("ES256", KeyId, "JWT"), SignedJson.Default.JwsHeader));
+        foreach (var kind in new[] { TokenKinds.Lease, TokenKinds.Activation, TokenKinds.License })
+        {
+            var header = new JwsHeader("ES256", KeyId, TokenKinds.HeaderType(kind));
+            _encodedHeaders[kind] = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(header, SignedJson.Default.JwsHeader));
+        }
+
         _verificationKeys[KeyId] = _signingKey;
         if (previous is not null)
         {
@@ -45,16 +50,21 @@ public sealed class TokenSigner : IDisposable
     /// <summary>Every key that verifies, current first, as JSON Web Keys.</summary>
     public IReadOnlyList<Jwk> PublicKeys { get; }
 
+    /// <summary>A compact JWS of the payload, its header typed with the payload's kind.</summary>
     public string Sign<T>(T payload, JsonTypeInfo<T> typeInfo)
+        where T : ISignedPayload
     {
-        var signingInput = _encodedHeader + "." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo));
+        var signingInput = _encodedHeaders[payload.Kind] + "." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo));
         var signature = _signingKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 
-    /// <summary>The payload of a genuine token of ours, or null for anything else (never throws on input).</summary>
-    public T? Verify<T>(string token, JsonTypeInfo<T> typeInfo)
-        where T : class
+    /// <summary>
+    /// The payload of a genuine token of ours of one of the <paramref name="kinds"/> (its header's <c>typ</c> and its
+    /// <c>kind</c> claim agreeing), or null for anything else (never throws on input).
+    /// </summary>
+    public T? Verify<T>(string token, JsonTypeInfo<T> typeInfo, params string[] kinds)
+        where T : class, ISignedPayload
     {
         var parts = token.Split('.');
         if (parts.Length != 3)
@@ -65,7 +75,8 @@ public sealed class TokenSigner : IDisposable
         try
         {
             var header = JsonSerializer.Deserialize(Base64Url.DecodeFromChars(parts[0]), SignedJson.Default.JwsHeader);
-            if (header is not { Alg: "ES256", Kid: { } kid } || !_verificationKeys.TryGetValue(kid, out var key))
+            if (header is not { Alg: "ES256", Kid: { } kid, Typ: { } typ } || !_verificationKeys.TryGetValue(kid, out var key)
+                || kinds.FirstOrDefault(k => TokenKinds.HeaderType(k) == typ) is not { } kind)
             {
                 return null;
             }
@@ -76,7 +87,8 @@ public sealed class TokenSigner : IDisposable
                 return null;
             }
 
-            return JsonSerializer.Deserialize(Base64Url.DecodeFromChars(parts[1]), typeInfo);
+            var payload = JsonSerializer.Deserialize(Base64Url.DecodeFromChars(parts[1]), typeInfo);
+            return payload?.Kind == kind ? payload : null;
         }
         catch (Exception ex) when (ex is FormatException or JsonException or CryptographicException or ArgumentException)
         {
@@ -105,4 +117,4 @@ public sealed class TokenSigner : IDisposable
 public sealed record Jwk(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg);
 
 /// <summary>The protected header of our JWS.</summary>
-public sealed record JwsHeader(string Alg, string Kid, string Typ);
+public sealed record JwsHeader(string Alg, string Kid, string? Typ);

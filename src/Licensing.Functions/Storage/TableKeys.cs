@@ -39,12 +39,16 @@ public static class TableKeys
     /// </summary>
     public static string LicenseId(string userKey) => "lic_" + Hash("user-key", userKey, 26);
 
-    public static string ActivationRow(string machineId) => SeatPrefix + "act|" + Hash("machine", machineId, 32);
+    public static string ActivationRow(string machineId) => ActivationPrefix + Hash("machine", machineId, 32);
 
     public static string LeaseRow(string machineId, string clientId) =>
         LeasePrefix + Hash("lease", machineId + "\n" + clientId, 32);
 
     public static bool IsSeatRow(string rowKey) => rowKey.StartsWith(SeatPrefix, StringComparison.Ordinal);
+
+    public static bool IsLeaseRow(string rowKey) => rowKey.StartsWith(LeasePrefix, StringComparison.Ordinal);
+
+    public static bool IsActivationRow(string rowKey) => rowKey.StartsWith(ActivationPrefix, StringComparison.Ordinal);
 
     /// <summary>Every seat row of a partition sorts below this key ('}' follows '|').</summary>
     public const string SeatRowsEnd = "seat}";
@@ -54,6 +58,7 @@ public static class TableKeys
     public const string LeaseRowsBefore = SeatPrefix + "lease}";
 
     private const string LeasePrefix = SeatPrefix + "lease|";
+    private const string ActivationPrefix = SeatPrefix + "act|";
 
     public static bool IsEventRow(string rowKey) => rowKey.StartsWith(EventPrefix, StringComparison.Ordinal);
 

@@ -101,6 +101,7 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         [nameof(Api.CreateApiKey)] = new(Access.Admin, ApiKeyFields, ApiKeyBody),
         [nameof(Api.ListApiKeys)] = new(Access.Admin, [], null),
         [nameof(Api.DeleteApiKey)] = new(Access.Admin, [], null),
+        [nameof(Api.WhoAmI)] = new(Access.Admin, [], null),
         [Api.Fallback.FunctionName] = new(Access.Anonymous, [], null),
     };
 
