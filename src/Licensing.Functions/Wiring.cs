@@ -49,6 +49,7 @@ public static class Wiring
         // The rules: seats, the admin API, the expiry timer.
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LeaseService>();
+        services.AddSingleton<SeatDisclosure>();
         services.AddSingleton<LicenseStatusService>();
         services.AddSingleton<AdminLicenseService>();
         services.AddSingleton<ApiKeyService>();

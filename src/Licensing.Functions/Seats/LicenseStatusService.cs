@@ -11,6 +11,7 @@ namespace Licensing.Seats;
 public sealed class LicenseStatusService(
     SeatStore store,
     LicenseCredentials credentials,
+    SeatDisclosure disclosure,
     TimeProvider clock,
     IOptions<LicensingOptions> options)
 {
@@ -65,12 +66,15 @@ public sealed class LicenseStatusService(
         }, ct);
     }
 
-    /// <summary>The license and every seat it holds or held (ended ones not yet purged show revoked: true).</summary>
+    /// <summary>
+    /// The license and every seat it holds or held (ended ones not yet purged show revoked: true), other machines'
+    /// seats as <see cref="SeatDisclosure"/> lets a client see them.
+    /// </summary>
     public async Task<Outcome<LicenseHoldings>> InfoAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var (stored, seats) = await store.ReadAllAsync(TableKeys.LicenseId(call.UserKey), ct).ConfigureAwait(false);
         return caller.Visible(stored) is { } license
-            ? new LicenseHoldings(license, seats, clock.GetUtcNow())
+            ? new LicenseHoldings(license, disclosure.ForClient(seats, call.MachineId), clock.GetUtcNow())
             : new Refusal(Reasons.LicenseNotFound, "No license matches this user key.");
     }
 }

@@ -44,6 +44,13 @@ public sealed class TokenSigner : IDisposable
         PublicKeys = _verificationKeys.Select(k => ToJwk(k.Key, k.Value)).ToArray();
     }
 
+    /// <summary>
+    /// A secret for one purpose, derived from the current signing key (HKDF): the same on every instance, unknown to
+    /// anyone without the key, and new after a key rotation.
+    /// </summary>
+    public byte[] DeriveSecret(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _signingKey.ExportParameters(includePrivateParameters: true).D!, 32, info: Encoding.UTF8.GetBytes("licensing:" + purpose));
+
     /// <summary>The key id of the current signing key.</summary>
     public string KeyId { get; }
 
