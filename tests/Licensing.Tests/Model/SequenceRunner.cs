@@ -269,8 +269,18 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
             var shownExpiry = seat.EndedAt is { } ended && ended < seat.ExpireAt ? ended : seat.ExpireAt;
             Check(Text(shown, "state") == state, $"state of {id}", state, Text(shown, "state"), shown);
             Check(Bool(shown, "revoked") == !seat.HoldsSeat(now), $"revoked of {id}", !seat.HoldsSeat(now), Bool(shown, "revoked"), shown);
-            Check(Text(shown, "machineId") == seat.MachineId, $"machineId of {id}", seat.MachineId, Text(shown, "machineId"), shown);
-            Check(Text(shown, "clientId") == seat.ClientId, $"clientId of {id}", seat.ClientId, Text(shown, "clientId"), shown);
+            // Info (a client's view, asked as machine 0) masks other machines' ids; the admin view shows them all.
+            if (isAdminView || seat.MachineId == MachineId(0))
+            {
+                Check(Text(shown, "machineId") == seat.MachineId, $"machineId of {id}", seat.MachineId, Text(shown, "machineId"), shown);
+                Check(Text(shown, "clientId") == seat.ClientId, $"clientId of {id}", seat.ClientId, Text(shown, "clientId"), shown);
+            }
+            else
+            {
+                Check(Text(shown, "machineId")?.StartsWith("masked_", StringComparison.Ordinal) == true, $"masked machineId of {id}", "masked_…", Text(shown, "machineId"), shown);
+                Check((Text(shown, "clientId") is null) == (seat.ClientId is null), $"clientId of {id} masked or absent", seat.ClientId, Text(shown, "clientId"), shown);
+            }
+
             Check(Time(shown, "expireAt") == shownExpiry, $"expireAt of {id}", shownExpiry, Time(shown, "expireAt"), shown);
             Check(Time(shown, "issuedAt") == seat.IssuedAt, $"issuedAt of {id}", seat.IssuedAt, Time(shown, "issuedAt"), shown);
             Check(Time(shown, "lastHearbeat") == seat.LastHeartbeat, $"lastHearbeat of {id}", seat.LastHeartbeat, Time(shown, "lastHearbeat"), shown);
