@@ -139,25 +139,15 @@ internal static class BenchCommandLine
         return text;
     }
 
-    private static Option<double?> Number(string name, string valueName, string description, double min, double max) => new(name)
-    {
-        HelpName = valueName,
-        Description = description,
-        CustomParser = value => ParseNumber(value, value.Tokens[0].Value, min, max),
-    };
+    private static Option<double?> Number(string name, string valueName, string description, double min, double max) =>
+        Valued<double?>(name, valueName, description, value => ParseNumber(value, value.Tokens[0].Value, min, max));
 
-    private static Option<int?> Whole(string name, string valueName, string description, int min, int max) => new(name)
-    {
-        HelpName = valueName,
-        Description = description,
-        CustomParser = value => ParseWhole(value, value.Tokens[0].Value, min, max),
-    };
+    private static Option<int?> Whole(string name, string valueName, string description, int min, int max) =>
+        Valued<int?>(name, valueName, description, value => ParseWhole(value, value.Tokens[0].Value, min, max));
 
-    private static Option<int[]> WholeList(string name, string valueName, string description, int min, int max) => new(name)
-    {
-        HelpName = valueName,
-        Description = description,
-        CustomParser = value =>
+    /// <summary>A comma-separated list of whole numbers (<c>4,16</c>), each once.</summary>
+    private static Option<int[]> WholeList(string name, string valueName, string description, int min, int max) =>
+        Valued(name, valueName, description, value =>
         {
             var text = value.Tokens[0].Value;
             var items = text.Split(',', StringSplitOptions.TrimEntries);
@@ -168,8 +158,10 @@ internal static class BenchCommandLine
             }
 
             return items.Select(i => ParseWhole(value, i, min, max)).Distinct().ToArray();
-        },
-    };
+        });
+
+    private static Option<T> Valued<T>(string name, string valueName, string description, Func<ArgumentResult, T> parse) =>
+        new(name) { HelpName = valueName, Description = description, CustomParser = parse };
 
     private static double ParseNumber(ArgumentResult value, string text, double min, double max)
     {

@@ -71,7 +71,7 @@ internal sealed class CommandHelp : SynchronousCommandLineAction
         }
 
         text.AppendLine().AppendLine("Options of every command (anywhere on the line)");
-        var rows = root.Options.Select(o => (Label: Label(o), Text: o.HasDefaultValue && !IsFlag(o) ? $"{o.Description} (default {o.GetDefaultValue()})" : o.Description)).ToList();
+        var rows = root.Options.Select(o => (Label: Label(o), Text: o.HasDefaultValue && !CommandTree.IsFlag(o) ? $"{o.Description} (default {o.GetDefaultValue()})" : o.Description)).ToList();
         var width = rows.Max(r => r.Label.Length) + 2;
         foreach (var (label, description) in rows)
         {
@@ -110,10 +110,8 @@ internal sealed class CommandHelp : SynchronousCommandLineAction
     private static string Label(Option option)
     {
         var names = string.Join(", ", option.Aliases.Where(a => a.StartsWith('-')).Order(StringComparer.Ordinal).Append(option.Name));
-        return IsFlag(option) ? names : $"{names} <{option.HelpName ?? option.Name.TrimStart('-')}>";
+        return CommandTree.IsFlag(option) ? names : $"{names} <{option.HelpName ?? option.Name.TrimStart('-')}>";
     }
-
-    private static bool IsFlag(Option option) => option.Arity.MaximumNumberOfValues == 0 || option.ValueType == typeof(bool);
 
     /// <summary>The root command's name as the user types it (<c>licensing</c>).</summary>
     private static string ToolName(Command root) => root is RootCommand { HelpName: { Length: > 0 } name } ? name : root.Name;

@@ -17,9 +17,15 @@ internal static class CommandTree
     /// <summary>Every command that runs something, beneath <paramref name="command"/> (itself, if it runs something), in the tree's order.</summary>
     public static IEnumerable<Command> Leaves(Command command) => IsGroup(command) ? Shown(command).SelectMany(Leaves) : [command];
 
-    /// <summary>Every option of the tree beneath <paramref name="command"/>, by each of its names.</summary>
-    public static IEnumerable<string> OptionNames(Command command) =>
-        command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Concat(command.Subcommands.SelectMany(OptionNames));
+    /// <summary>Every option of <paramref name="command"/> and the commands beneath it, by each of its names.</summary>
+    public static ILookup<string, Option> Options(Command command) =>
+        OptionsBeneath(command).SelectMany(o => o.Aliases.Prepend(o.Name).Select(name => (Name: name, Option: o)))
+            .ToLookup(n => n.Name, n => n.Option, StringComparer.Ordinal);
+
+    /// <summary>An option that takes no value: <c>--json</c>, <c>--all</c>, <c>--help</c>.</summary>
+    public static bool IsFlag(Option option) => option.Arity.MaximumNumberOfValues == 0 || option.ValueType == typeof(bool);
+
+    private static IEnumerable<Option> OptionsBeneath(Command command) => command.Options.Concat(command.Subcommands.SelectMany(OptionsBeneath));
 
     private static IEnumerable<Command> Lineage(Command command)
     {

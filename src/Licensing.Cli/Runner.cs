@@ -50,7 +50,7 @@ internal static class Runner
         {
             if (result.Action is ParseErrorAction)
             {
-                throw new UsageException(UsageErrors.Describe(result));
+                throw new UsageException(UsageErrors.Describe(result, argv));
             }
 
             // Exceptions reach the handlers below; Ctrl-C ends the process as it does any console program.

@@ -24,14 +24,22 @@ internal sealed class UsageException : Exception
 /// <summary>The one line that names the first mistake of a command line that did not parse.</summary>
 internal static class UsageErrors
 {
-    public static string Describe(ParseResult result)
+    /// <summary>The mistake in <paramref name="argv"/>, which parsed as <paramref name="result"/> with errors.</summary>
+    public static string Describe(ParseResult result, IReadOnlyList<string> argv)
     {
         var command = result.CommandResult.Command;
         var path = CommandTree.Path(command);
-        var strayOptions = result.UnmatchedTokens.Where(IsOption).Select(t => t.Split('=', 2)[0]).ToList();
-        var strayWords = result.UnmatchedTokens.Where(t => !IsOption(t)).ToList();
-        var known = CommandTree.OptionNames(result.RootCommandResult.Command).ToHashSet(StringComparer.Ordinal);
+        var known = CommandTree.Options(result.RootCommandResult.Command);
 
+        // The parser splits "--json=yes" into the flag and a stray word: name the flag, as for "--json=true".
+        var flagWithValue = argv.TakeWhile(a => a != "--").Select(a => a.Split('=', 2))
+            .FirstOrDefault(parts => parts.Length == 2 && known[parts[0]].Any(CommandTree.IsFlag));
+        if (flagWithValue is not null)
+        {
+            return $"option '{flagWithValue[0]}' takes no value";
+        }
+
+        var (strayOptions, strayWords) = Strays(result.UnmatchedTokens, known);
         if (strayOptions.FirstOrDefault(o => !known.Contains(o)) is { } unknown)
         {
             return $"unknown option '{unknown}'";
@@ -46,7 +54,10 @@ internal static class UsageErrors
 
         if (strayOptions.Count > 0)
         {
-            return $"option '{strayOptions[0]}' does not apply to '{path}'";
+            // The command's own option, typed before the command's name, is parsed before the command is known.
+            return command.Options.Any(o => o.Name == strayOptions[0] || o.Aliases.Contains(strayOptions[0]))
+                ? $"option '{strayOptions[0]}' goes after '{path}'"
+                : $"option '{strayOptions[0]}' does not apply to '{path}'";
         }
 
         if (strayWords.Count > 0)
@@ -75,5 +86,30 @@ internal static class UsageErrors
             : message;
     }
 
-    private static bool IsOption(string word) => word.Length >= 2 && word[0] == '-';
+    /// <summary>The options that no command in the line accepted, and the words that are neither those options' values nor parameters.</summary>
+    private static (List<string> Options, List<string> Words) Strays(IReadOnlyList<string> unmatched, ILookup<string, Option> known)
+    {
+        List<string> options = [];
+        List<string> words = [];
+        var valueDue = false;
+        foreach (var token in unmatched)
+        {
+            if (token.Length >= 2 && token[0] == '-')
+            {
+                var parts = token.Split('=', 2);
+                options.Add(parts[0]);
+                valueDue = parts.Length == 1 && known[parts[0]].Any(o => !CommandTree.IsFlag(o));
+            }
+            else if (valueDue)
+            {
+                valueDue = false;
+            }
+            else
+            {
+                words.Add(token);
+            }
+        }
+
+        return (options, words);
+    }
 }
