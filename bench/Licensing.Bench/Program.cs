@@ -8,15 +8,7 @@ using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create
 
 try
 {
-    var options = BenchOptions.Parse(args);
-    if (options is null)
-    {
-        Console.WriteLine(BenchOptions.Usage);
-        return 0;
-    }
-
-    await BenchPlan.RunAsync(options, stop.Token);
-    return 0;
+    return await BenchCommandLine.RunAsync(args, options => BenchPlan.RunAsync(options, stop.Token));
 }
 catch (BenchUsageException ex)
 {

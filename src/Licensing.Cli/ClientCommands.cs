@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Licensing.Client;
 
 namespace Licensing.Cli;
@@ -5,49 +6,87 @@ namespace Licensing.Cli;
 /// <summary>The seven client calls and the public keys, for trying a license by hand (a client-scoped key will do).</summary>
 internal static class ClientCommands
 {
-    public static async Task<int> ActivateAsync(Session s)
+    private static readonly Option<string> UserKey = new("--user-key")
+    {
+        HelpName = "KEY", Description = "the license's user key", Required = true, CustomParser = ValueParsers.NonEmpty,
+    };
+
+    private static readonly Option<string> MachineId = new("--machine-id")
+    {
+        HelpName = "ID", Description = "the machine calling", Required = true, CustomParser = ValueParsers.NonEmpty,
+    };
+
+    private static readonly Option<string> ClientId = new("--client-id")
+    {
+        HelpName = "ID", Description = "the app on the machine, when several share it",
+    };
+
+    private static readonly Option<string> ClientName = new("--client-name")
+    {
+        HelpName = "NAME", Description = "a name for the seat, as show and info list it",
+    };
+
+    private static readonly Option<string> Token = new("--token")
+    {
+        HelpName = "TOKEN", Description = "the seat's bearer token, as request printed it", Required = true, CustomParser = ValueParsers.NonEmpty,
+    };
+
+    /// <summary>The client commands, which sit directly under the root.</summary>
+    public static IEnumerable<Command> All() =>
+    [
+        ByUserKey("activate", "Activate a machine on an activation license.").Runs(ActivateAsync),
+        ByUserKey("deactivate", "Remove a machine's activation.").Runs(DeactivateAsync),
+        ByUserKey("request", "Check out a floating seat; prints its token.").Runs(RequestAsync),
+        ByToken("heartbeat", "Keep a floating seat alive.").Runs(HeartbeatAsync),
+        ByToken("release", "Give a floating seat back.").Runs(ReleaseAsync),
+        ByUserKey("validate", "Check that the license is usable now by this machine.").Runs(ValidateAsync),
+        ByUserKey("info", "Show the license and who holds its seats.").Runs(InfoAsync),
+        new Command("jwks", "Show the server's public signing keys (no key needed).").Runs(JwksAsync),
+    ];
+
+    private static async Task<int> ActivateAsync(Session s)
     {
         var identity = Identity(s);
         var answer = await s.Client().ActivateAsync(identity);
         return Outcome(s, answer, answer.Success, Granted(answer.LicenseToken, answer.TokenExpireAt, null, answer.License));
     }
 
-    public static async Task<int> ValidateAsync(Session s)
+    private static async Task<int> ValidateAsync(Session s)
     {
         var identity = Identity(s);
         var answer = await s.Client().ValidateAsync(identity);
         return Outcome(s, answer, answer.Success, Granted(answer.LicenseToken, answer.TokenExpireAt, null, answer.License));
     }
 
-    public static async Task<int> RequestAsync(Session s)
+    private static async Task<int> RequestAsync(Session s)
     {
         var identity = Identity(s);
         var answer = await s.Client().RequestAsync(identity);
         return Outcome(s, answer, answer.Granted, Granted(answer.LicenseToken, answer.TokenExpireAt, answer.HeartbeatInterval, answer.License));
     }
 
-    public static async Task<int> HeartbeatAsync(Session s)
+    private static async Task<int> HeartbeatAsync(Session s)
     {
-        var (token, machineId, clientId) = ByToken(s);
+        var (token, machineId, clientId) = Seat(s);
         var answer = await s.Client().HeartbeatAsync(token, machineId, clientId);
         return Outcome(s, answer, answer.Active, [("tokenExpireAt", answer.TokenExpireAt), ("heartbeatInterval", answer.HeartbeatInterval)]);
     }
 
-    public static async Task<int> DeactivateAsync(Session s)
+    private static async Task<int> DeactivateAsync(Session s)
     {
         var identity = Identity(s);
         Seats(s, await s.Client().DeactivateAsync(identity));
         return 0;
     }
 
-    public static async Task<int> ReleaseAsync(Session s)
+    private static async Task<int> ReleaseAsync(Session s)
     {
-        var (token, machineId, clientId) = ByToken(s);
+        var (token, machineId, clientId) = Seat(s);
         Seats(s, await s.Client().ReleaseAsync(token, machineId, clientId));
         return 0;
     }
 
-    public static async Task<int> InfoAsync(Session s)
+    private static async Task<int> InfoAsync(Session s)
     {
         var identity = Identity(s);
         var info = await s.Client().InfoAsync(identity);
@@ -77,7 +116,7 @@ internal static class ClientCommands
         return 0;
     }
 
-    public static async Task<int> JwksAsync(Session s)
+    private static async Task<int> JwksAsync(Session s)
     {
         var keys = await s.Client(keyRequired: false).GetKeysAsync();
         if (s.Out.Json)
@@ -90,11 +129,17 @@ internal static class ClientCommands
         return 0;
     }
 
-    private static ClientIdentity Identity(Session s) =>
-        new(s.Args.Required("--user-key"), s.Args.Required("--machine-id"), s.Args.Value("--client-id"), s.Args.Value("--client-name"));
+    /// <summary>A call that names its license by user key: <c>--user-key KEY --machine-id ID [--client-id ID] [--client-name NAME]</c>.</summary>
+    private static Command ByUserKey(string name, string description) => new(name, description) { UserKey, MachineId, ClientId, ClientName };
 
-    private static (string Token, string MachineId, string? ClientId) ByToken(Session s) =>
-        (s.Args.Required("--token"), s.Args.Required("--machine-id"), s.Args.Value("--client-id"));
+    /// <summary>A call on a floating seat: <c>--token TOKEN --machine-id ID [--client-id ID]</c>.</summary>
+    private static Command ByToken(string name, string description) => new(name, description) { Token, MachineId, ClientId };
+
+    private static ClientIdentity Identity(Session s) =>
+        new(s.Required(UserKey), s.Required(MachineId), s.Get(ClientId), s.Get(ClientName));
+
+    private static (string Token, string MachineId, string? ClientId) Seat(Session s) =>
+        (s.Required(Token), s.Required(MachineId), s.Get(ClientId));
 
     /// <summary>The fields of a granted seat: its bearer token, when it lapses, and the license it is for.</summary>
     private static List<(string, object?)> Granted(string? token, DateTimeOffset? expireAt, TimeSpan? heartbeat, LicenseSummary? license)

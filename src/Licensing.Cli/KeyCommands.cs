@@ -1,13 +1,38 @@
+using System.CommandLine;
+
 namespace Licensing.Cli;
 
 /// <summary><c>licensing keys ...</c>: the admin API's API keys.</summary>
 internal static class KeyCommands
 {
-    public static async Task<int> CreateAsync(Session s)
+    private static readonly Argument<string> KeyId = new("ID") { Description = "the API key's id, as list shows it" };
+
+    private static readonly Option<string> Name = new("--name")
     {
-        var name = s.Args.Required("--name");
-        var scope = s.Args.OneOf("--scope", "client", "admin") ?? throw new UsageException("option '--scope' is required");
-        var created = await s.Admin().CreateApiKeyAsync(name, scope, s.Args.Value("--product"));
+        HelpName = "NAME", Description = "what the key is for, e.g. the app that uses it", Required = true, CustomParser = ValueParsers.NonEmpty,
+    };
+
+    private static readonly Option<string> Scope = new("--scope")
+    {
+        HelpName = "client|admin", Description = "client: the client calls; admin: the admin API too", Required = true,
+        CustomParser = value => ValueParsers.OneOf(value, "client", "admin"),
+    };
+
+    private static readonly Option<string> Product = new("--product")
+    {
+        HelpName = "ID", Description = "a client key that acts only on this product's licenses",
+    };
+
+    public static Command Group() => new("keys", "API keys (admin key)")
+    {
+        new Command("create", "Create an API key; the key is shown only in this answer.") { Name, Scope, Product }.Runs(CreateAsync),
+        new Command("list", "List API keys (without their secrets).").Runs(ListAsync),
+        new Command("delete", "Delete an API key.") { KeyId }.Runs(DeleteAsync),
+    };
+
+    private static async Task<int> CreateAsync(Session s)
+    {
+        var created = await s.Admin().CreateApiKeyAsync(s.Required(Name), s.Required(Scope), s.Get(Product));
         if (s.Out.Json)
         {
             s.Out.Document(created);
@@ -29,7 +54,7 @@ internal static class KeyCommands
         return 0;
     }
 
-    public static async Task<int> ListAsync(Session s)
+    private static async Task<int> ListAsync(Session s)
     {
         var keys = await s.Admin().ListApiKeysAsync();
         if (s.Out.Json)
@@ -44,9 +69,9 @@ internal static class KeyCommands
         return 0;
     }
 
-    public static async Task<int> DeleteAsync(Session s)
+    private static async Task<int> DeleteAsync(Session s)
     {
-        var id = s.Parameters[0];
+        var id = s.Required(KeyId);
         await s.Admin().DeleteApiKeyAsync(id);
         if (s.Out.Json)
         {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using Licensing.Client;
 
 namespace Licensing.Cli;
@@ -5,19 +7,99 @@ namespace Licensing.Cli;
 /// <summary><c>licensing licenses ...</c>: the admin API's licenses.</summary>
 internal static class LicenseCommands
 {
-    public static async Task<int> CreateAsync(Session s)
+    private static readonly Argument<string> LicenseId = new("ID") { Description = "the license's id, as list shows it" };
+
+    private static readonly Argument<string> SeatToken = new("TOKEN") { Description = "the seat's public id (as show lists it) or its bearer token" };
+
+    private static readonly Option<LicensingMode> Mode = new("--mode")
+    {
+        HelpName = "floating|activation|file", Description = "floating seats, node-locked activations, or a signed license file",
+        Required = true, CustomParser = Modes.Parse,
+    };
+
+    private static readonly Option<int> Seats = new("--seats")
+    {
+        HelpName = "N", Description = "seats held at once (floating) or machines activated (activation)",
+        Required = true, CustomParser = value => ValueParsers.Whole(value),
+    };
+
+    private static readonly Option<int?> NewSeats = new("--seats")
+    {
+        HelpName = "N", Description = "the new number of seats or machines", CustomParser = value => ValueParsers.Whole(value),
+    };
+
+    private static readonly Option<string> Product = new("--product") { HelpName = "ID", Description = "the product the license is for" };
+
+    private static readonly Option<DateTimeOffset?> Expires = new("--expires")
+    {
+        HelpName = "DATE", Description = "when the license ends: a day (2030-01-01, midnight UTC) or an RFC 3339 time (2030-01-01T12:00:00Z)",
+        CustomParser = ValueParsers.Date,
+    };
+
+    private static readonly Option<DateTimeOffset?> SupportExpires = new("--support-expires")
+    {
+        HelpName = "DATE", Description = "when its support ends, a DATE as for --expires", CustomParser = ValueParsers.Date,
+    };
+
+    private static readonly Option<int?> Heartbeat = new("--heartbeat")
+    {
+        HelpName = "SECONDS", Description = "how often a floating seat must check in", CustomParser = value => ValueParsers.Whole(value),
+    };
+
+    private static readonly Option<string> Customer = new("--customer") { HelpName = "NAME", Description = "the customer's name" };
+
+    private static readonly Option<string[]> Features = new("--feature") { HelpName = "F", Description = "a feature the license grants; repeat it for more" };
+
+    private static readonly Option<string> UserKey = new("--user-key") { HelpName = "KEY", Description = "the key its users enter (default: one the server generates)" };
+
+    private static readonly Option<int?> PageSize = new("--page-size")
+    {
+        HelpName = "N", Description = "how many to a page, 1 to 1000", CustomParser = value => ValueParsers.Whole(value, 1, 1000),
+    };
+
+    private static readonly Option<bool> All = new("--all") { Description = "follow the pages to the end", CustomParser = ValueParsers.Flag };
+
+    private static readonly Option<bool> Suspend = new("--suspend") { Description = "stop its seats being granted, until --resume", CustomParser = ValueParsers.Flag };
+
+    private static readonly Option<bool> Resume = new("--resume") { Description = "undo --suspend", CustomParser = ValueParsers.Flag };
+
+    private static readonly Option<bool> Revoke = new("--revoke") { Description = "end the license: every call on it is denied", CustomParser = ValueParsers.Flag };
+
+    private static readonly Option<bool> Unrevoke = new("--unrevoke") { Description = "undo --revoke", CustomParser = ValueParsers.Flag };
+
+    public static Command Group() => new("licenses", "Licenses (admin key)")
+    {
+        new Command("create", $"Create a license. Without {UserKey.Name} the server generates one.")
+        {
+            Mode, Seats, Product, Expires, SupportExpires, Heartbeat, Customer, Features, UserKey,
+        }.Runs(CreateAsync),
+        new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { PageSize, All }.Runs(ListAsync),
+        new Command("show", "Show a license and its seats.") { LicenseId }.Runs(ShowAsync),
+        new Command("update", $"Change a license; {Features.Name} replaces the features.")
+        {
+            LicenseId, NewSeats, Expires, SupportExpires, Heartbeat, Customer, Features, Suspend, Resume, Revoke, Unrevoke,
+        }.Runs(UpdateAsync),
+        new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
+        new Command("events", "Show a license's audit trail, newest first (also of a deleted license).") { LicenseId, PageSize, All }.Runs(EventsAsync),
+        new Command("revoke-token", "End one seat now; TOKEN is its public id (as show lists it) or its bearer token.")
+        {
+            LicenseId, SeatToken,
+        }.Runs(RevokeTokenAsync),
+    };
+
+    private static async Task<int> CreateAsync(Session s)
     {
         var license = new NewLicense
         {
-            LicensingMode = Modes.Parse(s.Args.Required("--mode")),
-            MaxClientCount = s.Args.Int("--seats") ?? throw new UsageException("option '--seats' is required"),
-            ProductId = s.Args.Value("--product"),
-            ExpireAt = s.Args.Date("--expires"),
-            SupportExpireAt = s.Args.Date("--support-expires"),
-            HeartbeatInterval = Seconds(s.Args.Int("--heartbeat")),
-            CustomerName = s.Args.Value("--customer"),
-            Features = s.Args.Values("--feature") is { Count: > 0 } features ? [.. features] : null,
-            UserKey = s.Args.Value("--user-key"),
+            LicensingMode = s.Required(Mode),
+            MaxClientCount = s.Required(Seats),
+            ProductId = s.Get(Product),
+            ExpireAt = s.Get(Expires),
+            SupportExpireAt = s.Get(SupportExpires),
+            HeartbeatInterval = Seconds(s.Get(Heartbeat)),
+            CustomerName = s.Get(Customer),
+            Features = FeaturesOf(s),
+            UserKey = s.Get(UserKey),
         };
 
         var view = await s.Admin().CreateLicenseAsync(license);
@@ -25,13 +107,12 @@ internal static class LicenseCommands
         return 0;
     }
 
-    public static async Task<int> ListAsync(Session s)
+    private static async Task<int> ListAsync(Session s)
     {
-        var pageSize = s.Args.Int("--page-size", 1, 1000);
-        var all = s.Args.Flag("--all");
+        var pageSize = s.Get(PageSize);
         var admin = s.Admin();
 
-        var (items, more) = await Pages.ReadAsync(all, async token =>
+        var (items, more) = await Pages.ReadAsync(s.Get(All), async token =>
         {
             var next = await admin.ListLicensesAsync(pageSize, token);
             return (next.Items, next.ContinuationToken);
@@ -59,37 +140,39 @@ internal static class LicenseCommands
         return 0;
     }
 
-    public static async Task<int> ShowAsync(Session s)
+    private static async Task<int> ShowAsync(Session s)
     {
-        Show(s.Out, await s.Admin().GetLicenseAsync(s.Parameters[0]));
+        Show(s.Out, await s.Admin().GetLicenseAsync(s.Required(LicenseId)));
         return 0;
     }
 
-    public static async Task<int> UpdateAsync(Session s)
+    private static async Task<int> UpdateAsync(Session s)
     {
         var changes = new LicenseChanges
         {
-            MaxClientCount = s.Args.Int("--seats"),
-            ExpireAt = s.Args.Date("--expires"),
-            SupportExpireAt = s.Args.Date("--support-expires"),
-            HeartbeatInterval = Seconds(s.Args.Int("--heartbeat")),
-            CustomerName = s.Args.Value("--customer"),
-            Features = s.Args.Values("--feature") is { Count: > 0 } features ? [.. features] : null,
-            Suspended = OnOff(s.Args, "--suspend", "--resume"),
-            Revoked = OnOff(s.Args, "--revoke", "--unrevoke"),
+            MaxClientCount = s.Get(NewSeats),
+            ExpireAt = s.Get(Expires),
+            SupportExpireAt = s.Get(SupportExpires),
+            HeartbeatInterval = Seconds(s.Get(Heartbeat)),
+            CustomerName = s.Get(Customer),
+            Features = FeaturesOf(s),
+            Suspended = OnOff(s, Suspend, Resume),
+            Revoked = OnOff(s, Revoke, Unrevoke),
         };
         if (changes is { MaxClientCount: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, CustomerName: null, Features: null, Suspended: null, Revoked: null })
         {
-            throw new UsageException("nothing to change: give --seats, --expires, --support-expires, --heartbeat, --customer, --feature, --suspend/--resume or --revoke/--unrevoke");
+            throw new UsageException(
+                $"nothing to change: give {NewSeats.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, {Customer.Name}, {Features.Name}, "
+                + $"{Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
 
-        Show(s.Out, await s.Admin().UpdateLicenseAsync(s.Parameters[0], changes));
+        Show(s.Out, await s.Admin().UpdateLicenseAsync(s.Required(LicenseId), changes));
         return 0;
     }
 
-    public static async Task<int> DeleteAsync(Session s)
+    private static async Task<int> DeleteAsync(Session s)
     {
-        var licenseId = s.Parameters[0];
+        var licenseId = s.Required(LicenseId);
         await s.Admin().DeleteLicenseAsync(licenseId);
         if (s.Out.Json)
         {
@@ -103,15 +186,15 @@ internal static class LicenseCommands
         return 0;
     }
 
-    public static async Task<int> EventsAsync(Session s)
+    private static async Task<int> EventsAsync(Session s)
     {
-        var pageSize = s.Args.Int("--page-size", 1, 1000);
-        var all = s.Args.Flag("--all");
+        var licenseId = s.Required(LicenseId);
+        var pageSize = s.Get(PageSize);
         var admin = s.Admin();
 
-        var (items, more) = await Pages.ReadAsync(all, async token =>
+        var (items, more) = await Pages.ReadAsync(s.Get(All), async token =>
         {
-            var next = await admin.ListLicenseEventsAsync(s.Parameters[0], pageSize, token);
+            var next = await admin.ListLicenseEventsAsync(licenseId, pageSize, token);
             return (next.Items, next.ContinuationToken);
         });
         var page = new AuditEventPage { Items = items, ContinuationToken = more };
@@ -136,9 +219,9 @@ internal static class LicenseCommands
         return 0;
     }
 
-    public static async Task<int> RevokeTokenAsync(Session s)
+    private static async Task<int> RevokeTokenAsync(Session s)
     {
-        Show(s.Out, await s.Admin().RevokeTokenAsync(s.Parameters[0], s.Parameters[1]));
+        Show(s.Out, await s.Admin().RevokeTokenAsync(s.Required(LicenseId), s.Required(SeatToken)));
         return 0;
     }
 
@@ -188,9 +271,11 @@ internal static class LicenseCommands
 
     private static TimeSpan? Seconds(int? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 
-    private static bool? OnOff(Arguments args, string on, string off) => (args.Flag(on), args.Flag(off)) switch
+    private static List<string>? FeaturesOf(Session s) => s.Get(Features) is { Length: > 0 } features ? [.. features] : null;
+
+    private static bool? OnOff(Session s, Option<bool> on, Option<bool> off) => (s.Get(on), s.Get(off)) switch
     {
-        (true, true) => throw new UsageException($"options '{on}' and '{off}' exclude each other"),
+        (true, true) => throw new UsageException($"options '{on.Name}' and '{off.Name}' exclude each other"),
         (true, false) => true,
         (false, true) => false,
         _ => null,
@@ -200,12 +285,13 @@ internal static class LicenseCommands
 /// <summary>The licensing modes by the names the CLI uses.</summary>
 internal static class Modes
 {
-    public static LicensingMode Parse(string text) => text switch
+    /// <summary>The value of <c>--mode</c>: a mode's name or its number.</summary>
+    public static LicensingMode Parse(ArgumentResult value) => ValueParsers.Text(value) switch
     {
         "file" or "0" => LicensingMode.File,
         "activation" or "1" => LicensingMode.Activation,
         "floating" or "2" => LicensingMode.Floating,
-        _ => throw new UsageException($"option '--mode' must be floating, activation or file, not '{text}'"),
+        var text => ValueParsers.Reject<LicensingMode>(value, text, "floating", "activation", "file"),
     };
 
     public static string Name(LicensingMode mode) => mode switch

@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using Licensing.Client;
 
 namespace Licensing.Cli;
@@ -17,68 +18,44 @@ internal static class ExitCodes
     public const int Failed = 3;
 }
 
-/// <summary>
-/// One command: its group in the help, its name (one or two words), its parameters, its options (as the help shows
-/// them; the option names in this text are the ones the command accepts), what it does, and its handler.
-/// </summary>
-internal sealed partial record Command(string Group, string Name, string[] Parameters, string Options, string Summary, Func<Session, Task<int>> Run)
-{
-    /// <summary>The options every command takes.</summary>
-    public static readonly string[] GlobalOptions = ["--url", "--api-key", "--timeout", "--json", "--help"];
-
-    public string Usage => string.Join(' ', new[] { "licensing", Name }.Concat(Parameters).Append(Options).Where(p => p.Length > 0));
-
-    public bool Accepts(string option) => GlobalOptions.Contains(option) || OptionName().Matches(Options).Any(m => m.Value == option);
-
-    [GeneratedRegex("--[a-z-]+")]
-    private static partial Regex OptionName();
-}
-
-/// <summary>Finds the command a command line names, runs it, and turns every failure into one line on stderr and an exit code.</summary>
+/// <summary>Parses a command line against the command tree, runs the command it names, and turns every failure into one line on stderr and an exit code.</summary>
 internal static class Runner
 {
-    public static async Task<int> RunAsync(IReadOnlyList<Command> commands, IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    /// <summary>A word starting with '@' is a value like any other, never a file of arguments to read.</summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
+    /// <summary>Makes <paramref name="command"/> run <paramref name="handler"/> with a session of its parsed line.</summary>
+    public static Command Runs(this Command command, Func<Session, Task<int>> handler)
     {
-        var output = new Output(stdout, stderr, json: false);
+        command.SetAction(async (result, _) =>
+        {
+            using var session = new Session(result, OutputFor(result, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+            return await handler(session);
+        });
+        return command;
+    }
+
+    /// <summary>Adds the options of every command and the help to <paramref name="root"/>, then runs <paramref name="argv"/>.</summary>
+    public static async Task<int> RunAsync(RootCommand root, IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
+    {
+        foreach (var option in GlobalOptions.All)
+        {
+            root.Options.Add(option);
+        }
+
+        CommandHelp.AddTo(root);
+        var result = root.Parse(argv, Parsing);
+        var output = OutputFor(result, stdout, stderr);
         try
         {
-            var args = Arguments.Parse(argv);
-            output = new Output(stdout, stderr, args.Flag("--json"))
+            if (result.Action is ParseErrorAction)
             {
-                Secrets = [.. args.Values("--api-key"), Environment.GetEnvironmentVariable("LICENSING_API_KEY") ?? ""],
-            };
-            var words = args.Words;
-            if (words is ["help", .. var topic])
-            {
-                Help.Print(stdout, commands, topic);
-                return ExitCodes.Success;
+                throw new UsageException(UsageErrors.Describe(result, argv));
             }
 
-            if (args.Flag("--help"))
-            {
-                Help.Print(stdout, commands, words);
-                return ExitCodes.Success;
-            }
-
-            var command = Find(commands, words);
-            var parameters = words.Skip(command.Name.Split(' ').Length).ToList();
-            if (parameters.Count < command.Parameters.Length)
-            {
-                throw new UsageException($"'{command.Name}' needs {string.Join(" and ", command.Parameters.Skip(parameters.Count))}");
-            }
-
-            if (parameters.Count > command.Parameters.Length)
-            {
-                throw new UsageException($"'{command.Name}' takes {command.Parameters.Length} parameter(s), got {parameters.Count}");
-            }
-
-            if (args.OptionNames.FirstOrDefault(o => !command.Accepts(o)) is { } stray)
-            {
-                throw new UsageException($"option '{stray}' does not apply to '{command.Name}'");
-            }
-
-            using var session = new Session(args, parameters, output);
-            return await command.Run(session);
+            // Exceptions reach the handlers below; Ctrl-C ends the process as it does any console program.
+            var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await result.InvokeAsync(invocation);
         }
         catch (UsageException ex)
         {
@@ -104,31 +81,20 @@ internal static class Runner
         }
     }
 
+    /// <summary>Where a run prints: JSON with <c>--json</c>, and never the API key of the line or the environment.</summary>
+    private static Output OutputFor(ParseResult result, TextWriter stdout, TextWriter stderr) =>
+        new(stdout, stderr, json: result.Errors.Count == 0 && result.GetValue(GlobalOptions.Json))
+        {
+            Secrets =
+            [
+                .. result.GetResult(GlobalOptions.ApiKey)?.Tokens.Select(t => t.Value) ?? [],
+                Environment.GetEnvironmentVariable("LICENSING_API_KEY") ?? "",
+            ],
+        };
+
     /// <summary>The SDK's message (it never carries the API key), with the per-field errors of a 400.</summary>
     private static string Describe(LicensingException ex) =>
         ex.Errors.Count == 0
             ? ex.Message
             : ex.Message + " (" + string.Join("; ", ex.Errors.Select(e => e.Key + ": " + string.Join(" ", e.Value))) + ")";
-
-    private static Command Find(IReadOnlyList<Command> commands, List<string> words)
-    {
-        if (words.Count == 0)
-        {
-            throw new UsageException("no command given");
-        }
-
-        var group = commands.Where(c => c.Name.StartsWith(words[0] + " ", StringComparison.Ordinal)).ToList();
-        if (group.Count == 0)
-        {
-            return commands.FirstOrDefault(c => c.Name == words[0]) ?? throw new UsageException($"unknown command '{words[0]}'");
-        }
-
-        if (words.Count == 1)
-        {
-            throw new UsageException($"'{words[0]}' needs one of: {string.Join(", ", group.Select(c => c.Name.Split(' ')[1]))}");
-        }
-
-        return group.FirstOrDefault(c => c.Name == words[0] + " " + words[1])
-            ?? throw new UsageException($"unknown command '{words[0]} {words[1]}'");
-    }
 }

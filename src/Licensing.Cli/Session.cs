@@ -1,21 +1,25 @@
+using System.CommandLine;
 using Licensing.Client;
 
 namespace Licensing.Cli;
 
 /// <summary>
-/// One run of a command: its parameters and options, where its output goes, and the SDK clients built from
+/// One run of a command: its parsed parameters and options, where its output goes, and the SDK clients built from
 /// <c>--url</c>/<c>LICENSING_URL</c> and <c>--api-key</c>/<c>LICENSING_API_KEY</c>.
 /// </summary>
-internal sealed class Session(Arguments args, IReadOnlyList<string> parameters, Output output) : IDisposable
+internal sealed class Session(ParseResult line, Output output) : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
-    public Arguments Args { get; } = args;
-
-    /// <summary>The command's positional parameters (an ID, a TOKEN), in order.</summary>
-    public IReadOnlyList<string> Parameters { get; } = parameters;
-
     public Output Out { get; } = output;
+
+    /// <summary>The value of an option of the command; its default (or null) when it was not given.</summary>
+    public T? Get<T>(Option<T> option) => line.GetValue(option);
+
+    /// <summary>The value of a required option or parameter (the parser has checked that it was given).</summary>
+    public T Required<T>(Option<T> option) => line.GetRequiredValue(option);
+
+    public T Required<T>(Argument<T> parameter) => line.GetRequiredValue(parameter);
 
     /// <summary>The admin API; needs an admin-scoped key.</summary>
     public LicensingAdminClient Admin() => Own(new LicensingAdminClient(NewHttpClient(), Options(keyRequired: true)));
@@ -33,10 +37,10 @@ internal sealed class Session(Arguments args, IReadOnlyList<string> parameters, 
 
     private LicensingClientOptions Options(bool keyRequired)
     {
-        var url = Args.Value("--url") ?? Environment.GetEnvironmentVariable("LICENSING_URL");
+        var url = Get(GlobalOptions.Url) ?? Environment.GetEnvironmentVariable("LICENSING_URL");
         if (string.IsNullOrWhiteSpace(url))
         {
-            throw new UsageException("no server URL: pass --url or set LICENSING_URL");
+            throw new UsageException($"no server URL: pass {GlobalOptions.Url.Name} or set LICENSING_URL");
         }
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps))
@@ -44,17 +48,17 @@ internal sealed class Session(Arguments args, IReadOnlyList<string> parameters, 
             throw new UsageException($"the server URL '{url}' is not an absolute http(s) URL");
         }
 
-        var apiKey = Args.Value("--api-key") ?? Environment.GetEnvironmentVariable("LICENSING_API_KEY");
+        var apiKey = Get(GlobalOptions.ApiKey) ?? Environment.GetEnvironmentVariable("LICENSING_API_KEY");
         if (string.IsNullOrWhiteSpace(apiKey) && keyRequired)
         {
-            throw new UsageException("no API key: pass --api-key or set LICENSING_API_KEY");
+            throw new UsageException($"no API key: pass {GlobalOptions.ApiKey.Name} or set LICENSING_API_KEY");
         }
 
         return new LicensingClientOptions
         {
             BaseAddress = baseAddress,
             ApiKey = apiKey ?? "",
-            Timeout = TimeSpan.FromSeconds(Args.Int("--timeout", 1, 600) ?? 30),
+            Timeout = TimeSpan.FromSeconds(Get(GlobalOptions.Timeout)),
         };
     }
 
