@@ -106,6 +106,21 @@ public sealed class LapseTests(ServerFixture server) : IClassFixture<ServerFixtu
         Assert.Empty(info.GetProperty("licenseTokens").EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_lapse_the_timer_records_past_its_retention_is_purged_by_the_same_run()
+    {
+        await using var noRetention = await ServerFixture.StartAsync(settings => settings["Licensing:TokenRetention"] = "00:00:00");
+        var license = await noRetention.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 5);
+        var granted = (await noRetention.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement;
+        Assert.True(granted.GetProperty("granted").GetBoolean(), granted.GetRawText());
+
+        noRetention.Clock.Advance(TimeSpan.FromSeconds(11));
+        var run = await noRetention.RunExpiryTimerAsync();
+
+        Assert.Equal((1, 1), (run.Lapsed, run.Purged));
+        Assert.Equal(["license"], (await noRetention.StoredRowsAsync(license.LicenseId)).Select(r => r.RowKey));
+    }
+
     private async Task<string> RequestTokenAsync(License license, string machineId)
     {
         var granted = (await server.CallAsync("v1/license/request", new { license.UserKey, machineId })).RootElement;
