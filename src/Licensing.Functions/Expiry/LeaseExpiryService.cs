@@ -113,6 +113,11 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
                 }
 
                 tally.Lapsed++;
+                if (seat.EndedAt + options.Value.TokenRetention <= now)
+                {
+                    // Due for purging in this same run, but the commit gave the row a new ETag: read it again first.
+                    return null;
+                }
             }
 
             var purgeAt = (seat.EndedAt ?? now) + options.Value.TokenRetention;

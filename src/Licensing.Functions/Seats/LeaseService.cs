@@ -39,6 +39,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             if (own is not null && LicenseRules.HoldsSeat(own, now))
             {
                 // The same pair asking again: the same lease, renewed, no new seat.
+                await HintEarlierExpiryAsync(own, expireAt, ct).ConfigureAwait(false);
                 own.ExpireAt = expireAt;
                 own.LastHeartbeat = now;
                 own.ClientName = call.ClientName ?? own.ClientName;
@@ -119,7 +120,9 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 return LeaseRenewal.Denied(tokenReason, license);
             }
 
-            lease!.ExpireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
+            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
+            await HintEarlierExpiryAsync(lease!, expireAt, ct).ConfigureAwait(false);
+            lease!.ExpireAt = expireAt;
             lease.LastHeartbeat = now;
             lease.ClientAddr = call.ClientAddr;
             return await store.RenewSeatAsync(lease, ct).ConfigureAwait(false)
@@ -167,6 +170,15 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             return await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [ended], ct).ConfigureAwait(false) ? SeatCount.Of(license) : null;
         }, ct);
     }
+
+    /// <summary>
+    /// A renewal that brings a lease's expiry forward (its license's heartbeat interval was shortened) adds an expiry
+    /// hint at the new expiry: the lease's entry may come due after it lapses, and the timer must end it then.
+    /// </summary>
+    private Task HintEarlierExpiryAsync(SeatRow lease, DateTimeOffset expireAt, CancellationToken ct) =>
+        expireAt < lease.ExpireAt
+            ? expiryIndex.AddAsync(new ExpiryEntry(expireAt, lease.LicenseId, lease.RowKey, lease.TokenId), ct)
+            : Task.CompletedTask;
 
     /// <summary>After the license's state: another machine (before anything about the seat), then missing or ended.</summary>
     private static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)

@@ -106,6 +106,39 @@ public sealed class LapseTests(ServerFixture server) : IClassFixture<ServerFixtu
         Assert.Empty(info.GetProperty("licenseTokens").EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_lapse_the_timer_records_past_its_retention_is_purged_by_the_same_run()
+    {
+        await using var noRetention = await ServerFixture.StartAsync(settings => settings["Licensing:TokenRetention"] = "00:00:00");
+        var license = await noRetention.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 5);
+        var granted = (await noRetention.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement;
+        Assert.True(granted.GetProperty("granted").GetBoolean(), granted.GetRawText());
+
+        noRetention.Clock.Advance(TimeSpan.FromSeconds(11));
+        var run = await noRetention.RunExpiryTimerAsync();
+
+        Assert.Equal((1, 1), (run.Lapsed, run.Purged));
+        Assert.Equal(["license"], (await noRetention.StoredRowsAsync(license.LicenseId)).Select(r => r.RowKey));
+    }
+
+    [Fact]
+    public async Task A_lease_renewed_after_its_heartbeat_interval_was_shortened_is_ended_by_the_first_timer_run_after_it_lapses()
+    {
+        await using var own = await ServerFixture.StartAsync(_ => { });
+        var license = await own.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 30);
+        var granted = (await own.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement;
+        var shortened = new { heartbeatInterval = new { seconds = 5, nanos = 0 } };
+        await own.SendForJsonAsync(HttpMethod.Patch, $"v1/admin/licenses/{license.LicenseId}", shortened, ServerFixture.AdminKey);
+        var beat = (await own.CallAsync("v1/license/heartbeat", new { licenseToken = granted.GetProperty("licenseToken").GetString(), machineId = "m1" })).RootElement;
+        Assert.True(beat.GetProperty("active").GetBoolean(), beat.GetRawText());
+
+        own.Clock.Advance(TimeSpan.FromSeconds(11));
+        var run = await own.RunExpiryTimerAsync();
+
+        Assert.Equal(1, run.Lapsed);
+        Assert.Equal(0, (await own.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+    }
+
     private async Task<string> RequestTokenAsync(License license, string machineId)
     {
         var granted = (await server.CallAsync("v1/license/request", new { license.UserKey, machineId })).RootElement;

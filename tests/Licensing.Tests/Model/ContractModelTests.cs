@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CsCheck;
-using Licensing.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Licensing.Tests.Model;
@@ -18,10 +17,12 @@ public sealed class RunsAlone
 /// <summary>
 /// Model-based test of CONTRACT.md: random sequences of client calls, admin changes, clock steps and timer runs
 /// against the real server (real HTTP, real Azurite, a manual clock), each answer compared with <see cref="LicenseModel"/>.
+/// Each sequence runs on a server of its own (<see cref="ModelServer"/>), so a printed seed replays exactly.
 /// Environment: <c>LICENSING_MODEL_OPS</c> (operations per run, default 10,000), <c>LICENSING_MODEL_SEED</c> (replay the
-/// one sequence a failure printed), <c>LICENSING_MODEL_THREADS</c> (sequences run at once, each on its own server and clock).
+/// one sequence a failure printed), <c>LICENSING_MODEL_THREADS</c> (sequences run at once).
 /// </summary>
 [Collection(RunsAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class ContractModelTests(ITestOutputHelper output)
 {
     private const int DefaultOperations = 10_000;
@@ -37,13 +38,6 @@ public sealed partial class ContractModelTests(ITestOutputHelper output)
         var operations = Setting("LICENSING_MODEL_OPS", DefaultOperations);
         var threads = Setting("LICENSING_MODEL_THREADS", DefaultThreads);
         var seed = Environment.GetEnvironmentVariable("LICENSING_MODEL_SEED") is { Length: > 0 } s ? s.Trim() : null;
-        var servers = new ConcurrentBag<ServerFixture>();
-        for (var i = 0; i < (seed is null ? threads : 1); i++)
-        {
-            // Each server has its own clock, so sequences that move time never disturb one another.
-            servers.Add(await ServerFixture.StartAsync(settings => settings["Licensing:RateLimitPerKey"] = "0"));
-        }
-
         var tally = new RunTally();
         var failures = new FailureBudget();
         var failedAtStep = new ConcurrentDictionary<ModelSequence, int>(ReferenceEqualityComparer.Instance);
@@ -61,8 +55,8 @@ public sealed partial class ContractModelTests(ITestOutputHelper output)
                     }
 
                     failures.CountShrinkRun();
-                    servers.TryTake(out var server);
-                    var runner = new SequenceRunner(server!, sequence, tally);
+                    var server = await ModelServer.StartAsync(sequence);
+                    var runner = new SequenceRunner(server, sequence, tally);
                     try
                     {
                         await runner.RunAsync();
@@ -75,7 +69,7 @@ public sealed partial class ContractModelTests(ITestOutputHelper output)
                     }
                     finally
                     {
-                        servers.Add(server!);
+                        await ModelServer.StopAsync(server);
                     }
                 },
                 seed: seed,
@@ -88,13 +82,6 @@ public sealed partial class ContractModelTests(ITestOutputHelper output)
             var replay = SeedPattern().Match(ex.Message) is { Success: true } m ? m.Groups[1].Value : "(see below)";
             output.WriteLine(tally.Summary());
             Assert.Fail($"The contract model found a difference. Replay it: LICENSING_MODEL_SEED={replay}\n\n{ex.Message}\n\n{ex.InnerException?.Message}");
-        }
-        finally
-        {
-            foreach (var server in servers)
-            {
-                await server.DisposeAsync();
-            }
         }
 
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s, {threads} sequences at a time" + (seed is null ? "" : $", replaying seed {seed}"));
@@ -111,8 +98,10 @@ public sealed partial class ContractModelTests(ITestOutputHelper output)
             {
                 "request: granted a new lease", "request: same lease renewed", "request: seats_exhausted", "activate: seats_exhausted",
                 "heartbeat: token_expired", "heartbeat: token_not_found", "heartbeat: machine_mismatch", "heartbeat: token_released",
-                "lapsed leases ended by a grant needing room", "lapsed leases ended by the timer", "release: ended a seat",
-                "deactivate: ended a seat", "admin revoke: 200",
+                "heartbeat: token_revoked", "lapsed leases ended by a grant needing room", "request: chose among lapsed leases to end",
+                "lapsed leases ended by the timer", "ended seats purged by the timer", "release: ended a seat", "deactivate: ended a seat",
+                "admin revoke: 200", "sequences of mode 0", "validate: ok", "activate: wrong_licensing_mode", "release: 409 wrong_licensing_mode",
+                "deactivate: 409 wrong_licensing_mode",
             })
             {
                 Assert.True(tally[path] > 0, $"no '{path}' in {tally.Operations} operations:\n{tally.Summary()}");

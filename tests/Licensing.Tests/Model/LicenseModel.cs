@@ -1,38 +1,53 @@
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Tests.Model;
 
-/// <summary>One seat row as the model sees it: a machine's activation or a (machine, client) lease.</summary>
+/// <summary>Which seat: a machine's activation (no client) or a (machine, client) lease.</summary>
+public sealed record SeatKey(string MachineId, string? ClientId)
+{
+    public bool IsLease => ClientId is not null;
+
+    public static SeatKey Activation(string machineId) => new(machineId, null);
+
+    public static SeatKey Lease(string machineId, string clientId) => new(machineId, clientId);
+
+    public override string ToString() => $"{MachineId}/{ClientId ?? "-"}";
+}
+
+/// <summary>One seat as the model sees it; a new grant of the same key replaces it.</summary>
 public sealed class ModelSeat
 {
-    public required string RowKey { get; init; }
-    public required string MachineId { get; init; }
-    public required string? ClientId { get; init; }
-    public required bool IsLease { get; init; }
+    public required SeatKey Key { get; init; }
 
-    /// <summary>Which grant holds the row now; a grant of the same machine (and client) reuses the row with a new one.</summary>
-    public int Grant { get; set; }
-    public string State { get; set; } = SeatState.Live;
-    public DateTimeOffset IssuedAt { get; set; }
+    /// <summary>Which grant this is; a token names its grant, so an older token of the same key is not this seat's.</summary>
+    public required int Grant { get; init; }
+    public DateTimeOffset IssuedAt { get; init; }
     public DateTimeOffset ExpireAt { get; set; }
     public DateTimeOffset LastHeartbeat { get; set; }
-    public DateTimeOffset? EndedAt { get; set; }
 
-    /// <summary>When this grant's expiry-index entry comes due (null once it only waits for the purge).</summary>
-    public DateTimeOffset? IndexDue { get; set; }
+    /// <summary>How the seat's end was recorded (null: still recorded as live, even if it lapsed since).</summary>
+    public SeatEnd? Recorded { get; private set; }
+    public DateTimeOffset? EndedAt { get; private set; }
 
-    public bool HoldsSeat(DateTimeOffset now) => State == SeatState.Live && (!IsLease || ExpireAt > now);
+    public bool IsLease => Key.IsLease;
 
-    public void End(string state, DateTimeOffset at)
+    /// <summary>A seat holds its place while not ended and, for a lease, until its expiry passes.</summary>
+    public bool Holds(DateTimeOffset now) => Recorded is null && (!IsLease || ExpireAt > now);
+
+    /// <summary>A lease whose expiry passed ended then, as lapsed, though no call has recorded it yet.</summary>
+    public bool LapsedUnrecorded(DateTimeOffset now) => Recorded is null && IsLease && ExpireAt <= now;
+
+    /// <summary>How the seat ended as the contract sees it (a lapse counts from the expiry on), or null while held.</summary>
+    public SeatEnd? Ended(DateTimeOffset now) => Recorded ?? (LapsedUnrecorded(now) ? SeatEnd.Lapsed : null);
+
+    /// <summary>Records an end; a lapse is recorded as of the lease's expiry, whichever call finds it.</summary>
+    public void Record(SeatEnd end, DateTimeOffset now)
     {
-        State = state;
-        EndedAt = at;
+        Recorded = end;
+        EndedAt = end == SeatEnd.Lapsed ? ExpireAt : now;
     }
 }
 
-/// <summary>A token the test holds: which row and which grant it was issued for, and for which machine. Null = forged.</summary>
-public sealed record TokenRef(string RowKey, int Grant, string MachineId);
+/// <summary>A token the test holds: which seat and grant it was issued for, and for which machine.</summary>
+public sealed record TokenRef(SeatKey Key, int Grant, string MachineId);
 
 /// <summary>What one client call must answer.</summary>
 public sealed record Expected(int Status, bool? Outcome = null, string? Reason = null, int? Active = null, int? Max = null)
@@ -52,17 +67,32 @@ public sealed record Expected(int Status, bool? Outcome = null, string? Reason =
 public sealed record ExpectedView(int Held, int Max, bool Revoked, bool Suspended, DateTimeOffset? ExpireAt, TimeSpan HeartbeatInterval, IReadOnlyList<ModelSeat> Seats);
 
 /// <summary>
-/// An in-memory model of one license under CONTRACT.md, with the README's documented choices where the contract
-/// leaves room: activeClientCount of most answers is the stored count of live rows (a lapsed lease counts there
-/// until the timer or a grant that needs its place ends it), info and the admin view count exactly, and a grant
-/// that needs room ends lapsed leases in row-key order, only as many as it needs.
+/// A grant needed room and more leases had lapsed than it needed: it ends exactly <c>Needed</c> of the
+/// <c>Candidates</c>, and the contract leaves which to the server. The runner learns the choice from storage.
 /// </summary>
-public sealed class LicenseModel(LicensingMode mode, int maxClientCount, TimeSpan heartbeatInterval, DateTimeOffset now, TimeSpan activationLifetime)
+public sealed record ReclaimChoice(IReadOnlyList<ModelSeat> Candidates, int Needed);
+
+/// <summary>What one timer run must do: leases it records as lapsed, ended seats it purges.</summary>
+public sealed record TimerWork(IReadOnlyList<ModelSeat> Lapsed, IReadOnlyList<ModelSeat> Purged);
+
+/// <summary>
+/// An in-memory model of one license, written from CONTRACT.md ("Behaviour", "Edge cases, decided", "Outcomes and
+/// errors"), with the README's documented choices where the contract leaves room:
+/// <list type="bullet">
+/// <item>activeClientCount of the calls is the count of seats recorded live: a lease that lapsed still counts there
+/// until a call or the timer records its lapse; info and the admin view count the seats held, exactly.</item>
+/// <item>a grant that needs room records the lapse of only as many lapsed leases as it needs; which ones is the
+/// server's choice (<see cref="ReclaimChoice"/>).</item>
+/// <item>the timer records every lapse, and purges a seat at its first run once the retention has passed since the
+/// seat ended.</item>
+/// </list>
+/// </summary>
+public sealed class LicenseModel(ModelMode mode, int maxClientCount, TimeSpan heartbeatInterval, DateTimeOffset now, TimeSpan activationLifetime, TimeSpan retention)
 {
-    private readonly Dictionary<string, ModelSeat> _seats = new(StringComparer.Ordinal);
+    private readonly Dictionary<SeatKey, ModelSeat> _seats = [];
     private int _grants;
 
-    public LicensingMode Mode { get; } = mode;
+    public ModelMode Mode { get; } = mode;
     public int Max { get; private set; } = maxClientCount;
     public TimeSpan HeartbeatInterval { get; private set; } = heartbeatInterval;
     public DateTimeOffset Now { get; private set; } = now;
@@ -70,54 +100,59 @@ public sealed class LicenseModel(LicensingMode mode, int maxClientCount, TimeSpa
     public bool Revoked { get; private set; }
     public bool Suspended { get; private set; }
 
-    /// <summary>Lapsed leases ended by a grant that needed their place, and by the timer (for the run's tally).</summary>
+    /// <summary>Set by a grant whose choice of lapsed leases is the server's, until <see cref="Reclaim"/> is told it.</summary>
+    public ReclaimChoice? PendingChoice { get; private set; }
+
+    /// <summary>Lapses recorded by a grant needing room, by the timer, and seats purged (for the run's tally).</summary>
     public int Reclaimed { get; private set; }
-    public int EndedByTimer { get; private set; }
+    public int LapsedByTimer { get; private set; }
+    public int Purged { get; private set; }
 
     public IReadOnlyCollection<ModelSeat> Seats => _seats.Values;
 
-    /// <summary>The license row's LiveSeats counter: rows in state live, lapsed or not.</summary>
-    public int StoredLive => _seats.Values.Count(s => s.State == SeatState.Live);
+    /// <summary>Seats recorded live, lapsed or not: what the calls' activeClientCount states.</summary>
+    public int RecordedLive => _seats.Values.Count(s => s.Recorded is null);
 
     /// <summary>Seats held now: what info counts.</summary>
-    public int Held => _seats.Values.Count(s => s.HoldsSeat(Now));
+    public int Held => _seats.Values.Count(s => s.Holds(Now));
 
-    public ModelSeat? Seat(string rowKey) => _seats.GetValueOrDefault(rowKey);
+    public ModelSeat? Seat(SeatKey key) => _seats.GetValueOrDefault(key);
 
     public void Advance(TimeSpan by) => Now += by;
 
     public Expected Activate(string machineId)
     {
-        if (Deny(LicensingMode.Activation) is { } reason)
+        if (Deny(ModelMode.Activation) is { } reason)
         {
-            return Denied(reason, StoredLive);
+            return Denied(reason, RecordedLive);
         }
 
-        var seat = Seat(TableKeys.ActivationRow(machineId));
-        if (seat is { State: SeatState.Live })
+        var key = SeatKey.Activation(machineId);
+        if (Seat(key) is { Recorded: null } seat)
         {
             return Ok(seat, Cap(seat.ExpireAt));
         }
 
-        if (StoredLive >= Max)
+        if (Held >= Max)
         {
-            return Denied(Reasons.SeatsExhausted, StoredLive);
+            return Denied(ContractReasons.SeatsExhausted, Held);
         }
 
-        var granted = NewGrant(TableKeys.ActivationRow(machineId), machineId, clientId: null, isLease: false, Cap(Now + activationLifetime));
+        var granted = NewGrant(key, Cap(Now + activationLifetime));
         return Ok(granted, granted.ExpireAt);
     }
 
+    /// <summary>Not refused for the license's state; a machine without an activation changes nothing.</summary>
     public Expected Deactivate(string machineId)
     {
-        if (Mode != LicensingMode.Activation)
+        if (Mode != ModelMode.Activation)
         {
-            return Expected.Problem(409, Reasons.WrongLicensingMode);
+            return Expected.Problem(409, ContractReasons.WrongLicensingMode);
         }
 
-        if (Seat(TableKeys.ActivationRow(machineId)) is { State: SeatState.Live } seat)
+        if (Seat(SeatKey.Activation(machineId)) is { Recorded: null } seat)
         {
-            seat.End(SeatState.Deactivated, Now);
+            seat.Record(SeatEnd.Deactivated, Now);
         }
 
         return Counts();
@@ -125,164 +160,170 @@ public sealed class LicenseModel(LicensingMode mode, int maxClientCount, TimeSpa
 
     public Expected Request(string machineId, string clientId)
     {
-        if (Deny(LicensingMode.Floating) is { } reason)
+        if (Deny(ModelMode.Floating) is { } reason)
         {
-            return Denied(reason, StoredLive) with { HeartbeatInterval = HeartbeatInterval };
+            return Denied(reason, RecordedLive) with { HeartbeatInterval = HeartbeatInterval };
         }
 
-        var rowKey = TableKeys.LeaseRow(machineId, clientId);
-        var own = Seat(rowKey);
+        var key = SeatKey.Lease(machineId, clientId);
+        var own = Seat(key);
         var expireAt = Cap(Now + HeartbeatInterval + HeartbeatInterval);
-        if (own is not null && own.HoldsSeat(Now))
+        if (own is not null && own.Holds(Now))
         {
             own.ExpireAt = expireAt;
             own.LastHeartbeat = Now;
             return Ok(own, expireAt) with { HeartbeatInterval = HeartbeatInterval };
         }
 
-        var others = _seats.Values.Where(s => s.RowKey != rowKey && s.State == SeatState.Live).ToList();
-        var lapsed = others.Where(s => s.IsLease && !s.HoldsSeat(Now)).OrderBy(s => s.RowKey, StringComparer.Ordinal).ToList();
+        // The pair's own ended or lapsed seat is replaced by the new grant; the others recorded live must leave room.
+        var others = _seats.Values.Where(s => s.Key != key && s.Recorded is null).ToList();
+        var lapsed = others.Where(s => s.LapsedUnrecorded(Now)).ToList();
         var needed = Math.Max(0, others.Count - Max + 1);
         if (lapsed.Count < needed)
         {
-            return Denied(Reasons.SeatsExhausted, others.Count - lapsed.Count) with { HeartbeatInterval = HeartbeatInterval };
+            return Denied(ContractReasons.SeatsExhausted, Held) with { HeartbeatInterval = HeartbeatInterval };
         }
 
-        foreach (var seat in lapsed.Take(needed))
+        if (needed == lapsed.Count)
         {
-            seat.End(SeatState.Expired, seat.ExpireAt);
-            seat.IndexDue = null;
+            Reclaim(lapsed);
+        }
+        else if (needed > 0)
+        {
+            PendingChoice = new ReclaimChoice(lapsed, needed);
+        }
+
+        var granted = NewGrant(key, expireAt);
+        return Ok(granted, expireAt) with { Active = others.Count - needed + 1, HeartbeatInterval = HeartbeatInterval };
+    }
+
+    /// <summary>Records the lapse of the leases a grant ended to make room (all of them, or the server's choice).</summary>
+    public void Reclaim(IReadOnlyCollection<ModelSeat> ended)
+    {
+        foreach (var seat in ended)
+        {
+            seat.Record(SeatEnd.Lapsed, Now);
             Reclaimed++;
         }
 
-        var granted = NewGrant(rowKey, machineId, clientId, isLease: true, expireAt);
-        granted.IndexDue = expireAt;
-        return Ok(granted, expireAt) with { HeartbeatInterval = HeartbeatInterval };
+        PendingChoice = null;
     }
 
+    /// <summary>The license's state, then its mode, then another machine, then the seat's own state.</summary>
     public Expected Heartbeat(TokenRef? token, string machineId)
     {
         if (token is null)
         {
-            return new Expected(200, false, Reasons.InvalidToken, 0, 0);
+            return new Expected(200, false, ContractReasons.InvalidToken, 0, 0);
         }
 
-        var inactive = (string reason) => new Expected(200, false, reason, StoredLive, Max) { HeartbeatInterval = HeartbeatInterval };
-        if (Deny(LicensingMode.Floating) is { } licenseReason)
+        var inactive = (string reason) => new Expected(200, false, reason, RecordedLive, Max) { HeartbeatInterval = HeartbeatInterval };
+        if (Deny(ModelMode.Floating) is { } licenseReason)
         {
             return inactive(licenseReason);
         }
 
         if (token.MachineId != machineId)
         {
-            return inactive(Reasons.MachineMismatch);
+            return inactive(ContractReasons.MachineMismatch);
         }
 
-        var seat = Seat(token.RowKey);
-        if (seat is null || seat.Grant != token.Grant)
+        if (Seat(token.Key) is not { } seat || seat.Grant != token.Grant)
         {
-            return inactive(Reasons.TokenNotFound);
+            return inactive(ContractReasons.TokenNotFound);
         }
 
-        if (seat.State != SeatState.Live)
+        if (seat.Ended(Now) is { } end)
         {
-            return inactive(SeatState.EndedReason(seat.State));
-        }
-
-        if (!seat.HoldsSeat(Now))
-        {
-            return inactive(Reasons.TokenExpired);
+            return inactive(ContractReasons.EndedLease(end));
         }
 
         seat.ExpireAt = Cap(Now + HeartbeatInterval + HeartbeatInterval);
         seat.LastHeartbeat = Now;
-        return new Expected(200, true, null, StoredLive, Max) { TokenExpireAt = seat.ExpireAt, HeartbeatInterval = HeartbeatInterval };
+        return new Expected(200, true, null, RecordedLive, Max) { TokenExpireAt = seat.ExpireAt, HeartbeatInterval = HeartbeatInterval };
     }
 
+    /// <summary>
+    /// Not refused for the license's state. Another machine's token is a 404 before anything about the seat; an
+    /// ended lease is a no-op; a lease that lapsed is recorded as lapsed, never as released.
+    /// </summary>
     public Expected Release(TokenRef? token, string machineId)
     {
         if (token is null)
         {
-            return Expected.Problem(404, Reasons.InvalidToken);
+            return Expected.Problem(404, ContractReasons.InvalidToken);
         }
 
-        if (Mode != LicensingMode.Floating)
+        if (Mode != ModelMode.Floating)
         {
-            return Expected.Problem(409, Reasons.WrongLicensingMode);
+            return Expected.Problem(409, ContractReasons.WrongLicensingMode);
         }
 
         if (token.MachineId != machineId)
         {
-            return Expected.Problem(404, Reasons.MachineMismatch);
+            return Expected.Problem(404, ContractReasons.MachineMismatch);
         }
 
-        // A lease still stored live ends as released, or as lapsed (at its expiry) when its expiry passed.
-        if (Seat(token.RowKey) is { State: SeatState.Live } seat && seat.Grant == token.Grant)
+        if (Seat(token.Key) is { Recorded: null } seat && seat.Grant == token.Grant)
         {
-            EndLiveSeat(seat, SeatState.Released);
+            seat.Record(seat.Ended(Now) ?? SeatEnd.Released, Now);
         }
 
         return Counts();
     }
 
+    /// <summary>Not extending anything but an activation's token (mode 1); mode 0 needs nothing but a usable license.</summary>
     public Expected Validate(string machineId, string clientId)
     {
         if (Deny(requiredMode: null) is { } reason)
         {
-            return Denied(reason, StoredLive);
+            return Denied(reason, RecordedLive);
         }
 
-        if (Mode == LicensingMode.Activation)
+        switch (Mode)
         {
-            var activation = Seat(TableKeys.ActivationRow(machineId));
-            if (activation is null || !activation.HoldsSeat(Now))
-            {
-                return Denied(Reasons.NotActivated, StoredLive);
-            }
+            case ModelMode.Activation:
+                if (Seat(SeatKey.Activation(machineId)) is not { } activation || !activation.Holds(Now))
+                {
+                    return Denied(ContractReasons.NotActivated, RecordedLive);
+                }
 
-            activation.ExpireAt = Cap(Now + activationLifetime);
-            activation.LastHeartbeat = Now;
-            return Ok(activation, activation.ExpireAt);
+                activation.ExpireAt = Cap(Now + activationLifetime);
+                activation.LastHeartbeat = Now;
+                return Ok(activation, activation.ExpireAt);
+
+            case ModelMode.Floating:
+                return Seat(SeatKey.Lease(machineId, clientId)) is { } lease && lease.Holds(Now)
+                    ? Ok(lease, Cap(lease.ExpireAt))
+                    : Denied(ContractReasons.TokenNotFound, RecordedLive);
+
+            default:
+                return new Expected(200, true, null, RecordedLive, Max);
         }
-
-        var lease = Seat(TableKeys.LeaseRow(machineId, clientId));
-        return lease is not null && lease.HoldsSeat(Now)
-            ? Ok(lease, Cap(lease.ExpireAt))
-            : Denied(Reasons.TokenNotFound, StoredLive);
     }
 
-    /// <summary>The admin revoke of one seat, named by a token of it (or its public id): 200 with the view, or 404.</summary>
-    public (Expected Answer, ExpectedView? View) RevokeToken(TokenRef? token)
+    /// <summary>
+    /// The admin revoke of one seat, named by a token of it or by its public id (<paramref name="token"/> null: a
+    /// forged token, or an id that is nobody's): 200 with the view, or 404. A lapsed lease is recorded as lapsed.
+    /// </summary>
+    public (Expected Answer, ExpectedView? View) RevokeToken(TokenRef? token, bool byPublicId)
     {
         if (token is null)
         {
-            return (Expected.Problem(404, Reasons.InvalidToken), null);
+            return (Expected.Problem(404, byPublicId ? ContractReasons.TokenNotFound : ContractReasons.InvalidToken), null);
         }
 
-        var seat = Seat(token.RowKey);
-        if (seat is null || seat.Grant != token.Grant)
+        if (Seat(token.Key) is not { } seat || seat.Grant != token.Grant)
         {
-            return (Expected.Problem(404, Reasons.TokenNotFound), null);
+            return (Expected.Problem(404, ContractReasons.TokenNotFound), null);
         }
 
-        if (seat.State == SeatState.Live)
+        if (seat.Recorded is null)
         {
-            EndLiveSeat(seat, SeatState.Revoked);
+            seat.Record(seat.Ended(Now) ?? SeatEnd.Revoked, Now);
         }
 
         return (new Expected(200), View());
-    }
-
-    private void EndLiveSeat(ModelSeat seat, string state)
-    {
-        if (seat.HoldsSeat(Now))
-        {
-            seat.End(state, Now);
-        }
-        else
-        {
-            seat.End(SeatState.Expired, seat.ExpireAt);
-        }
     }
 
     public ExpectedView Patch(LicensePatch patch)
@@ -302,65 +343,55 @@ public sealed class LicenseModel(LicensingMode mode, int maxClientCount, TimeSpa
     }
 
     /// <summary>
-    /// The timer: every grant's index entry that came due (to the second, as the index's row keys sort) ends the
-    /// lease if it lapsed, or follows a lease kept alive; ended seats only wait for their purge, days away.
+    /// The timer: it records every lapse not yet recorded, then purges every seat that ended at least the retention
+    /// ago (a lapse ended at the lease's expiry, so one run can record and purge the same lease).
     /// </summary>
-    public void RunTimer()
+    public TimerWork RunTimer()
     {
-        foreach (var seat in _seats.Values.Where(s => s.IndexDue is { } due && Floor(due) <= Floor(Now)))
+        var lapsed = _seats.Values.Where(s => s.LapsedUnrecorded(Now)).ToList();
+        foreach (var seat in lapsed)
         {
-            if (seat.HoldsSeat(Now))
-            {
-                seat.IndexDue = seat.ExpireAt;
-                continue;
-            }
-
-            if (seat.State == SeatState.Live)
-            {
-                seat.End(SeatState.Expired, seat.ExpireAt);
-                EndedByTimer++;
-            }
-
-            seat.IndexDue = null;
+            seat.Record(SeatEnd.Lapsed, Now);
         }
+
+        var purged = _seats.Values.Where(s => s.EndedAt is { } ended && ended + retention <= Now).ToList();
+        foreach (var seat in purged)
+        {
+            _seats.Remove(seat.Key);
+        }
+
+        LapsedByTimer += lapsed.Count;
+        Purged += purged.Count;
+        return new TimerWork(lapsed, purged);
     }
 
     public ExpectedView View() => new(Held, Max, Revoked, Suspended, ExpireAt, HeartbeatInterval, _seats.Values.ToList());
 
-    private string? Deny(LicensingMode? requiredMode)
+    /// <summary>The license's own state (revoked, suspended, expired), then the mode a call needs.</summary>
+    private string? Deny(ModelMode? requiredMode)
     {
         if (Revoked)
         {
-            return Reasons.LicenseRevoked;
+            return ContractReasons.LicenseRevoked;
         }
 
         if (Suspended)
         {
-            return Reasons.LicenseSuspended;
+            return ContractReasons.LicenseSuspended;
         }
 
         if (ExpireAt is { } at && at <= Now)
         {
-            return Reasons.LicenseExpired;
+            return ContractReasons.LicenseExpired;
         }
 
-        return requiredMode is { } m && m != Mode ? Reasons.WrongLicensingMode : null;
+        return requiredMode is { } m && m != Mode ? ContractReasons.WrongLicensingMode : null;
     }
 
-    private ModelSeat NewGrant(string rowKey, string machineId, string? clientId, bool isLease, DateTimeOffset expireAt)
+    private ModelSeat NewGrant(SeatKey key, DateTimeOffset expireAt)
     {
-        var seat = new ModelSeat
-        {
-            RowKey = rowKey,
-            MachineId = machineId,
-            ClientId = clientId,
-            IsLease = isLease,
-            Grant = ++_grants,
-            IssuedAt = Now,
-            ExpireAt = expireAt,
-            LastHeartbeat = Now,
-        };
-        _seats[rowKey] = seat;
+        var seat = new ModelSeat { Key = key, Grant = ++_grants, IssuedAt = Now, ExpireAt = expireAt, LastHeartbeat = Now };
+        _seats[key] = seat;
         return seat;
     }
 
@@ -368,11 +399,9 @@ public sealed class LicenseModel(LicensingMode mode, int maxClientCount, TimeSpa
     private DateTimeOffset Cap(DateTimeOffset at) => ExpireAt is { } limit && limit < at ? limit : at;
 
     private Expected Ok(ModelSeat seat, DateTimeOffset tokenExpireAt) =>
-        new(200, true, null, StoredLive, Max) { Token = seat, TokenExpireAt = tokenExpireAt };
+        new(200, true, null, RecordedLive, Max) { Token = seat, TokenExpireAt = tokenExpireAt };
 
     private Expected Denied(string reason, int active) => new(200, false, reason, active, Max);
 
-    private Expected Counts() => new(200, null, null, StoredLive, Max);
-
-    private static long Floor(DateTimeOffset at) => at.ToUnixTimeSeconds();
+    private Expected Counts() => new(200, null, null, RecordedLive, Max);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsCheck;
-using Licensing.Domain;
 
 namespace Licensing.Tests.Model;
 
@@ -119,14 +118,22 @@ public sealed record RunTimerOp : ModelOp
     public override string ToString() => "expiry timer run";
 }
 
-/// <summary>One generated sequence: a fresh license of one mode and the steps run against it.</summary>
-public sealed record ModelSequence(LicensingMode Mode, int Seats, int HeartbeatSeconds, ModelOp[] Ops)
+/// <summary>
+/// One generated sequence: a fresh license of one mode, the steps run against it, and where it runs: the clock's
+/// start and a nonce that names its tables and its user key. All of it comes from the seed, so a seed replays exactly.
+/// </summary>
+public sealed record ModelSequence(ModelMode Mode, int Seats, int HeartbeatSeconds, DateTimeOffset StartAt, ulong Nonce, ModelOp[] Ops)
 {
+    /// <summary>The sequence's own tables: no other sequence's rows or expiry entries are ever there.</summary>
+    public string TablePrefix => string.Create(CultureInfo.InvariantCulture, $"m{Nonce:x16}");
+
+    public string UserKey => string.Create(CultureInfo.InvariantCulture, $"model-{Nonce:x16}");
+
     public override string ToString() => Describe(Ops.Length);
 
     /// <summary>The license and the first <paramref name="steps"/> steps, numbered: a failed sequence prints up to its failing step.</summary>
     public string Describe(int steps) =>
-        $"license mode {(int)Mode}, {Seats} seats, heartbeat {HeartbeatSeconds}s; " +
+        $"license mode {(int)Mode}, {Seats} seats, heartbeat {HeartbeatSeconds}s; clock from {StartAt.ToString("O", CultureInfo.InvariantCulture)}, tables {TablePrefix}*; " +
         (steps < Ops.Length ? $"steps 1 to {steps} of {Ops.Length} (the rest never ran):" : $"{Ops.Length} steps:") + "\n" +
         string.Join("\n", Ops.Take(steps).Select((o, i) => $"  {i + 1}. {o}"));
 }
@@ -165,36 +172,37 @@ public static class ModelGen
         (2, HeartbeatSeconds.Select(s => new LicensePatch(null, null, null, ExpiryChange.Unchanged, 0, s))))
         .Select(p => (ModelOp)new PatchOp(p));
 
-    private static Gen<ModelOp> Op(LicensingMode mode) => mode == LicensingMode.Activation
-        ? Gen.Frequency(
-            (25, Machine.Select(m => (ModelOp)new ActivateOp(m))),
-            (12, Machine.Select(m => (ModelOp)new DeactivateOp(m))),
-            (12, Gen.Select(Machine, Client, (m, c) => (ModelOp)new ValidateOp(m, c))),
-            (6, Advance),
-            (3, Gen.Const((ModelOp)new RunTimerOp())),
-            (6, Gen.Const((ModelOp)new InfoOp())),
-            (8, Patch),
-            (5, Revoke),
-            (2, Gen.Select(Machine, Client, (m, c) => (ModelOp)new RequestOp(m, c))),
-            (1, Heartbeat),
-            (1, Release))
-        : Gen.Frequency(
-            (25, Gen.Select(Machine, Client, (m, c) => (ModelOp)new RequestOp(m, c))),
-            (18, Heartbeat),
-            (8, Release),
-            (7, Gen.Select(Machine, Client, (m, c) => (ModelOp)new ValidateOp(m, c))),
-            (14, Advance),
-            (5, Gen.Const((ModelOp)new RunTimerOp())),
-            (6, Gen.Const((ModelOp)new InfoOp())),
-            (8, Patch),
-            (3, Revoke),
-            (1, Machine.Select(m => (ModelOp)new ActivateOp(m))),
-            (1, Machine.Select(m => (ModelOp)new DeactivateOp(m))));
+    private static readonly Gen<ModelOp> Activate = Machine.Select(m => (ModelOp)new ActivateOp(m));
+    private static readonly Gen<ModelOp> Deactivate = Machine.Select(m => (ModelOp)new DeactivateOp(m));
+    private static readonly Gen<ModelOp> Request = Gen.Select(Machine, Client, (m, c) => (ModelOp)new RequestOp(m, c));
+    private static readonly Gen<ModelOp> Validate = Gen.Select(Machine, Client, (m, c) => (ModelOp)new ValidateOp(m, c));
+    private static readonly Gen<ModelOp> RunTimer = Gen.Const((ModelOp)new RunTimerOp());
+    private static readonly Gen<ModelOp> Info = Gen.Const((ModelOp)new InfoOp());
+
+    /// <summary>Each mode mostly runs the calls that apply to it, and now and then one that does not.</summary>
+    private static Gen<ModelOp> Op(ModelMode mode) => mode switch
+    {
+        ModelMode.Activation => Gen.Frequency(
+            (25, Activate), (12, Deactivate), (12, Validate), (6, Advance), (3, RunTimer), (6, Info), (8, Patch), (5, Revoke),
+            (2, Request), (1, Heartbeat), (1, Release)),
+        ModelMode.Floating => Gen.Frequency(
+            (25, Request), (18, Heartbeat), (8, Release), (7, Validate), (14, Advance), (5, RunTimer), (6, Info), (8, Patch), (3, Revoke),
+            (1, Activate), (1, Deactivate)),
+        _ => Gen.Frequency(
+            (20, Validate), (8, Info), (8, Patch), (6, Advance), (2, RunTimer), (2, Revoke),
+            (4, Activate), (4, Deactivate), (4, Request), (3, Heartbeat), (3, Release)),
+    };
+
+    /// <summary>Where the clock starts: within a year from 2100-01-01, to the tick (later than any clock a fixture starts at).</summary>
+    private static readonly DateTimeOffset Epoch = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly Gen<DateTimeOffset> StartAt = Gen.Long[0, TimeSpan.TicksPerDay * 365].Select(ticks => Epoch.AddTicks(ticks));
 
     public static readonly Gen<ModelSequence> Sequence =
-        from mode in Gen.Frequency((2, Gen.Const(LicensingMode.Activation)), (3, Gen.Const(LicensingMode.Floating)))
+        from mode in Gen.Frequency((1, Gen.Const(ModelMode.File)), (2, Gen.Const(ModelMode.Activation)), (3, Gen.Const(ModelMode.Floating)))
         from seats in Gen.Int[1, 3]
         from heartbeat in HeartbeatSeconds
+        from startAt in StartAt
+        from nonce in Gen.ULong.Uniform
         from ops in Op(mode).Array[1, MaxSteps]
-        select new ModelSequence(mode, seats, heartbeat, ops);
+        select new ModelSequence(mode, seats, heartbeat, startAt, nonce, ops);
 }

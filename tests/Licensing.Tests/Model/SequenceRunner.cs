@@ -4,18 +4,16 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Licensing.Domain;
-using Licensing.Settings;
 using Licensing.Storage;
 using Licensing.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Licensing.Tests.Model;
 
 /// <summary>
 /// Runs one generated sequence against the real server on a fresh license and compares every answer with the
 /// model; throws <see cref="ModelMismatchException"/> with the steps so far and both sides' view on a difference.
+/// The model decides; the server's storage names (row keys, machine hashes) are used here only to find the stored
+/// rows and token claims to compare.
 /// </summary>
 public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence, RunTally tally)
 {
@@ -33,10 +31,12 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
     public async Task RunAsync()
     {
-        _license = await server.CreateLicenseAsync((int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds);
-        var lifetime = server.Services.GetRequiredService<IOptions<LicensingOptions>>().Value.ActivationTokenLifetime;
-        _model = new LicenseModel(sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), server.Clock.GetUtcNow(), lifetime);
-        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats, heartbeat {sequence.HeartbeatSeconds}s");
+        _model = new LicenseModel(
+            sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), sequence.StartAt, ModelServer.ActivationTokenLifetime, ModelServer.TokenRetention);
+        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats, heartbeat {sequence.HeartbeatSeconds}s, clock from {Show(sequence.StartAt)}, tables {sequence.TablePrefix}*");
+        _step = "start: the server's clock";
+        Check(server.Clock.GetUtcNow() == sequence.StartAt, "the server's clock at the start", sequence.StartAt, server.Clock.GetUtcNow(), "(clock)");
+        _license = await server.CreateLicenseAsync((int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds, new { userKey = sequence.UserKey });
         for (var i = 0; i < sequence.Ops.Length; i++)
         {
             StepsRun = i + 1;
@@ -49,7 +49,8 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         _step = "end of sequence: info and stored state";
         await InfoAsync();
         tally.Count("lapsed leases ended by a grant needing room", _model.Reclaimed);
-        tally.Count("lapsed leases ended by the timer", _model.EndedByTimer);
+        tally.Count("lapsed leases ended by the timer", _model.LapsedByTimer);
+        tally.Count("ended seats purged by the timer", _model.Purged);
         tally.Count($"sequences of mode {(int)sequence.Mode}");
         tally.SequenceDone();
     }
@@ -94,16 +95,17 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         return Task.CompletedTask;
     }
 
+    /// <summary>The sequence's server serves this license alone, so the run's counts are this license's, exactly.</summary>
     private async Task RunTimerAsync()
     {
-        var before = _model.EndedByTimer;
+        var work = _model.RunTimer();
+        _trace.Add($"     -> records the lapse of [{string.Join(", ", work.Lapsed.Select(s => s.Key))}], purges [{string.Join(", ", work.Purged.Select(s => $"{s.Key} grant {s.Grant}"))}]");
         var run = await server.RunExpiryTimerAsync();
-        _model.RunTimer();
-        var ended = _model.EndedByTimer - before;
-        // The run also serves earlier sequences' licenses on this server: it ends at least this license's lapsed leases.
-        Check(run.Lapsed >= ended, "timer run's lapsed count", $">= {ended}", run.Lapsed.ToString(CultureInfo.InvariantCulture), run.ToString());
-        _trace.Add($"     -> ended {ended} lapsed lease(s) of this license");
-        tally.Count(ended > 0 ? "timer: ended lapsed leases" : "timer: nothing of this license to end");
+        Check(run.Lapsed == work.Lapsed.Count, "timer run's lapsed count", work.Lapsed.Count, run.Lapsed, run.ToString());
+        Check(run.Purged == work.Purged.Count, "timer run's purged count", work.Purged.Count, run.Purged, run.ToString());
+        Check(run.Complete, "timer run complete", true, run.Complete, run.ToString());
+        tally.Count(work.Lapsed.Count > 0 ? "timer: recorded lapses" : "timer: no lapse to record");
+        tally.Count(work.Purged.Count > 0 ? "timer: purged ended seats" : "timer: nothing to purge");
     }
 
     private async Task ClientCallAsync(string call, string flag, object body, Expected expected, (int Machine, int Client)? slot)
@@ -130,18 +132,45 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         if (expected.Token is { } seat)
         {
             var isNew = CheckToken(token!, seat, expected.TokenExpireAt, answer);
-            Hold(slot ?? (0, 0), token!, new TokenRef(seat.RowKey, seat.Grant, seat.MachineId));
+            Hold(slot ?? (0, 0), token!, new TokenRef(seat.Key, seat.Grant, seat.Key.MachineId));
             label = call == "request" ? isNew ? "granted a new lease" : "same lease renewed" : label;
             label = call == "activate" ? isNew ? "activated a new machine" : "same activation again" : label;
         }
 
         _trace.Add($"     -> {label}, active {expected.Active}/{expected.Max}");
         tally.Count($"{call}: {label}");
+        await FollowReclaimChoiceAsync();
+    }
+
+    /// <summary>
+    /// A grant that had more lapsed leases to end than it needed: the stored rows say which it ended. Exactly as many
+    /// as it needed, each recorded as lapsed, the others untouched.
+    /// </summary>
+    private async Task FollowReclaimChoiceAsync()
+    {
+        if (_model.PendingChoice is not { } choice)
+        {
+            return;
+        }
+
+        var rows = await server.StoredRowsAsync(_license.LicenseId);
+        var stored = rows.ToDictionary(r => r.RowKey, r => r.GetString("State"), StringComparer.Ordinal);
+        var ended = choice.Candidates.Where(s => stored.GetValueOrDefault(RowKeyOf(s.Key)) != SeatStateNames.Live).ToList();
+        var states = string.Join(", ", choice.Candidates.Select(s => $"{s.Key} {stored.GetValueOrDefault(RowKeyOf(s.Key)) ?? "(no row)"}"));
+        Check(
+            ended.Count == choice.Needed && ended.All(s => stored.GetValueOrDefault(RowKeyOf(s.Key)) == SeatStateNames.Of(SeatEnd.Lapsed)),
+            "the lapsed leases a grant ended",
+            $"{choice.Needed} of the {choice.Candidates.Count} lapsed leases expired, the rest live",
+            states,
+            "(storage)");
+        _model.Reclaim(ended);
+        _trace.Add($"     -> the grant ended {string.Join(", ", ended.Select(s => s.Key))} (of {choice.Candidates.Count} lapsed)");
+        tally.Count("request: chose among lapsed leases to end");
     }
 
     private async Task CountsCallAsync(string call, object body, Func<Expected> expect)
     {
-        var liveBefore = _model.StoredLive;
+        var liveBefore = _model.RecordedLive;
         var expected = expect();
         var (status, json) = await PostAsync($"v1/license/{call}", body);
         var answer = json.RootElement;
@@ -151,7 +180,7 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         {
             Check(Int(answer, "activeClientCount") == expected.Active, "activeClientCount", expected.Active, Int(answer, "activeClientCount"), answer);
             Check(Int(answer, "maxClientCount") == expected.Max, "maxClientCount", expected.Max, Int(answer, "maxClientCount"), answer);
-            label = _model.StoredLive < liveBefore ? "ended a seat" : "no-op (nothing live)";
+            label = _model.RecordedLive < liveBefore ? "ended a seat" : "no-op (nothing live)";
         }
         else
         {
@@ -171,14 +200,13 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         {
             // A forged token names no seat by its public id: a well-formed id that is nobody's.
             body = new { token = reference is null ? "fltk_" + new string('0', 16) : Payload(token).GetProperty("tid").GetString() };
-            reference ??= new TokenRef("", -1, "");
         }
         else
         {
             body = new { licenseToken = token };
         }
 
-        var (expected, view) = _model.RevokeToken(reference);
+        var (expected, view) = _model.RevokeToken(reference, op.ByPublicId);
         using var response = await server.SendAsync(HttpMethod.Post, $"v1/admin/licenses/{_license.LicenseId}/tokens/revoke", body, ServerFixture.AdminKey);
         var answer = (await ServerFixture.ReadJsonAsync(response)).RootElement;
         Check((int)response.StatusCode == expected.Status, "HTTP status", expected.Status, (int)response.StatusCode, answer);
@@ -239,7 +267,7 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         Check(status == 200, "HTTP status", 200, status, answer);
         CheckView(_model.View(), answer, isAdminView: false);
         await CheckStoredStateAsync();
-        _trace.Add($"     -> held {_model.Held}, stored live {_model.StoredLive}, {_model.Seats.Count} seat rows");
+        _trace.Add($"     -> held {_model.Held}, recorded live {_model.RecordedLive}, {_model.Seats.Count} seat rows");
         tally.Count("info (and stored state) compared");
     }
 
@@ -265,20 +293,21 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
             var seat = _grantOfTokenId.TryGetValue(id, out var grant) ? view.Seats.FirstOrDefault(s => s.Grant == grant) : null;
             Check(seat is not null, "a shown token is a current grant", "a grant the model holds", id, answer);
             var now = _model.Now;
-            var state = seat!.State == SeatState.Live && !seat.HoldsSeat(now) ? SeatState.Expired : seat.State;
+            var state = seat!.Ended(now) is { } end ? SeatStateNames.Of(end) : SeatStateNames.Live;
+            // An ended token shows when it ended (a lapse: its expiry).
             var shownExpiry = seat.EndedAt is { } ended && ended < seat.ExpireAt ? ended : seat.ExpireAt;
             Check(Text(shown, "state") == state, $"state of {id}", state, Text(shown, "state"), shown);
-            Check(Bool(shown, "revoked") == !seat.HoldsSeat(now), $"revoked of {id}", !seat.HoldsSeat(now), Bool(shown, "revoked"), shown);
+            Check(Bool(shown, "revoked") == !seat.Holds(now), $"revoked of {id}", !seat.Holds(now), Bool(shown, "revoked"), shown);
             // Info (a client's view, asked as machine 0) masks other machines' ids; the admin view shows them all.
-            if (isAdminView || seat.MachineId == MachineId(0))
+            if (isAdminView || seat.Key.MachineId == MachineId(0))
             {
-                Check(Text(shown, "machineId") == seat.MachineId, $"machineId of {id}", seat.MachineId, Text(shown, "machineId"), shown);
-                Check(Text(shown, "clientId") == seat.ClientId, $"clientId of {id}", seat.ClientId, Text(shown, "clientId"), shown);
+                Check(Text(shown, "machineId") == seat.Key.MachineId, $"machineId of {id}", seat.Key.MachineId, Text(shown, "machineId"), shown);
+                Check(Text(shown, "clientId") == seat.Key.ClientId, $"clientId of {id}", seat.Key.ClientId, Text(shown, "clientId"), shown);
             }
             else
             {
                 Check(Text(shown, "machineId")?.StartsWith("masked_", StringComparison.Ordinal) == true, $"masked machineId of {id}", "masked_…", Text(shown, "machineId"), shown);
-                Check((Text(shown, "clientId") is null) == (seat.ClientId is null), $"clientId of {id} masked or absent", seat.ClientId, Text(shown, "clientId"), shown);
+                Check((Text(shown, "clientId") is null) == (seat.Key.ClientId is null), $"clientId of {id} masked or absent", seat.Key.ClientId, Text(shown, "clientId"), shown);
             }
 
             Check(Time(shown, "expireAt") == shownExpiry, $"expireAt of {id}", shownExpiry, Time(shown, "expireAt"), shown);
@@ -293,12 +322,14 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         var rows = await server.StoredRowsAsync(_license.LicenseId);
         var live = rows.Single(r => r.RowKey == TableKeys.LicenseRow).GetInt32("LiveSeats");
         var seats = rows.Where(r => TableKeys.IsSeatRow(r.RowKey)).ToList();
-        Check(live == _model.StoredLive, "stored LiveSeats", _model.StoredLive, live, "(storage)");
+        Check(live == _model.RecordedLive, "stored LiveSeats", _model.RecordedLive, live, "(storage)");
         Check(seats.Count == _model.Seats.Count, "stored seat rows", _model.Seats.Count, seats.Count, "(storage)");
+        var modelSeatOfRow = _model.Seats.ToDictionary(s => RowKeyOf(s.Key), StringComparer.Ordinal);
         foreach (var row in seats)
         {
-            var seat = _model.Seat(row.RowKey);
-            Check(seat is not null && row.GetString("State") == seat.State, $"stored state of {row.RowKey}", seat?.State, row.GetString("State"), "(storage)");
+            var seat = modelSeatOfRow.GetValueOrDefault(row.RowKey);
+            var state = seat is null ? null : seat.Recorded is { } end ? SeatStateNames.Of(end) : SeatStateNames.Live;
+            Check(seat is not null && row.GetString("State") == state, $"stored state of {row.RowKey}", state, row.GetString("State"), "(storage)");
             Check(_tokenIdOfGrant.GetValueOrDefault(seat!.Grant) == row.GetString("TokenId"), $"stored token id of {row.RowKey}", _tokenIdOfGrant.GetValueOrDefault(seat.Grant), row.GetString("TokenId"), "(storage)");
         }
     }
@@ -308,9 +339,9 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
     {
         var claims = Payload(token);
         var id = claims.GetProperty("tid").GetString()!;
-        Check(claims.GetProperty("seat").GetString() == seat.RowKey, "token's seat row", seat.RowKey, claims.GetProperty("seat").GetString(), answer);
+        Check(claims.GetProperty("seat").GetString() == RowKeyOf(seat.Key), "token's seat row", RowKeyOf(seat.Key), claims.GetProperty("seat").GetString(), answer);
         Check(claims.GetProperty("lid").GetString() == _license.LicenseId, "token's license", _license.LicenseId, claims.GetProperty("lid").GetString(), answer);
-        Check(claims.GetProperty("mid").GetString() == TableKeys.MachineHash(seat.MachineId), "token's machine", seat.MachineId, "another machine's hash", answer);
+        Check(claims.GetProperty("mid").GetString() == TableKeys.MachineHash(seat.Key.MachineId), "token's machine", seat.Key.MachineId, "another machine's hash", answer);
         if (!seat.IsLease)
         {
             var exp = claims.TryGetProperty("exp", out var e) ? e.GetInt64() : (long?)null;
@@ -387,10 +418,11 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         text.AppendLine($"  expected (model): {Show(expected)}");
         text.AppendLine($"  actual (server):  {Show(actual)}");
         text.AppendLine($"  answer: {(answer is JsonElement json ? json.GetRawText() : answer)}");
-        text.AppendLine($"  model now {_model.Now:O}, stored live {_model.StoredLive}, held {_model.Held}, max {_model.Max}; seats:");
-        foreach (var seat in _model.Seats.OrderBy(s => s.RowKey, StringComparer.Ordinal))
+        text.AppendLine($"  model now {Show(_model.Now)}, recorded live {_model.RecordedLive}, held {_model.Held}, max {_model.Max}; seats:");
+        foreach (var seat in _model.Seats.OrderBy(s => s.Grant))
         {
-            text.AppendLine($"    {seat.MachineId}/{seat.ClientId ?? "-"} grant {seat.Grant} {seat.State}, expires {seat.ExpireAt:HH:mm:ss.fff}, index due {seat.IndexDue:HH:mm:ss.fff}");
+            var state = seat.Ended(_model.Now) is { } end ? SeatStateNames.Of(end) + (seat.Recorded is null ? " (not recorded yet)" : "") : SeatStateNames.Live;
+            text.AppendLine($"    {seat.Key} grant {seat.Grant} {state}, expires {seat.ExpireAt:HH:mm:ss.fff}, ended {seat.EndedAt:HH:mm:ss.fff}");
         }
 
         text.AppendLine("Steps run (with what the model expected):");
@@ -404,6 +436,10 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         DateTimeOffset at => at.ToString("O", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
+
+    /// <summary>The stored row of a model seat (storage's naming, used only to find rows and claims to compare).</summary>
+    private static string RowKeyOf(SeatKey key) =>
+        key.ClientId is { } client ? TableKeys.LeaseRow(key.MachineId, client) : TableKeys.ActivationRow(key.MachineId);
 
     private static string MachineId(int machine) => $"m{machine}";
 
