@@ -218,4 +218,6 @@ answer=$reply
 expect "deactivate" 200 "$answer" '.activeClientCount == 0'
 ok "deactivate: machine deactivated"
 
+trap - EXIT
+cleanup
 echo "smoke: passed"

@@ -92,10 +92,12 @@ public static class Answers
     }
 
     /// <summary>The admin license view with its tokens (get, patch, revoke).</summary>
-    public static IActionResult License(LicenseHoldings holdings) => ApiResult.Ok(ViewOf(holdings, withTokens: true), ApiJson.Wire.LicenseView);
+    public static IActionResult License(LicenseHoldings holdings) =>
+        ApiResult.Ok(ViewOf(holdings, withTokens: true), ApiJson.Wire.LicenseView).Noting(reason: null, holdings.License.LicenseId, seatsInUse: null);
 
     public static IActionResult CreatedLicense(LicenseRow license) =>
-        ApiResult.Created(ViewOf(new LicenseHoldings(license, [], license.IssuedAt), withTokens: false), ApiJson.Wire.LicenseView);
+        ApiResult.Created(ViewOf(new LicenseHoldings(license, [], license.IssuedAt), withTokens: false), ApiJson.Wire.LicenseView)
+            .Noting(reason: null, license.LicenseId, seatsInUse: 0);
 
     /// <summary>A page of license views; activeClientCount here is the stored count of live seat rows.</summary>
     public static IActionResult Licenses(LicenseRowPage page) => ApiResult.Ok(

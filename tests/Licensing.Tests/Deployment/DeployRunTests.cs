@@ -5,6 +5,7 @@ namespace Licensing.Tests.Deployment;
 /// references resolvable at its first start, the deployer's principal type follows the login, the first upload is
 /// retried for over three minutes, a deleted vault of the resource group is recovered, and no secret is printed.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class DeployRunTests : IDisposable
 {
     private static readonly string[] Arguments = ["my-rg", "westeurope"];

@@ -77,7 +77,19 @@ public sealed class FakeCloud : IDisposable
         return -1;
     }
 
-    public int LastIndexOf(string prefix) => Calls.Select((c, i) => (c, i)).LastOrDefault(x => x.c.StartsWith(prefix, StringComparison.Ordinal), ("", -1)).Item2;
+    public int LastIndexOf(string prefix)
+    {
+        var calls = Calls;
+        for (var i = calls.Count - 1; i >= 0; i--)
+        {
+            if (calls[i].StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 

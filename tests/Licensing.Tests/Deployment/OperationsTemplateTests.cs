@@ -29,6 +29,7 @@ public sealed partial class OperationsTemplateTests
     }
 
     [Theory]
+    [Trait("Category", "Slow")]
     [InlineData(null, "User")]
     [InlineData("ServicePrincipal", "ServicePrincipal")]
     public async Task The_parameter_file_reads_the_principal_type_azd_sets(string? azurePrincipalType, string expected)
@@ -184,6 +185,19 @@ public sealed partial class OperationsTemplateTests
         template.OfType("Microsoft.Resources/deployments")
             .Select(d => d.GetProperty("properties").GetProperty("template"))
             .Single(t => t.GetRawText().Contains("Microsoft.Insights/workbooks", StringComparison.Ordinal));
+
+    [Fact]
+    public void Host_json_lets_the_information_logs_of_the_host_and_the_functions_through()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.RepoPaths.Root, "host.json")));
+
+        var levels = host.RootElement.GetProperty("logging").GetProperty("logLevel");
+
+        foreach (var category in new[] { "default", "Function", "Host.Results", "Licensing" })
+        {
+            Assert.Equal("Information", levels.GetProperty(category).GetString());
+        }
+    }
 
     private static string RoleOf(JsonElement assignment) => assignment.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!;
 
