@@ -42,8 +42,29 @@ param alwaysReadyInstances int = 0
 @maxLength(21)
 param tablePrefix string = ''
 
-@description('Object id of the person deploying (az ad signed-in-user show --query id). When set, that user gets Key Vault Secrets Officer on the vault so scripts/ensure-secrets.sh can create the two secrets. Empty for none.')
+@description('Object id of whoever deploys: a user (az ad signed-in-user show --query id) or a service principal (az ad sp show --id APP_ID --query id). When set, it gets Key Vault Secrets Officer on the vault so scripts/ensure-secrets.sh can create the two secrets. Empty for none.')
 param deployerPrincipalId string = ''
+
+@description('What deployerPrincipalId is: User, ServicePrincipal (azd or deploy.sh under a service principal, e.g. in CI) or Group. azd fills it from AZURE_PRINCIPAL_TYPE; scripts/deploy.sh from az account show.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param deployerPrincipalType string = 'User'
+
+@description('Empty (the default) keeps the Key Vault name of earlier deployments. Any other value gives the vault a new name: for a redeployment within 90 days of deleting the resource group, whose vault (purge protection on) still holds the old name. scripts/deploy.sh recovers such a vault instead.')
+@maxLength(32)
+param keyVaultNameSalt string = ''
+
+@description('IPv4 addresses or CIDR ranges allowed to reach the storage account; empty (the default) leaves it open to all networks, as Flex Consumption needs unless the app reaches storage from one of these ranges (VNet integration with a NAT gateway, not in this template). Trusted Azure services are let through either way.')
+param storageAllowedIpRanges string[] = []
+
+@description('IPv4 addresses or CIDR ranges allowed to reach the Key Vault; empty (the default) leaves it open to all networks. Key Vault references are resolved by the platform as a trusted service; the deployer (ensure-secrets.sh) must call from one of these ranges.')
+param keyVaultAllowedIpRanges string[] = []
+
+@description('E-mail address the alert rules notify through an action group; empty (the default): the alerts fire in Azure Monitor only.')
+param alertEmail string = ''
 
 @description('The OpenID Connect issuer whose bearer tokens admin calls also accept, passed as Licensing__AdminTokenIssuer: for Entra ID your tenant\'s v2.0 issuer (see the README, "Admin calls with Entra ID tokens"). Empty (the default): admin calls take API keys only. Set all three adminToken parameters or none.')
 param adminTokenIssuer string = ''
@@ -79,7 +100,7 @@ var names = {
   storage: 'st${envCompact}${resourceToken}'
   logAnalytics: 'log-${envName}-${resourceToken}'
   appInsights: 'appi-${envName}-${resourceToken}'
-  keyVault: 'kv${envCompact}${resourceToken}'
+  keyVault: empty(keyVaultNameSalt) ? 'kv${envCompact}${resourceToken}' : 'kv${envCompact}${uniqueString(resourceToken, keyVaultNameSalt)}'
   plan: 'plan-${envName}-${resourceToken}'
   functionApp: 'func-${envName}-${resourceToken}'
 }
@@ -117,8 +138,14 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: empty(storageAllowedIpRanges) ? 'Allow' : 'Deny'
       bypass: 'AzureServices'
+      ipRules: [
+        for range in storageAllowedIpRanges: {
+          value: range
+          action: 'Allow'
+        }
+      ]
     }
   }
 }
@@ -205,8 +232,13 @@ resource keyVault 'Microsoft.KeyVault/vaults@2026-05-15' = {
     enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: empty(keyVaultAllowedIpRanges) ? 'Allow' : 'Deny'
       bypass: 'AzureServices'
+      ipRules: [
+        for range in keyVaultAllowedIpRanges: {
+          value: range
+        }
+      ]
     }
   }
 }
@@ -223,12 +255,37 @@ module roleAssignments 'modules/role-assignments.bicep' = {
     #disable-next-line what-if-short-circuiting
     principalId: identity.properties.principalId
     deployerPrincipalId: deployerPrincipalId
+    deployerPrincipalType: deployerPrincipalType
     storageAccountName: storage.name
-    licensesTableName: licensesTable.name
-    leaseExpiryTableName: leaseExpiryTable.name
-    apiKeysTableName: apiKeysTable.name
     keyVaultName: keyVault.name
     appInsightsName: appInsights.name
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Diagnostic settings (Key Vault and storage to Log Analytics), the workbook and the alert rules
+// ---------------------------------------------------------------------------------------------------------
+
+module diagnostics 'modules/diagnostics.bicep' = {
+  params: {
+    storageAccountName: storage.name
+    keyVaultName: keyVault.name
+    logAnalyticsName: logAnalytics.name
+  }
+  dependsOn: [
+    // The services are children the module only names: they must exist first.
+    blobService
+    tableService
+  ]
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  params: {
+    location: location
+    tags: tags
+    environmentName: envName
+    appInsightsName: appInsights.name
+    alertEmail: alertEmail
   }
 }
 
@@ -433,3 +490,18 @@ output identityClientId string = identity.properties.clientId
 
 @description('The Key Vault name again under the azd naming convention, for the azd postprovision hook.')
 output AZURE_KEY_VAULT_NAME string = keyVault.name
+
+@description('The resource group under the azd naming convention, for the azd hooks.')
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
+
+@description('The function app\'s name under the azd naming convention, for the azd hooks.')
+output AZURE_FUNCTION_APP_NAME string = functionApp.name
+
+@description('The storage account\'s name under the azd naming convention, for the azd predeploy hook.')
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.name
+
+@description('Principal (object) id of the app\'s identity, for the azd predeploy hook to find its role assignments.')
+output AZURE_APP_PRINCIPAL_ID string = identity.properties.principalId
+
+@description('Resource id of the operations workbook (portal: Application Insights > Workbooks).')
+output workbookId string = monitoring.outputs.workbookId

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Deploys the licensing server to Azure in one command: infrastructure (infra/main.bicep with
-# infra/main.bicepparam), the two Key Vault secrets (only if missing), then the app itself.
+# infra/main.bicepparam), the two Key Vault secrets (only if missing), the app's Key Vault references read again
+# and resolved, then the app itself.
 #
 #   scripts/deploy.sh RESOURCE_GROUP LOCATION        e.g. scripts/deploy.sh rg-licensing westeurope
 #
@@ -95,14 +96,40 @@ workdir=$(mktemp -d "${TMPDIR:-/tmp}/licensing-deploy.XXXXXX")
 echo "==> Resource group $resource_group ($location)"
 az group create --name "$resource_group" --location "$location" --output none
 
-# The signed-in user gets Key Vault Secrets Officer on the vault so ensure-secrets.sh can create the secrets.
-# A service principal has no signed-in user: then it needs that role some other way.
-deployer=$(az ad signed-in-user show --query id -o tsv 2>/dev/null) || deployer=""
+# Whoever deploys gets Key Vault Secrets Officer on the vault so ensure-secrets.sh can create the secrets. The role
+# assignment must state what the principal is: a user (az login) or a service principal (az login
+# --service-principal, as in CI); a mismatch fails the deployment (UnmatchedPrincipalType).
 parameters=(location="$location")
-if [[ -n $deployer ]]; then
-    parameters+=(deployerPrincipalId="$deployer")
+account_type=$(az account show --query user.type -o tsv 2>/dev/null) || account_type=""
+if [[ $account_type == servicePrincipal ]]; then
+    app_id=$(az account show --query user.name -o tsv)
+    deployer=$(az ad sp show --id "$app_id" --query id -o tsv 2>/dev/null) || deployer=""
+    deployer_type=ServicePrincipal
 else
-    echo "deploy.sh: note: no signed-in user (service principal?); it needs Key Vault Secrets Officer on the vault" >&2
+    deployer=$(az ad signed-in-user show --query id -o tsv 2>/dev/null) || deployer=""
+    deployer_type=User
+fi
+if [[ -n $deployer ]]; then
+    parameters+=(deployerPrincipalId="$deployer" deployerPrincipalType="$deployer_type")
+    echo "    deployer: $deployer_type $deployer (gets Key Vault Secrets Officer on the vault)"
+else
+    echo "deploy.sh: note: the deploying principal's object id could not be read; it needs Key Vault Secrets Officer on the vault some other way" >&2
+fi
+
+# The vault's name is fixed per resource group, and purge protection keeps a deleted vault's name for 90 days: a
+# redeployment after deleting the resource group would fail on it. Recover such a vault instead (its secrets too,
+# which ensure-secrets.sh then keeps). To start with a new vault, set AZURE_KEY_VAULT_SALT instead.
+if [[ -z ${AZURE_KEY_VAULT_SALT:-} ]]; then
+    if deleted=$(az keyvault list-deleted --resource-type vault --query "[].[name, properties.vaultId]" -o tsv 2>/dev/null); then
+        while IFS=$'\t' read -r name vault_id; do
+            if [[ -n $name && ${vault_id,,} == */resourcegroups/${resource_group,,}/providers/microsoft.keyvault/vaults/* ]]; then
+                echo "==> Recovering the deleted Key Vault $name of resource group $resource_group (soft delete)"
+                az keyvault recover --name "$name" --output none
+            fi
+        done <<<"$deleted"
+    else
+        echo "deploy.sh: note: could not list deleted Key Vaults; if the deployment fails on the vault's name, see the README (Deploying again)" >&2
+    fi
 fi
 
 deployment=licensing
@@ -129,6 +156,10 @@ fi
 echo "==> Secrets in Key Vault $vault (created only if missing)"
 "$script_dir/ensure-secrets.sh" "$vault"
 
+# The app was created before the secrets existed: make it read its references again and wait until both resolve.
+echo "==> Key Vault references of $app_name"
+"$script_dir/resolve-key-vault-references.sh" "$resource_group" "$app_name"
+
 echo "==> Build (dotnet publish -c Release)"
 dotnet publish "$root/src/Licensing.Functions" -c Release -o "$workdir/publish" --nologo
 package=$workdir/app.zip
@@ -138,22 +169,24 @@ else
     (cd "$workdir/publish" && python3 -m zipfile -c "$package" .)
 fi
 
+# The first upload can be refused until the app identity's new storage roles propagate (Flex Consumption answers
+# the storage 403 as BlobUploadFailedException): retry with backoff, 190 s of waiting over six attempts.
 echo "==> Deploy the package to $app_name"
-for attempt in 1 2 3; do
+delays=(10 20 40 60 60)
+attempt=0
+while :; do
+    attempt=$((attempt + 1))
     if az functionapp deployment source config-zip --resource-group "$resource_group" --name "$app_name" \
         --src "$package" --output none; then
         break
     fi
-    if ((attempt == 3)); then
-        die "the package could not be deployed to $app_name"
+    if ((attempt > ${#delays[@]})); then
+        die "the package could not be deployed to $app_name after $attempt attempts; re-running this script is safe"
     fi
-    echo "deploy.sh: deployment attempt $attempt failed; retrying in 20 s" >&2
-    sleep 20
+    delay=${delays[attempt - 1]}
+    echo "deploy.sh: deployment attempt $attempt failed (new role assignments can take minutes to reach storage); retrying in $delay s" >&2
+    sleep "$delay"
 done
-
-# A restart makes the app read its Key Vault references again, now that both secrets exist.
-echo "==> Restart $app_name"
-az functionapp restart --resource-group "$resource_group" --name "$app_name" --output none
 
 echo "==> Waiting for $app_url/v1/license/keys (up to 3 minutes)"
 healthy=false
@@ -174,7 +207,7 @@ if [[ $healthy != true ]]; then
     echo "deploy.sh: $app_url/v1/license/keys did not answer within 3 minutes." >&2
     echo "  A missing or malformed setting stops the app with a message naming it: see the app's traces in" >&2
     echo "  Application Insights (portal: $app_name > Log stream, or the Application Insights resource > Logs)." >&2
-    echo "  Key Vault references can take a few minutes after the role assignments; re-running this script is safe." >&2
+    echo "  Re-running this script is safe; scripts/smoke.sh $app_url ADMIN_KEY checks every call once the API answers." >&2
     exit 1
 fi
-echo "The API answers: done."
+echo "The API answers: done. Check it end to end: scripts/smoke.sh $app_url \"\$(az keyvault secret show --vault-name $vault --name licensing-admin-api-key --query value -o tsv)\""

@@ -5,6 +5,10 @@
 // computable at the start of the deployment (BCP120), so the assignments live in this module, which receives the
 // principal id as a parameter.
 //
+// Storage Table Data Contributor is on the account, not on the app's three tables alone: the Functions host
+// records its diagnostic events in tables of its own (AzureFunctionsDiagnosticEvents...), which it creates, lists
+// and purges, and without the role on the account it logs a 403 warning every few minutes.
+//
 // No queue role: the app has HTTP and timer triggers only. The host keeps its keys, timer schedule status and
 // singleton locks (blob leases) in blobs, and Flex Consumption reads the deployment package from a blob
 // container, so Storage Blob Data Owner on the account covers host storage and deployment. Queue Data
@@ -13,20 +17,19 @@
 @description('Principal (object) id of the function app\'s user-assigned identity.')
 param principalId string
 
-@description('Object id of the deploying user; empty for none. When set: Key Vault Secrets Officer on the vault.')
+@description('Object id of whoever deploys; empty for none. When set: Key Vault Secrets Officer on the vault.')
 param deployerPrincipalId string
+
+@description('What deployerPrincipalId is: User, ServicePrincipal or Group (a mismatch fails the assignment).')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param deployerPrincipalType string
 
 @description('Storage account holding host storage, the deployment container and the tables.')
 param storageAccountName string
-
-@description('Name of the Licenses table.')
-param licensesTableName string
-
-@description('Name of the LeaseExpiry table.')
-param leaseExpiryTableName string
-
-@description('Name of the ApiKeys table.')
-param apiKeysTableName string
 
 @description('Key Vault holding the app\'s secrets.')
 param keyVaultName string
@@ -43,22 +46,6 @@ param appInsightsName string
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' existing = {
   name: storageAccountName
-
-  resource tableService 'tableServices' existing = {
-    name: 'default'
-
-    resource licenses 'tables' existing = {
-      name: licensesTableName
-    }
-
-    resource leaseExpiry 'tables' existing = {
-      name: leaseExpiryTableName
-    }
-
-    resource apiKeys 'tables' existing = {
-      name: apiKeysTableName
-    }
-  }
 }
 
 resource keyVault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
@@ -69,30 +56,10 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-// Storage Table Data Contributor on each of the app's three tables (not on the whole table service).
-resource licensesTableData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage::tableService::licenses
-  name: guid(storage::tableService::licenses.id, principalId, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-resource leaseExpiryTableData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage::tableService::leaseExpiry
-  name: guid(storage::tableService::leaseExpiry.id, principalId, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-resource apiKeysTableData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage::tableService::apiKeys
-  name: guid(storage::tableService::apiKeys.id, principalId, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+// Storage Table Data Contributor on the account: the app's three tables and the host's diagnostic-events tables.
+resource storageTableData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, principalId, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
     principalId: principalId
@@ -133,13 +100,13 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Key Vault Secrets Officer for the deploying user, so scripts/ensure-secrets.sh can create the secrets.
+// Key Vault Secrets Officer for the deployer (a user, or a service principal in CI), so scripts/ensure-secrets.sh can create the secrets.
 resource deployerSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
   scope: keyVault
   name: guid(keyVault.id, deployerPrincipalId, 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7')
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7')
     principalId: deployerPrincipalId
-    principalType: 'User'
+    principalType: deployerPrincipalType
   }
 }

@@ -6,6 +6,7 @@ using Licensing.Seats;
 using Licensing.Settings;
 using Licensing.Signing;
 using Licensing.Storage;
+using Licensing.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,10 @@ public static class Wiring
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<LicensingOptions>, LicensingOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+
+        // Telemetry: the app's meter (exported in Azure by Program.cs, read in-process by tests).
+        services.AddMetrics();
+        services.AddSingleton<LicensingMetrics>();
 
         // Storage: every table read and write.
         services.AddOptions<TablePipelineOptions>();

@@ -21,7 +21,7 @@ public sealed class Fallback(ApiEndpoint endpoint)
     [Function(FunctionName)]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = Routes.Anything)] HttpRequest req) =>
-        endpoint.RunAnonymousAsync(req, _ =>
+        endpoint.RunAnonymousAsync("unknown_route", req, _ =>
         {
             var path = req.Path.Value ?? "/";
             var allowed = Known.Where(f => f.Matches(path)).SelectMany(f => f.Methods).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();

@@ -11,6 +11,6 @@ public sealed class Jwks(ApiEndpoint endpoint, TokenSigner signer)
 {
     [Function(nameof(Jwks))]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Keys)] HttpRequest req) =>
-        endpoint.RunAnonymousAsync(req, _ =>
+        endpoint.RunAnonymousAsync("keys", req, _ =>
             Task.FromResult<IActionResult>(ApiResult.Ok(new JwksResponse(signer.PublicKeys), ApiJson.Wire.JwksResponse)));
 }

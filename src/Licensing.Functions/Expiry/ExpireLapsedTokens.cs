@@ -1,24 +1,31 @@
 using Licensing.Settings;
+using Licensing.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace Licensing.Expiry;
 
 /// <summary>The timer: ends lapsed leases and purges old ended tokens, on the schedule the settings give.</summary>
-public sealed partial class ExpireLapsedTokens(LeaseExpiryService expiry, ILogger<ExpireLapsedTokens> logger)
+public sealed partial class ExpireLapsedTokens(LeaseExpiryService expiry, LicensingMetrics metrics, TimeProvider clock, ILogger<ExpireLapsedTokens> logger)
 {
     [Function(nameof(ExpireLapsedTokens))]
     public async Task Run([TimerTrigger(SettingNames.ExpiryScheduleBinding)] TimerInfo timer, CancellationToken ct)
     {
+        var started = clock.GetTimestamp();
+        ExpiryRun? run = null;
         try
         {
-            var run = await expiry.RunAsync(ct).ConfigureAwait(false);
+            run = await expiry.RunAsync(ct).ConfigureAwait(false);
             LogRun(logger, run.Examined, run.Lapsed, run.Moved, run.Purged, run.Stale, run.Complete, timer.IsPastDue);
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException or Storage.ContentionException && !ct.IsCancellationRequested)
         {
             // Storage is away: skip this run; the next one picks up from the same checkpoint.
             LogSkipped(logger, ex.GetType().Name, ex.Message);
+        }
+        finally
+        {
+            metrics.ExpiryRan(run, clock.GetElapsedTime(started));
         }
     }
 

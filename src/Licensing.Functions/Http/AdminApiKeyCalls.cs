@@ -9,7 +9,7 @@ namespace Licensing.Http;
 public sealed class AdminApiKeyCalls(ApiEndpoint endpoint, ApiKeyService keys)
 {
     public Task<IActionResult> CreateAsync(HttpRequest request) =>
-        endpoint.RunWithBodyAsync(request, ApiScopes.Admin, async (caller, body, ct) =>
+        endpoint.RunWithBodyAsync("admin.api_keys.create", request, ApiScopes.Admin, async (caller, body, ct) =>
         {
             var name = body.Text("name", 128, required: true);
             var scope = body.Text("scope", 16, required: true);
@@ -35,13 +35,13 @@ public sealed class AdminApiKeyCalls(ApiEndpoint endpoint, ApiKeyService keys)
         });
 
     public Task<IActionResult> ListAsync(HttpRequest request) =>
-        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) => Answers.Keys(await keys.ListAsync(ct).ConfigureAwait(false)));
+        endpoint.RunAsync("admin.api_keys.list", request, ApiScopes.Admin, async (_, ct) => Answers.Keys(await keys.ListAsync(ct).ConfigureAwait(false)));
 
     public Task<IActionResult> DeleteAsync(HttpRequest request, string id) =>
-        endpoint.RunAsync(request, ApiScopes.Admin, async (caller, ct) =>
+        endpoint.RunAsync("admin.api_keys.delete", request, ApiScopes.Admin, async (caller, ct) =>
             Answers.From(await keys.DeleteAsync(id, caller, ct).ConfigureAwait(false), _ => ApiResult.NoContent()));
 
     public Task<IActionResult> EventsAsync(HttpRequest request) =>
-        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) =>
+        endpoint.RunAsync("admin.api_keys.events", request, ApiScopes.Admin, async (_, ct) =>
             PageQuery.TryRead(request, out var page) ?? Answers.From(await keys.EventsAsync(page, ct).ConfigureAwait(false), Answers.Events));
 }

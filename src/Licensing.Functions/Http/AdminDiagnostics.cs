@@ -14,7 +14,7 @@ public sealed class AdminDiagnostics(ApiEndpoint endpoint, IOptions<LicensingOpt
         ["X-Forwarded-For", "X-Original-For", "X-Forwarded-Proto", "X-Original-Proto", "X-Forwarded-Host", "X-Original-Host", "Forwarded", "X-Azure-ClientIP", "X-Azure-SocketIP"];
 
     public Task<IActionResult> WhoAmIAsync(HttpRequest request) =>
-        endpoint.RunAsync(request, ApiScopes.Admin, (caller, _) =>
+        endpoint.RunAsync("admin.whoami", request, ApiScopes.Admin, (caller, _) =>
         {
             var headers = ForwardingHeaderNames
                 .Where(name => request.Headers.ContainsKey(name))

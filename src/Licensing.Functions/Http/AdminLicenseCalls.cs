@@ -11,22 +11,22 @@ namespace Licensing.Http;
 public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService licenses, TimeProvider clock)
 {
     public Task<IActionResult> CreateAsync(HttpRequest request) =>
-        endpoint.RunWithBodyAsync(request, ApiScopes.Admin, async (caller, body, ct) =>
+        endpoint.RunWithBodyAsync("admin.licenses.create", request, ApiScopes.Admin, async (caller, body, ct) =>
         {
             var draft = LicenseDraftReader.ForCreate(body, clock.GetUtcNow());
             return body.Problem ?? Answers.From(await licenses.CreateAsync(caller, draft, ct).ConfigureAwait(false), Answers.CreatedLicense);
         });
 
     public Task<IActionResult> ListAsync(HttpRequest request) =>
-        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) =>
+        endpoint.RunAsync("admin.licenses.list", request, ApiScopes.Admin, async (_, ct) =>
             PageQuery.TryRead(request, out var page) ?? Answers.From(await licenses.ListAsync(page, ct).ConfigureAwait(false), Answers.Licenses));
 
     public Task<IActionResult> GetAsync(HttpRequest request, string licenseId) =>
-        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) =>
+        endpoint.RunAsync("admin.licenses.get", request, ApiScopes.Admin, async (_, ct) =>
             UnknownId(licenseId) ?? Answers.From(await licenses.GetAsync(licenseId, ct).ConfigureAwait(false), Answers.License));
 
     public Task<IActionResult> PatchAsync(HttpRequest request, string licenseId) =>
-        endpoint.RunWithBodyAsync(request, ApiScopes.Admin, async (caller, body, ct) =>
+        endpoint.RunWithBodyAsync("admin.licenses.update", request, ApiScopes.Admin, async (caller, body, ct) =>
         {
             if (UnknownId(licenseId) is { } unknown)
             {
@@ -38,11 +38,11 @@ public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService 
         });
 
     public Task<IActionResult> DeleteAsync(HttpRequest request, string licenseId) =>
-        endpoint.RunAsync(request, ApiScopes.Admin, async (caller, ct) =>
+        endpoint.RunAsync("admin.licenses.delete", request, ApiScopes.Admin, async (caller, ct) =>
             UnknownId(licenseId) ?? Answers.From(await licenses.DeleteAsync(caller, licenseId, ct).ConfigureAwait(false), _ => ApiResult.NoContent()));
 
     public Task<IActionResult> RevokeTokenAsync(HttpRequest request, string licenseId) =>
-        endpoint.RunWithBodyAsync(request, ApiScopes.Admin, async (caller, body, ct) =>
+        endpoint.RunWithBodyAsync("admin.licenses.revoke_token", request, ApiScopes.Admin, async (caller, body, ct) =>
         {
             if (UnknownId(licenseId) is { } unknown)
             {
@@ -63,7 +63,7 @@ public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService 
         });
 
     public Task<IActionResult> EventsAsync(HttpRequest request, string licenseId) =>
-        endpoint.RunAsync(request, ApiScopes.Admin, async (_, ct) =>
+        endpoint.RunAsync("admin.licenses.events", request, ApiScopes.Admin, async (_, ct) =>
             UnknownId(licenseId)
             ?? PageQuery.TryRead(request, out var page)
             ?? Answers.From(await licenses.EventsAsync(licenseId, page, ct).ConfigureAwait(false), Answers.Events));

@@ -42,7 +42,7 @@ public static class Answers
             Summary(decision.License),
             decision.DeniedReason,
             Message(decision.DeniedReason)),
-        ApiJson.Wire.ActivateLicenseResponse);
+        ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     /// <summary>request.</summary>
     public static IActionResult Lease(SeatDecision decision) => ApiResult.Ok(
@@ -56,7 +56,7 @@ public static class Answers
             Summary(decision.License),
             decision.DeniedReason,
             Message(decision.DeniedReason)),
-        ApiJson.Wire.RequestLicenseResponse);
+        ApiJson.Wire.RequestLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     public static IActionResult Heartbeat(LeaseRenewal renewal) => ApiResult.Ok(
         new HeartbeatResponse(
@@ -67,11 +67,12 @@ public static class Answers
             Duration.From(renewal.HeartbeatInterval),
             renewal.DeniedReason,
             Message(renewal.DeniedReason)),
-        ApiJson.Wire.HeartbeatResponse);
+        ApiJson.Wire.HeartbeatResponse).Noting(renewal.DeniedReason, licenseId: null, renewal.ActiveClientCount);
 
     /// <summary>deactivate and release.</summary>
     public static IActionResult Counts(SeatCount count) =>
-        ApiResult.Ok(new SeatCountResponse(count.LicenseId, count.ActiveClientCount, count.MaxClientCount), ApiJson.Wire.SeatCountResponse);
+        ApiResult.Ok(new SeatCountResponse(count.LicenseId, count.ActiveClientCount, count.MaxClientCount), ApiJson.Wire.SeatCountResponse)
+            .Noting(reason: null, count.LicenseId, count.ActiveClientCount);
 
     public static IActionResult Info(LicenseHoldings holdings)
     {
@@ -87,14 +88,16 @@ public static class Answers
                 Timestamp.From(license.IssuedAt),
                 Timestamp.From(license.ExpireAt),
                 Timestamp.From(license.SupportExpireAt)),
-            ApiJson.Wire.LicenseInfoResponse);
+            ApiJson.Wire.LicenseInfoResponse).Noting(reason: null, license.LicenseId, LicenseRules.HeldSeats(seats, at));
     }
 
     /// <summary>The admin license view with its tokens (get, patch, revoke).</summary>
-    public static IActionResult License(LicenseHoldings holdings) => ApiResult.Ok(ViewOf(holdings, withTokens: true), ApiJson.Wire.LicenseView);
+    public static IActionResult License(LicenseHoldings holdings) =>
+        ApiResult.Ok(ViewOf(holdings, withTokens: true), ApiJson.Wire.LicenseView).Noting(reason: null, holdings.License.LicenseId, seatsInUse: null);
 
     public static IActionResult CreatedLicense(LicenseRow license) =>
-        ApiResult.Created(ViewOf(new LicenseHoldings(license, [], license.IssuedAt), withTokens: false), ApiJson.Wire.LicenseView);
+        ApiResult.Created(ViewOf(new LicenseHoldings(license, [], license.IssuedAt), withTokens: false), ApiJson.Wire.LicenseView)
+            .Noting(reason: null, license.LicenseId, seatsInUse: 0);
 
     /// <summary>A page of license views; activeClientCount here is the stored count of live seat rows.</summary>
     public static IActionResult Licenses(LicenseRowPage page) => ApiResult.Ok(

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Identity;
 using Licensing.Auth;
 using Licensing.Storage;
+using Licensing.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
@@ -11,19 +12,19 @@ namespace Licensing.Http;
 /// <summary>
 /// What every API request goes through, in code both hosts run: credentials and scope (<see cref="RequestAuthorizer"/>),
 /// then the JSON body, then the handler; storage faults leave as 503 with Retry-After, and nothing a client sends
-/// becomes a 500.
+/// becomes a 500. Every answer is counted and traced under the endpoint's name (<see cref="LicensingMetrics"/>).
 /// </summary>
-public sealed partial class ApiEndpoint(RequestAuthorizer authorizer, ILogger<ApiEndpoint> logger)
+public sealed partial class ApiEndpoint(RequestAuthorizer authorizer, LicensingMetrics metrics, TimeProvider clock, ILogger<ApiEndpoint> logger)
 {
-    public Task<IActionResult> RunAsync(HttpRequest request, string scope, Func<Caller, CancellationToken, Task<IActionResult>> handler) =>
-        GuardAsync(request, async ct =>
+    public Task<IActionResult> RunAsync(string endpoint, HttpRequest request, string scope, Func<Caller, CancellationToken, Task<IActionResult>> handler) =>
+        GuardAsync(endpoint, request, async ct =>
         {
             var (caller, problem) = await authorizer.AuthorizeAsync(request, scope, ct).ConfigureAwait(false);
             return problem ?? await handler(caller!, ct).ConfigureAwait(false);
         });
 
-    public Task<IActionResult> RunWithBodyAsync(HttpRequest request, string scope, Func<Caller, JsonFields, CancellationToken, Task<IActionResult>> handler) =>
-        GuardAsync(request, async ct =>
+    public Task<IActionResult> RunWithBodyAsync(string endpoint, HttpRequest request, string scope, Func<Caller, JsonFields, CancellationToken, Task<IActionResult>> handler) =>
+        GuardAsync(endpoint, request, async ct =>
         {
             var (caller, problem) = await authorizer.AuthorizeAsync(request, scope, ct).ConfigureAwait(false);
             if (problem is not null)
@@ -36,10 +37,21 @@ public sealed partial class ApiEndpoint(RequestAuthorizer authorizer, ILogger<Ap
         });
 
     /// <summary>For calls that need no credentials (the JWKS, unknown routes).</summary>
-    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) =>
-        GuardAsync(request, ct => authorizer.ThrottleAnonymous(request) is { } problem ? Task.FromResult(problem) : handler(ct));
+    public Task<IActionResult> RunAnonymousAsync(string endpoint, HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) =>
+        GuardAsync(endpoint, request, ct => authorizer.ThrottleAnonymous(request) is { } problem ? Task.FromResult(problem) : handler(ct));
 
-    private async Task<IActionResult> GuardAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler)
+    private async Task<IActionResult> GuardAsync(string endpoint, HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler)
+    {
+        using var span = LicensingTraces.StartCall(endpoint);
+        var started = clock.GetTimestamp();
+        var answer = await AnswerAsync(request, handler).ConfigureAwait(false);
+        var outcome = answer is ApiResult result ? result.Outcome : new CallOutcome(200);
+        metrics.Answered(endpoint, outcome, clock.GetElapsedTime(started));
+        LicensingTraces.Answered(span, outcome);
+        return answer;
+    }
+
+    private async Task<IActionResult> AnswerAsync(HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler)
     {
         var ct = request.HttpContext.RequestAborted;
         try

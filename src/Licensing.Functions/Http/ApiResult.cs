@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Licensing.Telemetry;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Licensing.Http;
@@ -33,9 +34,24 @@ public sealed class ApiResult : IActionResult
     public ApiResult(int status, object body, JsonTypeInfo typeInfo, string contentType = JsonContentType, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
         : this(status, (stream, ct) => JsonSerializer.SerializeAsync(stream, body, typeInfo, ct), contentType, headers ?? [])
     {
+        _reason = (body as Problem)?.Code;
     }
 
+    private string? _reason;
+    private string? _licenseId;
+    private int? _seatsInUse;
+
     public int StatusCode => _status;
+
+    /// <summary>What this answer says, for metrics and traces (a problem's code is its reason).</summary>
+    public CallOutcome Outcome => new(_status, _reason, _licenseId, _seatsInUse);
+
+    /// <summary>Notes the reason code, license and seats in use this answer carries (Answers does, where it knows them).</summary>
+    public ApiResult Noting(string? reason, string? licenseId, int? seatsInUse)
+    {
+        (_reason, _licenseId, _seatsInUse) = (reason, licenseId, seatsInUse);
+        return this;
+    }
 
     public static ApiResult Ok<T>(T body, JsonTypeInfo<T> typeInfo) where T : notnull => new(200, body, typeInfo);
 

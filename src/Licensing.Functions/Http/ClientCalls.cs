@@ -9,30 +9,31 @@ namespace Licensing.Http;
 public sealed class ClientCalls(ApiEndpoint endpoint, ActivationService activations, LeaseService leases, LicenseStatusService status)
 {
     public Task<IActionResult> ActivateAsync(HttpRequest request) =>
-        RunAsync(request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.Activation(await activations.ActivateAsync(caller, call, ct).ConfigureAwait(false)));
+        RunAsync("activate", request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.Activation(await activations.ActivateAsync(caller, call, ct).ConfigureAwait(false)));
 
     public Task<IActionResult> DeactivateAsync(HttpRequest request) =>
-        RunAsync(request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.From(await activations.DeactivateAsync(caller, call, ct).ConfigureAwait(false), Answers.Counts));
+        RunAsync("deactivate", request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.From(await activations.DeactivateAsync(caller, call, ct).ConfigureAwait(false), Answers.Counts));
 
     public Task<IActionResult> RequestAsync(HttpRequest request) =>
-        RunAsync(request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.Lease(await leases.RequestAsync(caller, call, ct).ConfigureAwait(false)));
+        RunAsync("request", request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.Lease(await leases.RequestAsync(caller, call, ct).ConfigureAwait(false)));
 
     public Task<IActionResult> HeartbeatAsync(HttpRequest request) =>
-        RunAsync(request, ClientCallReader.ByToken, async (caller, call, ct) => Answers.Heartbeat(await leases.HeartbeatAsync(caller, call, ct).ConfigureAwait(false)));
+        RunAsync("heartbeat", request, ClientCallReader.ByToken, async (caller, call, ct) => Answers.Heartbeat(await leases.HeartbeatAsync(caller, call, ct).ConfigureAwait(false)));
 
     public Task<IActionResult> ReleaseAsync(HttpRequest request) =>
-        RunAsync(request, ClientCallReader.ByToken, async (caller, call, ct) => Answers.From(await leases.ReleaseAsync(caller, call, ct).ConfigureAwait(false), Answers.Counts));
+        RunAsync("release", request, ClientCallReader.ByToken, async (caller, call, ct) => Answers.From(await leases.ReleaseAsync(caller, call, ct).ConfigureAwait(false), Answers.Counts));
 
     public Task<IActionResult> ValidateAsync(HttpRequest request) =>
-        RunAsync(request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.Activation(await status.ValidateAsync(caller, call, ct).ConfigureAwait(false)));
+        RunAsync("validate", request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.Activation(await status.ValidateAsync(caller, call, ct).ConfigureAwait(false)));
 
     public Task<IActionResult> InfoAsync(HttpRequest request) =>
-        RunAsync(request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.From(await status.InfoAsync(caller, call, ct).ConfigureAwait(false), Answers.Info));
+        RunAsync("info", request, ClientCallReader.ByUserKey, async (caller, call, ct) => Answers.From(await status.InfoAsync(caller, call, ct).ConfigureAwait(false), Answers.Info));
 
     private Task<IActionResult> RunAsync(
+        string endpointName,
         HttpRequest request,
         Func<JsonFields, Caller, ClientCall?> read,
         Func<Caller, ClientCall, CancellationToken, Task<IActionResult>> handle) =>
-        endpoint.RunWithBodyAsync(request, ApiScopes.Client, (caller, body, ct) =>
+        endpoint.RunWithBodyAsync(endpointName, request, ApiScopes.Client, (caller, body, ct) =>
             read(body, caller) is { } call ? handle(caller, call, ct) : Task.FromResult(body.Problem!));
 }

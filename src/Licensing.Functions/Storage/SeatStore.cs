@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain;
+using Licensing.Telemetry;
 
 namespace Licensing.Storage;
 
@@ -18,7 +19,7 @@ public sealed record SeatWrite(SeatRow Row, bool IsNew);
 /// counter commit in one single-partition transaction under the license row's ETag, renewals merge under the seat's
 /// ETag. A lost race returns false so the caller re-reads and decides again.
 /// </summary>
-public sealed class SeatStore(StorageTables tables)
+public sealed class SeatStore(StorageTables tables, LicensingMetrics metrics)
 {
 
     /// <summary>
@@ -94,7 +95,7 @@ public sealed class SeatStore(StorageTables tables)
     /// serialises every change of the seat count), the seat rows and the audit events recording the change (created,
     /// so they exist exactly when the change committed). False when another writer won the race.
     /// </summary>
-    public Task<bool> CommitAsync(LicenseRow license, IReadOnlyCollection<SeatWrite> seats, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
+    public async Task<bool> CommitAsync(LicenseRow license, IReadOnlyCollection<SeatWrite> seats, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
     {
         var actions = new List<TableTransactionAction>(seats.Count + events.Count + 1)
         {
@@ -107,7 +108,13 @@ public sealed class SeatStore(StorageTables tables)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, write.Row.ToEntity(), write.Row.ETag));
         }
 
-        return TableOperations.SubmitAsync(tables.Licenses, actions, events, ct);
+        var committed = await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
+        if (committed)
+        {
+            metrics.SeatsChanged(events);
+        }
+
+        return committed;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Licensing.Settings;
+using Licensing.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Licensing.Storage;
@@ -23,7 +24,7 @@ public sealed class StorageTables
     private readonly object _gate = new();
     private Task? _created;
 
-    public StorageTables(IOptions<LicensingOptions> options, IOptions<TablePipelineOptions> pipeline)
+    public StorageTables(IOptions<LicensingOptions> options, IOptions<TablePipelineOptions> pipeline, LicensingMetrics metrics)
     {
         var settings = options.Value;
         var clientOptions = new TableClientOptions();
@@ -37,6 +38,7 @@ public sealed class StorageTables
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         }
 
+        clientOptions.AddPolicy(new MeteredStorageRequests(metrics), HttpPipelinePosition.PerRetry);
         foreach (var policy in pipeline.Value.PerRetryPolicies)
         {
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);

@@ -11,8 +11,11 @@ public static class BicepCli
 
     public static string InfraFolder => Path.Combine(RepoPaths.Root, "infra");
 
-    public static Task<ProcessResult> RunAsync(params string[] arguments) =>
-        ProcessRun.RunAsync(Binary.Value, arguments, InfraFolder, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+    public static Task<ProcessResult> RunAsync(params string[] arguments) => RunWithAsync(new Dictionary<string, string>(), arguments);
+
+    /// <summary>With environment variables set (what bicepparam's readEnvironmentVariable reads, as azd sets them).</summary>
+    public static Task<ProcessResult> RunWithAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ProcessRun.RunAsync(Binary.Value, arguments, InfraFolder, new Dictionary<string, string>(environment) { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
 
     private static string Locate()
     {

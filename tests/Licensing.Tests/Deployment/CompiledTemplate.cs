@@ -13,7 +13,7 @@ public sealed class CompiledTemplate
 
     public static Task<CompiledTemplate> GetAsync() => Instance.Value;
 
-    /// <summary>Every resource declaration of the template and of its nested module templates.</summary>
+    /// <summary>Every resource the template and its nested module templates deploy ('existing' references left out).</summary>
     public IReadOnlyList<JsonElement> Resources => Collect(Json.RootElement).ToList();
 
     public IReadOnlyList<JsonElement> OfType(string type) =>
@@ -66,7 +66,8 @@ public sealed class CompiledTemplate
         var list = resources.ValueKind == JsonValueKind.Array
             ? resources.EnumerateArray().ToList()
             : resources.EnumerateObject().Select(p => p.Value).ToList();
-        foreach (var resource in list)
+        // An 'existing' reference (what a module reads, never deploys) is no declaration.
+        foreach (var resource in list.Where(r => !(r.TryGetProperty("existing", out var existing) && existing.ValueKind == JsonValueKind.True)))
         {
             yield return resource;
             if (resource.GetProperty("type").GetString() == "Microsoft.Resources/deployments"

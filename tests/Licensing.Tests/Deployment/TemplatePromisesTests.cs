@@ -124,7 +124,7 @@ public sealed class TemplatePromisesTests
     }
 
     [Theory]
-    [InlineData(TableDataContributor, 3)]
+    [InlineData(TableDataContributor, 1)]
     [InlineData(BlobDataOwner, 1)]
     [InlineData(KeyVaultSecretsUser, 1)]
     [InlineData(MonitoringMetricsPublisher, 1)]

@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Licensing.Telemetry;
 using Licensing.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,13 +9,21 @@ using Microsoft.Extensions.Logging;
 
 namespace Licensing.Tests.EndToEnd;
 
-/// <summary>No API key, token or signing key ever reaches a log line, whatever the calls and their failures.</summary>
+/// <summary>No API key, token or signing key ever reaches a log line or the telemetry, whatever the calls and their failures.</summary>
 public sealed class SecretsInLogsTests
 {
     [Fact]
-    public async Task A_full_run_with_failures_logs_no_key_token_or_signing_key()
+    public async Task A_full_run_with_failures_logs_and_traces_and_meters_no_key_token_or_signing_key()
     {
         var logs = new CapturedLogs();
+        var spans = new ConcurrentQueue<Activity>();
+        using var tracing = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LicensingTraces.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(tracing);
         string signingKey = "";
         await using var server = await ServerFixture.StartAsync(
             s => signingKey = s["Licensing:SigningKey"]!,
@@ -22,6 +34,7 @@ public sealed class SecretsInLogsTests
                 builder.Logging.AddProvider(logs);
                 builder.Logging.SetMinimumLevel(LogLevel.Trace);
             });
+        using var meter = new MeterRecorder(server.Services.GetRequiredService<IMeterFactory>());
         var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 5);
         var token = (await server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement.GetProperty("licenseToken").GetString()!;
         await server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" });
@@ -38,6 +51,16 @@ public sealed class SecretsInLogsTests
         var secrets = new[] { ServerFixture.AdminKey, server.ClientKey, token, license.UserKey, PemBody(signingKey) };
         Assert.Contains(logs.Lines, line => line.Contains("Application started", StringComparison.Ordinal));
         Assert.All(logs.Lines, line => Assert.All(secrets, secret => Assert.DoesNotContain(secret, line, StringComparison.Ordinal)));
+        // What telemetry carries: each span's name and tags, each measurement's tags. Spans of other tests' servers
+        // may be among them: none may carry these secrets either.
+        var ours = spans.Where(s => Equals(s.GetTagItem(LicensingTraces.LicenseIdTag), license.LicenseId)).ToList();
+        Assert.Equal(3, ours.Count);
+        Assert.Equal(["licensing admin.licenses.create", "licensing release", "licensing request"], ours.Select(s => s.DisplayName).Order());
+        var carried = spans.Select(s => s.DisplayName + " " + string.Join(' ', s.TagObjects.Select(t => $"{t.Key}={t.Value}")) + " " + s.StatusDescription)
+            .Concat(meter.All.Select(m => m.Instrument + " " + string.Join(' ', m.Tags.Select(t => $"{t.Key}={t.Value}"))))
+            .ToList();
+        Assert.Equal(7, meter.All.Count(m => m.Instrument == LicensingMetrics.Calls));
+        Assert.All(carried, item => Assert.All(secrets, secret => Assert.DoesNotContain(secret, item, StringComparison.Ordinal)));
     }
 
     [Fact]
