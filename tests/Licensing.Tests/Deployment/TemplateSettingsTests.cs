@@ -74,12 +74,17 @@ public sealed partial class TemplateSettingsTests
         return match.Success
                && template.Json.RootElement.GetProperty("parameters").TryGetProperty(match.Groups[1].Value, out var parameter)
                && parameter.TryGetProperty("defaultValue", out var defaultValue)
-               && defaultValue.ValueKind == JsonValueKind.String
-            ? defaultValue.GetString()
+            ? defaultValue.ValueKind switch
+            {
+                JsonValueKind.String => defaultValue.GetString(),
+                JsonValueKind.Number => defaultValue.GetRawText(),
+                _ => null,
+            }
             : null;
     }
 
-    [GeneratedRegex(@"^\[parameters\('([A-Za-z0-9_]+)'\)\]$")]
+    /// <summary>A parameter's value, as it is or as string(...) of a number.</summary>
+    [GeneratedRegex(@"^\[(?:string\()?parameters\('([A-Za-z0-9_]+)'\)\)?\]$")]
     private static partial Regex ParameterPattern();
 
     [GeneratedRegex(@"^\[.*\]$", RegexOptions.Singleline)]
