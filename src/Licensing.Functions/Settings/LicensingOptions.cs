@@ -18,6 +18,7 @@ public sealed class LicensingOptions
         public const string ManagedIdentityClientId = Section + ":" + nameof(LicensingOptions.ManagedIdentityClientId);
         public const string TablePrefix = Section + ":" + nameof(LicensingOptions.TablePrefix);
         public const string ExpirySchedule = Section + ":" + nameof(LicensingOptions.ExpirySchedule);
+        public const string ExpiryMaxEntriesPerRun = Section + ":" + nameof(LicensingOptions.ExpiryMaxEntriesPerRun);
         public const string TokenRetention = Section + ":" + nameof(LicensingOptions.TokenRetention);
         public const string ActivationTokenLifetime = Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
         public const string DefaultHeartbeatInterval = Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
@@ -61,6 +62,9 @@ public sealed class LicensingOptions
 
     /// <summary>Six-field cron schedule of the ExpireLapsedTokens timer.</summary>
     public string ExpirySchedule { get; set; } = "0 */1 * * * *";
+
+    /// <summary>The most expiry-index entries one timer run handles; the rest wait for the next run.</summary>
+    public int ExpiryMaxEntriesPerRun { get; set; } = Expiry.LeaseExpiryService.MaxEntriesPerRun;
 
     /// <summary>How long ended tokens stay visible in info before they are purged.</summary>
     public TimeSpan TokenRetention { get; set; } = TimeSpan.FromDays(7);
