@@ -11,8 +11,11 @@ public static class BicepCli
 
     public static string InfraFolder => Path.Combine(RepoPaths.Root, "infra");
 
-    public static Task<ProcessResult> RunAsync(params string[] arguments) =>
-        ProcessRun.RunAsync(Binary.Value, arguments, InfraFolder, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+    public static Task<ProcessResult> RunAsync(params string[] arguments) => RunInAsync(InfraFolder, arguments);
+
+    /// <summary>Runs the CLI in another folder (a test's scratch folder), so nothing it writes lands in <c>infra/</c>.</summary>
+    public static Task<ProcessResult> RunInAsync(string folder, params string[] arguments) =>
+        ProcessRun.RunAsync(Binary.Value, arguments, folder, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
 
     private static string Locate()
     {
