@@ -38,7 +38,7 @@ public sealed class ExpiryCheckpointTests
         Assert.Equal(HourOf(late.DueAt), afterCapped.NextHour);
         Assert.Equal(new ExpiryRun(Examined: 2, Lapsed: 2, Moved: 0, Purged: 0, Stale: 0, Complete: true), resumed);
         Assert.Equal(HourOf(server.Clock.GetUtcNow()), afterResumed.NextHour);
-        Assert.True(early.DueAt < late.DueAt);
+        Assert.Equal(early.DueAt + TimeSpan.FromHours(1), late.DueAt);
         await AssertEndedOnceAsync(server, early);
         await AssertEndedOnceAsync(server, late);
     }
@@ -61,6 +61,7 @@ public sealed class ExpiryCheckpointTests
         var unreachable = await LapsingLeasesAsync(server, count: 2);
         server.Clock.Advance(TimeSpan.FromHours(1));
         var before = await CheckpointAsync(server);
+        Assert.Equal(reached.DueAt + TimeSpan.FromHours(1), unreachable.DueAt);
 
         failing = unreachable.License.LicenseId;
         faults.Start();

@@ -81,19 +81,9 @@ public sealed class SeatRaceTests(ServerFixture server) : IClassFixture<ServerFi
             holders.Add(($"holder-{i}", granted.Body.GetProperty("licenseToken").GetString()!));
         }
 
-        // Every contender is sent before any is awaited, the releases among the requests.
-        var releases = new List<Task<(HttpStatusCode Status, JsonElement Body)>>();
-        var requests = new List<Task<(HttpStatusCode Status, JsonElement Body)>>();
-        for (var i = 0; i < 30; i++)
-        {
-            if (i % 10 == 5)
-            {
-                var holder = holders[i / 10];
-                releases.Add(SendAsync("v1/license/release", new { licenseToken = holder.Token, machineId = holder.Machine }));
-            }
-
-            requests.Add(CallAsync("v1/license/request", license, $"newcomer-{i}"));
-        }
+        // Every contender is sent before any is awaited: the releases, then at once the requests.
+        var releases = holders.Select(h => SendAsync("v1/license/release", new { licenseToken = h.Token, machineId = h.Machine })).ToList();
+        var requests = Enumerable.Range(0, 30).Select(i => CallAsync("v1/license/request", license, $"newcomer-{i}")).ToList();
 
         var released = await Task.WhenAll(releases);
         var raced = await Task.WhenAll(requests);
