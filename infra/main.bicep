@@ -382,6 +382,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: '0 */1 * * * *'
         }
         {
+          name: 'Licensing__ExpiryMaxEntriesPerRun'
+          value: '5000'
+        }
+        {
           name: 'Licensing__TokenRetention'
           value: '7.00:00:00'
         }

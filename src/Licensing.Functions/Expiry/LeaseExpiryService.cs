@@ -14,7 +14,7 @@ namespace Licensing.Expiry;
 /// </summary>
 public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeProvider clock, IOptions<LicensingOptions> options)
 {
-    /// <summary>The most entries one run handles; the rest wait for the next run.</summary>
+    /// <summary>The default of <see cref="LicensingOptions.ExpiryMaxEntriesPerRun"/>: the most entries one run handles.</summary>
     public const int MaxEntriesPerRun = 5_000;
 
     /// <summary>Where a new deployment's first run starts looking.</summary>
@@ -26,12 +26,13 @@ public sealed class LeaseExpiryService(SeatStore store, ExpiryIndex index, TimeP
         var currentHour = TableKeys.ExpiryPartitionStart(TableKeys.ExpiryPartition(now));
         var (checkpoint, etag) = await index.ReadCheckpointAsync(ct).ConfigureAwait(false);
         var hour = checkpoint ?? TableKeys.ExpiryPartitionStart(TableKeys.ExpiryPartition(now - FirstLookBack));
+        var maxEntries = options.Value.ExpiryMaxEntriesPerRun;
         var tally = new Tally();
         var nextCheckpoint = hour;
         var complete = true;
         for (; hour <= currentHour; hour = hour.AddHours(1))
         {
-            var budget = MaxEntriesPerRun - tally.Examined;
+            var budget = maxEntries - tally.Examined;
             if (budget <= 0)
             {
                 complete = false;

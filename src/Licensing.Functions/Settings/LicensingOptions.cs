@@ -36,6 +36,9 @@ public sealed class LicensingOptions
     /// <summary>Six-field cron schedule of the ExpireLapsedTokens timer.</summary>
     public string ExpirySchedule { get; set; } = "0 */1 * * * *";
 
+    /// <summary>The most expiry-index entries one timer run handles; the rest wait for the next run.</summary>
+    public int ExpiryMaxEntriesPerRun { get; set; } = Expiry.LeaseExpiryService.MaxEntriesPerRun;
+
     /// <summary>How long ended tokens stay visible in info before they are purged.</summary>
     public TimeSpan TokenRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -67,6 +67,11 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
             failures.Add($"{SettingNames.ExpirySchedule} must be a six-field cron expression such as '0 */1 * * * *'.");
         }
 
+        if (options.ExpiryMaxEntriesPerRun is < 1 or > 100_000)
+        {
+            failures.Add($"{SettingNames.ExpiryMaxEntriesPerRun} must be between 1 and 100000.");
+        }
+
         if (options.TokenRetention < TimeSpan.Zero || options.TokenRetention > TimeSpan.FromDays(365))
         {
             failures.Add($"{SettingNames.TokenRetention} must be between 0 and 365 days.");

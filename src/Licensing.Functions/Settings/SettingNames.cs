@@ -12,6 +12,7 @@ public static class SettingNames
     public const string ManagedIdentityClientId = LicensingOptions.Section + ":" + nameof(LicensingOptions.ManagedIdentityClientId);
     public const string TablePrefix = LicensingOptions.Section + ":" + nameof(LicensingOptions.TablePrefix);
     public const string ExpirySchedule = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpirySchedule);
+    public const string ExpiryMaxEntriesPerRun = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpiryMaxEntriesPerRun);
     public const string TokenRetention = LicensingOptions.Section + ":" + nameof(LicensingOptions.TokenRetention);
     public const string ActivationTokenLifetime = LicensingOptions.Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
     public const string DefaultHeartbeatInterval = LicensingOptions.Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);

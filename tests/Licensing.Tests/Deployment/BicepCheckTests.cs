@@ -3,6 +3,7 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Deployment;
 
 /// <summary>The template compiles, lints and takes its parameters with no diagnostic at all, offline.</summary>
+[Trait("Category", "Slow")]
 public sealed class BicepCheckTests
 {
     [Fact]
@@ -41,26 +42,34 @@ public sealed class BicepCheckTests
     }
 
     [Theory]
-    [InlineData("instanceMemoryMB", "1234")]
-    [InlineData("maximumInstanceCount", "0")]
-    [InlineData("alwaysReadyInstances", "-1")]
-    [InlineData("environmentName", "''")]
-    public async Task A_bad_parameter_value_fails_build_params(string parameter, string value)
+    [InlineData("instanceMemoryMB", "1234", "BCP033")]
+    [InlineData("maximumInstanceCount", "0", "BCP328")]
+    [InlineData("alwaysReadyInstances", "-1", "BCP328")]
+    [InlineData("environmentName", "''", "BCP333")]
+    public async Task A_bad_parameter_value_fails_build_params_with_the_error_for_that_line(string parameter, string value, string diagnostic)
     {
-        var file = Path.Combine(BicepCli.InfraFolder, $"bad-{Guid.NewGuid():N}.bicepparam");
-        var lines = (await File.ReadAllLinesAsync(Path.Combine(BicepCli.InfraFolder, "main.bicepparam")))
-            .Where(l => !l.TrimStart().StartsWith($"param {parameter} ", StringComparison.Ordinal))
-            .Append($"param {parameter} = {value}");
-        await File.WriteAllLinesAsync(file, lines);
+        var scratch = Directory.CreateTempSubdirectory("bicep-params-");
         try
         {
-            var result = await BicepCli.RunAsync("build-params", Path.GetFileName(file), "--stdout");
+            var lines = (await File.ReadAllLinesAsync(Path.Combine(BicepCli.InfraFolder, "main.bicepparam")))
+                .Select(l => l == "using 'main.bicep'" ? $"using '{Path.GetRelativePath(scratch.FullName, Path.Combine(BicepCli.InfraFolder, "main.bicep"))}'" : l)
+                .Where(l => !l.TrimStart().StartsWith($"param {parameter} ", StringComparison.Ordinal))
+                .Append($"param {parameter} = {value}")
+                .ToList();
+            Assert.Single(lines, l => l.StartsWith("using '", StringComparison.Ordinal) && l != "using 'main.bicep'");
+            await File.WriteAllLinesAsync(Path.Combine(scratch.FullName, "bad.bicepparam"), lines);
 
-            Assert.True(result.ExitCode != 0, $"build-params accepted {parameter} = {value}: {result}");
+            var result = await BicepCli.RunInAsync(scratch.FullName, "build-params", "bad.bicepparam", "--stdout");
+
+            Assert.True(result.ExitCode == 1, result.ToString());
+            var error = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.StartsWith($"{Path.Combine(scratch.FullName, "bad.bicepparam")}({lines.Count},", error, StringComparison.Ordinal);
+            Assert.Contains($" : Error {diagnostic}: ", error, StringComparison.Ordinal);
+            Assert.Equal(["bad.bicepparam"], scratch.EnumerateFiles().Select(f => f.Name));
         }
         finally
         {
-            File.Delete(file);
+            scratch.Delete(recursive: true);
         }
     }
 

@@ -17,6 +17,10 @@ public static class BicepCli
     public static Task<ProcessResult> RunWithAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         ProcessRun.RunAsync(Binary.Value, arguments, InfraFolder, new Dictionary<string, string>(environment) { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
 
+    /// <summary>Runs the CLI in another folder (a test's scratch folder), so nothing it writes lands in <c>infra/</c>.</summary>
+    public static Task<ProcessResult> RunInAsync(string folder, params string[] arguments) =>
+        ProcessRun.RunAsync(Binary.Value, arguments, folder, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+
     private static string Locate()
     {
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured

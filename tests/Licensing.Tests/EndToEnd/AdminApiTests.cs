@@ -177,11 +177,34 @@ public sealed class AdminApiTests(ServerFixture server) : IClassFixture<ServerFi
     [InlineData("a b c")]
     [InlineData("%00%01")]
     [InlineData("1!lic_a 1!license")]
+    [InlineData("cccccccccccccccccccccccccccccccc")]
     public async Task A_continuation_token_the_api_never_returned_is_a_400_not_a_5xx(string token)
     {
         var (status, problem) = await AdminAsync(HttpMethod.Get, $"v1/admin/licenses?pageSize=2&continuationToken={Uri.EscapeDataString(token)}");
 
-        Assert.True(status is HttpStatusCode.BadRequest or HttpStatusCode.OK, $"answered {(int)status}: {problem.GetRawText()}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        Assert.Equal(["is not a token this API returned."], problem.GetProperty("errors").GetProperty("continuationToken").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task A_continuation_token_altered_by_the_client_is_a_400()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await server.CreateLicenseAsync(Floating, seats: 1);
+        }
+
+        var (_, first) = await AdminAsync(HttpMethod.Get, "v1/admin/licenses?pageSize=2");
+        var token = first.GetProperty("continuationToken").GetString()!;
+        var altered = (token[0] == 'A' ? 'B' : 'A') + token[1..];
+        var (genuine, next) = await AdminAsync(HttpMethod.Get, $"v1/admin/licenses?pageSize=2&continuationToken={Uri.EscapeDataString(token)}");
+        var (status, problem) = await AdminAsync(HttpMethod.Get, $"v1/admin/licenses?pageSize=2&continuationToken={Uri.EscapeDataString(altered)}");
+
+        Assert.Equal(HttpStatusCode.OK, genuine);
+        Assert.Equal(2, next.GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
     }
 
     // ---- patch ----

@@ -79,26 +79,41 @@ public sealed class AuditTrailTests(ServerFixture server) : IClassFixture<Server
     }
 
     [Fact]
-    public async Task A_lapse_is_recorded_once_with_the_server_as_actor_whether_the_timer_or_a_grant_ends_it()
+    public async Task A_lapse_ended_by_the_timer_is_recorded_once_with_the_server_as_actor()
     {
-        var byTimer = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 30);
-        var byGrant = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 30);
-        await RequestAsync(byTimer, "m1");
-        await RequestAsync(byGrant, "m1");
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 30);
+        var token = await RequestAsync(license, "m1");
         server.Clock.Advance(TimeSpan.FromMinutes(5));
 
         await server.RunExpiryTimerAsync();
         await server.RunExpiryTimerAsync();
-        await RequestAsync(byGrant, "m2");
 
-        var timerEvents = await EventsAsync(byTimer.LicenseId);
-        var grantEvents = await EventsAsync(byGrant.LicenseId);
-        Assert.Equal(["seat.lapsed", "seat.granted", "license.created"], timerEvents.Select(Type));
-        Assert.Equal("server", timerEvents[0].GetProperty("actor").GetString());
-        Assert.Equal("m1", timerEvents[0].GetProperty("machineId").GetString());
-        Assert.Equal(JsonValueKind.Null, timerEvents[0].GetProperty("clientAddr").ValueKind);
-        Assert.Contains(grantEvents.Select(Type), t => t == "seat.lapsed");
-        Assert.Equal(2, grantEvents.Count(e => Type(e) == "seat.granted"));
+        var events = await EventsAsync(license.LicenseId);
+        Assert.Equal(["seat.lapsed", "seat.granted", "license.created"], events.Select(Type));
+        AssertLapseOf(events[0], token, "m1");
+    }
+
+    [Fact]
+    public async Task A_lapse_ended_by_a_grant_that_needs_its_seat_is_recorded_once_in_the_grant_itself()
+    {
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 30);
+        var lapsed = await RequestAsync(license, "m1");
+        server.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var granted = await RequestAsync(license, "m2");
+        var events = await EventsAsync(license.LicenseId);
+        await server.RunExpiryTimerAsync();
+        await server.RunExpiryTimerAsync();
+
+        Assert.Equal(4, events.Count);
+        // The newest two are the grant's own transaction; the contract leaves the order within one transaction open.
+        var transaction = events.Take(2).ToList();
+        var grant = Assert.Single(transaction, e => Type(e) == "seat.granted");
+        Assert.Equal(SeatTokens.TokenId(granted), grant.GetProperty("token").GetString());
+        Assert.Equal(("m2", ClientKeyId), (grant.GetProperty("machineId").GetString(), grant.GetProperty("actor").GetString()));
+        AssertLapseOf(Assert.Single(transaction, e => Type(e) == "seat.lapsed"), lapsed, "m1");
+        Assert.Equal(["seat.granted", "license.created"], events.Skip(2).Select(Type));
+        Assert.Equal(events.Select(e => e.GetRawText()), (await EventsAsync(license.LicenseId)).Select(e => e.GetRawText()));
     }
 
     [Fact]
@@ -187,6 +202,17 @@ public sealed class AuditTrailTests(ServerFixture server) : IClassFixture<Server
     }
 
     private string ClientKeyId => server.ClientKey.Split('_')[1];
+
+    /// <summary>A lapse as the contract records it: the lease's own token and machine, the server as actor, no address, at the clock's now.</summary>
+    private void AssertLapseOf(JsonElement lapse, string licenseToken, string machineId)
+    {
+        Assert.Equal("seat.lapsed", Type(lapse));
+        Assert.Equal(SeatTokens.TokenId(licenseToken), lapse.GetProperty("token").GetString());
+        Assert.Equal(machineId, lapse.GetProperty("machineId").GetString());
+        Assert.Equal("server", lapse.GetProperty("actor").GetString());
+        Assert.Equal(JsonValueKind.Null, lapse.GetProperty("clientAddr").ValueKind);
+        Assert.Equal(server.Clock.GetUtcNow().ToUnixTimeSeconds(), lapse.GetProperty("at").GetProperty("seconds").GetInt64());
+    }
 
     private static string? Type(JsonElement e) => e.GetProperty("type").GetString();
 

@@ -88,20 +88,26 @@ public sealed class LapseTests(ServerFixture server) : IClassFixture<ServerFixtu
     }
 
     [Fact]
-    public async Task Ended_tokens_are_purged_once_the_retention_period_has_passed()
+    public async Task An_ended_token_is_kept_for_the_default_seven_days_after_it_ended_and_purged_at_that_moment()
     {
+        // The timer has run lately (it runs every minute), so its checkpoint is this hour.
+        await server.RunExpiryTimerAsync();
         var license = await server.CreateLicenseAsync(Floating, seats: 1, heartbeatSeconds: 5);
         var token = await RequestTokenAsync(license, "m1");
         await server.CallAsync("v1/license/release", new { licenseToken = token, machineId = "m1" });
-        server.Clock.Advance(TimeSpan.FromSeconds(11));
-        await server.RunExpiryTimerAsync();
-        Assert.Equal(2, (await server.StoredRowsAsync(license.LicenseId)).Count);
+        var releasedAt = server.Clock.GetUtcNow();
 
-        server.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        server.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+        await server.RunExpiryTimerAsync();
+        var kept = await server.StoredRowsAsync(license.LicenseId);
+        var shown = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "m1" })).RootElement.GetProperty("licenseTokens");
+        server.Clock.Advance(TimeSpan.FromSeconds(1));
         await server.RunExpiryTimerAsync();
 
-        var rows = await server.StoredRowsAsync(license.LicenseId);
-        Assert.Equal(["license"], rows.Select(r => r.RowKey));
+        Assert.Equal(releasedAt + TimeSpan.FromDays(7), server.Clock.GetUtcNow());
+        Assert.Equal(2, kept.Count);
+        Assert.Equal("released", Assert.Single(shown.EnumerateArray()).GetProperty("state").GetString());
+        Assert.Equal(["license"], (await server.StoredRowsAsync(license.LicenseId)).Select(r => r.RowKey));
         var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "m1" })).RootElement;
         Assert.Empty(info.GetProperty("licenseTokens").EnumerateArray());
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.EndToEnd;
@@ -10,13 +11,16 @@ public sealed class SeatRaceTests(ServerFixture server) : IClassFixture<ServerFi
     {
         var license = await server.CreateLicenseAsync(mode: 2, seats: 7);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => CallAsync("v1/license/request", license, $"machine-{i}")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => CallAsync("v1/license/request", license, $"machine-{i}")).ToList());
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
-        Assert.Equal(7, answers.Count(a => a.Body.GetProperty("granted").GetBoolean()));
-        Assert.All(answers.Where(a => !a.Body.GetProperty("granted").GetBoolean()),
-            a => Assert.Equal("seats_exhausted", a.Body.GetProperty("reason").GetString()));
-        Assert.All(answers, a => Assert.True(a.Body.GetProperty("activeClientCount").GetInt32() <= 7));
+        var grants = answers.Where(a => a.Body.GetProperty("granted").GetBoolean()).ToList();
+        var denials = answers.Where(a => !a.Body.GetProperty("granted").GetBoolean()).ToList();
+        Assert.Equal(7, grants.Count);
+        // Grants commit one after another, so they count 1 to 7; every denial decided on a full license.
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], grants.Select(a => a.Body.GetProperty("activeClientCount").GetInt32()).Order());
+        Assert.Equal(93, denials.Count);
+        Assert.All(denials, a => Assert.Equal(("seats_exhausted", 7), (a.Body.GetProperty("reason").GetString(), a.Body.GetProperty("activeClientCount").GetInt32())));
         var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "machine-0" })).RootElement;
         Assert.Equal(7, info.GetProperty("licenseTokens").EnumerateArray().Count(t => !t.GetProperty("revoked").GetBoolean()));
         Assert.Equal(7, info.GetProperty("activeClientCount").GetInt32());
@@ -28,7 +32,7 @@ public sealed class SeatRaceTests(ServerFixture server) : IClassFixture<ServerFi
     {
         var license = await server.CreateLicenseAsync(mode: 1, seats: 7);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => CallAsync("v1/license/activate", license, $"pc-{i}")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => CallAsync("v1/license/activate", license, $"pc-{i}")).ToList());
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         Assert.Equal(7, answers.Count(a => a.Body.GetProperty("success").GetBoolean()));
@@ -38,56 +42,78 @@ public sealed class SeatRaceTests(ServerFixture server) : IClassFixture<ServerFi
     }
 
     [Fact]
-    public async Task Repeated_concurrent_requests_from_the_same_client_take_one_seat()
+    public async Task Repeated_concurrent_requests_from_the_same_client_all_get_the_same_lease_and_take_one_seat()
     {
         var license = await server.CreateLicenseAsync(mode: 2, seats: 3);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CallAsync("v1/license/request", license, "same-machine")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CallAsync("v1/license/request", license, "same-machine")).ToList());
 
         Assert.All(answers, a => Assert.True(a.Body.GetProperty("granted").GetBoolean(), a.Body.GetRawText()));
+        var lease = Assert.Single(answers.Select(a => SeatTokens.TokenId(a.Body.GetProperty("licenseToken").GetString()!)).Distinct());
         var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "same-machine" })).RootElement;
-        Assert.Single(info.GetProperty("licenseTokens").EnumerateArray());
+        Assert.Equal(lease, Assert.Single(info.GetProperty("licenseTokens").EnumerateArray()).GetProperty("token").GetString());
         Assert.Equal(1, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
     }
 
     [Fact]
-    public async Task Repeated_concurrent_activations_of_the_same_machine_take_one_seat()
+    public async Task Repeated_concurrent_activations_of_the_same_machine_all_get_the_same_activation_and_take_one_seat()
     {
         var license = await server.CreateLicenseAsync(mode: 1, seats: 3);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CallAsync("v1/license/activate", license, "same-pc")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CallAsync("v1/license/activate", license, "same-pc")).ToList());
 
         Assert.All(answers, a => Assert.True(a.Body.GetProperty("success").GetBoolean(), a.Body.GetRawText()));
+        var activation = Assert.Single(answers.Select(a => SeatTokens.TokenId(a.Body.GetProperty("licenseToken").GetString()!)).Distinct());
+        var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "same-pc" })).RootElement;
+        Assert.Equal(activation, Assert.Single(info.GetProperty("licenseTokens").EnumerateArray()).GetProperty("token").GetString());
         Assert.Equal(1, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
     }
 
     [Fact]
-    public async Task Releases_and_requests_racing_never_hold_more_seats_than_the_limit()
+    public async Task Releases_racing_requests_free_their_seats_for_newcomers_and_never_let_more_than_the_limit_hold_one()
     {
         var license = await server.CreateLicenseAsync(mode: 2, seats: 3);
         var holders = new List<(string Machine, string Token)>();
         for (var i = 0; i < 3; i++)
         {
             var granted = await CallAsync("v1/license/request", license, $"holder-{i}");
+            Assert.True(granted.Body.GetProperty("granted").GetBoolean(), granted.Body.GetRawText());
             holders.Add(($"holder-{i}", granted.Body.GetProperty("licenseToken").GetString()!));
         }
 
-        var releases = holders.Select(h => server.PostAsync("v1/license/release", new { licenseToken = h.Token, machineId = h.Machine }));
-        var requests = Enumerable.Range(0, 30).Select(i => CallAsync("v1/license/request", license, $"newcomer-{i}"));
-        var released = await Task.WhenAll(releases);
-        var answers = await Task.WhenAll(requests);
+        // Every contender is sent before any is awaited: the releases, then at once the requests.
+        var releases = holders.Select(h => SendAsync("v1/license/release", new { licenseToken = h.Token, machineId = h.Machine })).ToList();
+        var requests = Enumerable.Range(0, 30).Select(i => CallAsync("v1/license/request", license, $"newcomer-{i}")).ToList();
 
-        Assert.All(released, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var grants = answers.Count(a => a.Body.GetProperty("granted").GetBoolean());
-        Assert.InRange(grants, 0, 3);
+        var released = await Task.WhenAll(releases);
+        var raced = await Task.WhenAll(requests);
+        // Once every release has answered, the newcomers still waiting ask again, all at once: the freed seats go to them.
+        var waiting = Enumerable.Range(0, 30).Where(i => !raced[i].Body.GetProperty("granted").GetBoolean()).ToList();
+        var retried = await Task.WhenAll(waiting.Select(i => CallAsync("v1/license/request", license, $"newcomer-{i}")).ToList());
+
+        Assert.Equal(3, released.Length);
+        Assert.All(released, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.All(raced.Concat(retried), a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        var denials = raced.Concat(retried).Where(a => !a.Body.GetProperty("granted").GetBoolean()).ToList();
+        Assert.All(denials, a => Assert.Equal(("seats_exhausted", 3), (a.Body.GetProperty("reason").GetString(), a.Body.GetProperty("activeClientCount").GetInt32())));
+        var winners = Enumerable.Range(0, 30).Where(i => raced[i].Body.GetProperty("granted").GetBoolean())
+            .Concat(waiting.Where((_, n) => retried[n].Body.GetProperty("granted").GetBoolean()))
+            .Select(i => $"newcomer-{i}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, winners.Count);
+        Assert.Equal(30 + waiting.Count - 3, denials.Count);
         var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "x" })).RootElement;
-        Assert.Equal(grants, info.GetProperty("activeClientCount").GetInt32());
-        Assert.Equal(grants, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+        var live = info.GetProperty("licenseTokens").EnumerateArray().Where(t => !t.GetProperty("revoked").GetBoolean());
+        Assert.Equal(winners, live.Select(t => t.GetProperty("machineId").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(3, info.GetProperty("activeClientCount").GetInt32());
+        Assert.Equal(3, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
     }
 
-    private async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> CallAsync(string route, License license, string machineId)
+    private Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string route, License license, string machineId) =>
+        SendAsync(route, new { license.UserKey, machineId, clientId = "app" });
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(string route, object body)
     {
-        using var response = await server.PostAsync(route, new { license.UserKey, machineId, clientId = "app" });
-        return (response.StatusCode, (await ServerFixture.ReadJsonAsync(response)).RootElement);
+        using var response = await server.PostAsync(route, body);
+        return (response.StatusCode, (await ServerFixture.ReadJsonAsync(response)).RootElement.Clone());
     }
 }

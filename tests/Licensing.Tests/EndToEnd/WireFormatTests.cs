@@ -136,6 +136,8 @@ public sealed class WireFormatTests(ServerFixture server) : IClassFixture<Server
         var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "m1" })).RootElement;
         var admin = (await server.SendForJsonAsync(HttpMethod.Get, $"v1/admin/licenses/{license.LicenseId}", null, ServerFixture.AdminKey)).RootElement;
 
+        Assert.Equal(1, info.GetProperty("licenseTokens").GetArrayLength());
+        Assert.Equal(1, admin.GetProperty("licenseTokens").GetArrayLength());
         foreach (var token in info.GetProperty("licenseTokens").EnumerateArray().Concat(admin.GetProperty("licenseTokens").EnumerateArray()))
         {
             AssertTimestamp(token.GetProperty("lastHearbeat"));

@@ -12,6 +12,8 @@ public sealed class ReadBarrier(int parties) : HttpPipelinePolicy
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
     private readonly object _gate = new();
+    private readonly int _defaultParties = parties;
+    private int _parties = parties;
     private int _inFlight;
     private int _mostInFlight;
     private TaskCompletionSource _met = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,10 +30,14 @@ public sealed class ReadBarrier(int parties) : HttpPipelinePolicy
         }
     }
 
-    public void Arm()
+    public void Arm() => Arm(_defaultParties);
+
+    /// <summary>Holds the next reads until <paramref name="readsTogether"/> of them are in flight together.</summary>
+    public void Arm(int readsTogether)
     {
         lock (_gate)
         {
+            _parties = readsTogether;
             _armed = true;
             _mostInFlight = 0;
             _met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,7 +64,7 @@ public sealed class ReadBarrier(int parties) : HttpPipelinePolicy
             {
                 _inFlight++;
                 _mostInFlight = Math.Max(_mostInFlight, _inFlight);
-                if (_inFlight >= parties)
+                if (_inFlight >= _parties)
                 {
                     _met.TrySetResult();
                 }

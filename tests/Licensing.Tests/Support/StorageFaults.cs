@@ -61,6 +61,9 @@ public sealed class StorageFaults : HttpPipelinePolicy
         _kinds = kinds;
     }
 
+    /// <summary>Which requests may fail (all by default); the others always go through.</summary>
+    public Func<Request, bool> Targets { get; init; } = _ => true;
+
     /// <summary>Storage requests seen while on.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
@@ -134,7 +137,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
     /// <summary>Which fault this attempt gets, if any; <c>early</c> says whether it strikes before the request is sent.</summary>
     private (StorageFault? Fault, bool Early) Draw(HttpMessage message)
     {
-        if (!_on)
+        if (!_on || !Targets(message.Request))
         {
             return (null, false);
         }
