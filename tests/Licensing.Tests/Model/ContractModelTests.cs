@@ -22,6 +22,7 @@ public sealed class RunsAlone
 /// one sequence a failure printed), <c>LICENSING_MODEL_THREADS</c> (sequences run at once, each on its own server and clock).
 /// </summary>
 [Collection(RunsAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class ContractModelTests(ITestOutputHelper output)
 {
     private const int DefaultOperations = 10_000;
