@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Licensing.LocalHost;
@@ -13,6 +12,9 @@ namespace Licensing.Tests.EndToEnd;
 /// <summary>A server whose storage does not answer: every call that needs it is a 503 with Retry-After, never a 500.</summary>
 public sealed class StorageUnavailableTests : IAsyncLifetime
 {
+    /// <summary>A call still waiting on storage after this long fails by the client's own timeout: "within seconds".</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private WebApplication? _app;
     private HttpClient Http { get; set; } = null!;
 
@@ -24,7 +26,7 @@ public sealed class StorageUnavailableTests : IAsyncLifetime
         _app = LocalFunctionsHost.Build([], settings);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient { BaseAddress = new Uri(address) };
+        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = Patience };
     }
 
     public async Task DisposeAsync()
@@ -40,14 +42,12 @@ public sealed class StorageUnavailableTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add("x-api-key", apiKey);
-        var clock = Stopwatch.StartNew();
 
         using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.True(response.Headers.RetryAfter is not null, "Retry-After is missing");
         Assert.Equal("storage_unavailable", (await ServerFixture.ReadJsonAsync(response)).RootElement.GetProperty("code").GetString());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 
     [Fact]
