@@ -138,9 +138,11 @@ public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixtu
         var verifier = new LicenseVerifier(await client.GetKeysAsync(), clock: server.Clock);
         var cache = new OfflineLicenseCache(_cacheFile, server.Clock);
         cache.Save(activated.License!.LicenseKey);
+        var beforeTheEdit = cache.TryLoad(verifier, TimeSpan.FromDays(7));
         var text = await File.ReadAllTextAsync(_cacheFile);
         await File.WriteAllTextAsync(_cacheFile, text[..^3] + (text[^3] == 'A' ? "B" : "A") + text[^2..]);
 
+        Assert.NotNull(beforeTheEdit);
         Assert.Null(cache.TryLoad(verifier, TimeSpan.FromDays(7)));
     }
 
