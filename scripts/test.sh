@@ -2,7 +2,30 @@
 # Builds Licensing.sln and runs all tests against a private, in-memory Azurite
 # (table service) on a free 127.0.0.1 port. Extra arguments go to `dotnet test`,
 # e.g.  scripts/test.sh --filter "FullyQualifiedName~Activation"
+# --quick leaves out the slow lane (tests with [Trait("Category", "Slow")]: model,
+# fuzz, soak, storage faults, bench smoke, seat rounds, Bicep, publish, pack,
+# process launches),
+# also within a --filter of yours:  scripts/test.sh --quick --filter "FullyQualifiedName~Lease"
 set -euo pipefail
+
+quick=0
+filter=""
+args=()
+while (( $# > 0 )); do
+    case "$1" in
+        --quick) quick=1 ;;
+        --filter) filter="${2:?--filter needs a value}"; shift ;;
+        --filter=*) filter="${1#--filter=}" ;;
+        *) args+=("$1") ;;
+    esac
+    shift
+done
+if (( quick )); then
+    filter="${filter:+($filter)&}Category!=Slow"
+fi
+if [[ -n "$filter" ]]; then
+    args=(--filter "$filter" "${args[@]}")
+fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
@@ -31,10 +54,12 @@ if (( build_status != 0 )); then
     exit "$build_status"
 fi
 
-echo "==> Test: dotnet test Licensing.sln -c Release --no-build $*"
+echo "==> Test: dotnet test Licensing.sln -c Release --no-build ${args[*]}"
 test_status=0
 test_log="$(mktemp "${TMPDIR:-/tmp}/licensing-tests.XXXXXX")"
-dotnet test Licensing.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$test_log" || test_status=$?
+test_started=$SECONDS
+dotnet test Licensing.sln -c Release --no-build --logger "console;verbosity=normal" "${args[@]}" 2>&1 | tee "$test_log" || test_status=$?
+echo "==> Test phase took $(( SECONDS - test_started )) s"
 # One closing line that any reader of the log understands: the totals of every test assembly.
 awk '/^ *(Passed|Failed|Skipped): +[0-9]+ *$/ { gsub(/[: ]/, ""); n = $0; sub(/^[A-Za-z]+/, "", n); k = $0; sub(/[0-9]+$/, "", k); total[k] += n }
     END { printf "tests: %d passed, %d failed, %d skipped\n", total["Passed"], total["Failed"], total["Skipped"] }' "$test_log"

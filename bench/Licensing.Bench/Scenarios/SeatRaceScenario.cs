@@ -6,6 +6,7 @@ using Licensing.Bench.Load;
 using Licensing.Bench.Results;
 using Licensing.Domain;
 using Licensing.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Licensing.Bench.Scenarios;
 
@@ -27,7 +28,7 @@ public static class SeatRaceScenario
         var options = context.Options;
         var (rounds, contenders, seats) = (options.Rounds, options.Contenders, options.RaceSeats);
         var label = $"seat-race c={contenders}";
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var session = await ServerSession.StartAsync(context, contenders, ct, clock).ConfigureAwait(false);
         var licenses = context.Table(TableKeys.LicensesTable(session.Server.TablePrefix));
 
@@ -132,7 +133,7 @@ public static class SeatRaceScenario
     private sealed record Info(int Status, int ActiveClientCount, int Unrevoked);
 
     /// <summary>One license's rounds: the concurrent requests, the info read, and freeing the seats.</summary>
-    private sealed class Race(ApiClient api, ManualClock clock, (string LicenseId, string UserKey) license, int contenders, Recorder[] recorders)
+    private sealed class Race(ApiClient api, FakeTimeProvider clock, (string LicenseId, string UserKey) license, int contenders, Recorder[] recorders)
     {
         private readonly byte[][] _requests = Enumerable.Range(0, contenders)
             .Select(i => ApiClient.Body(("userKey", license.UserKey), ("machineId", Machine(i)), ("clientId", "app"), ("clientName", "Bench race")))

@@ -6,6 +6,7 @@ using Licensing.Bench.Results;
 using Licensing.Domain;
 using Licensing.Expiry;
 using Licensing.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Licensing.Bench.Scenarios;
 
@@ -31,7 +32,7 @@ public static class TimerScenario
         var lapsed = context.Options.Lapsed;
         var label = $"timer live={live:N0}";
         Progress.Say($"==> {label}: {lapsed:N0} lapsed leases among {live:N0} live ones");
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var session = await ServerSession.StartAsync(context, 1, ct, clock).ConfigureAwait(false);
         var tables = session.Server.Tables;
         var start = clock.GetUtcNow();

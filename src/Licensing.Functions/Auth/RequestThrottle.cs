@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Licensing.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,13 +7,14 @@ namespace Licensing.Auth;
 
 /// <summary>
 /// Per-instance limits: calls per API key and per client address (token buckets, a second's worth of burst), and
-/// wrong API keys per address per minute, after which that address is refused until its budget refills.
+/// wrong API keys per address per minute, after which that address is refused until its budget refills. The buckets
+/// fill on the app's clock.
 /// </summary>
-public sealed partial class RequestThrottle : IDisposable
+public sealed partial class RequestThrottle
 {
-    private readonly PartitionedRateLimiter<string>? _perKey;
-    private readonly PartitionedRateLimiter<string>? _perAddress;
-    private readonly PartitionedRateLimiter<string>? _failedKeys;
+    private readonly TokenBuckets? _perKey;
+    private readonly TokenBuckets? _perAddress;
+    private readonly TokenBuckets? _failedKeys;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
     private readonly ILogger<RequestThrottle> _logger;
@@ -24,9 +24,9 @@ public sealed partial class RequestThrottle : IDisposable
         var settings = options.Value;
         _clock = clock;
         _logger = logger;
-        _perKey = Buckets(settings.RateLimitPerKey, TimeSpan.FromSeconds(1));
-        _perAddress = Buckets(settings.RateLimitPerAddress, TimeSpan.FromSeconds(1));
-        _failedKeys = Buckets(settings.FailedKeyLimitPerAddress, TimeSpan.FromMinutes(1));
+        _perKey = Buckets(settings.RateLimitPerKey, TimeSpan.FromSeconds(1), clock);
+        _perAddress = Buckets(settings.RateLimitPerAddress, TimeSpan.FromSeconds(1), clock);
+        _failedKeys = Buckets(settings.FailedKeyLimitPerAddress, TimeSpan.FromMinutes(1), clock);
     }
 
     /// <summary>A call from this address may go on; otherwise how long to wait.</summary>
@@ -43,11 +43,11 @@ public sealed partial class RequestThrottle : IDisposable
             _blockedUntil.TryRemove(address, out _);
         }
 
-        return Acquire(_perAddress, address, 1, out retryAfter);
+        return Acquire(_perAddress, address, out retryAfter);
     }
 
     /// <summary>A call with this key may go on; otherwise how long to wait.</summary>
-    public bool AllowKey(string keyId, out TimeSpan retryAfter) => Acquire(_perKey, keyId, 1, out retryAfter);
+    public bool AllowKey(string keyId, out TimeSpan retryAfter) => Acquire(_perKey, keyId, out retryAfter);
 
     /// <summary>
     /// Counts a wrong key against its address and logs it (never the key itself). True when the address is now
@@ -55,7 +55,7 @@ public sealed partial class RequestThrottle : IDisposable
     /// </summary>
     public bool WrongKey(string address, string path, out TimeSpan retryAfter)
     {
-        var throttled = !Acquire(_failedKeys, address, 1, out retryAfter);
+        var throttled = !Acquire(_failedKeys, address, out retryAfter);
         if (throttled)
         {
             var now = _clock.GetUtcNow();
@@ -75,42 +75,13 @@ public sealed partial class RequestThrottle : IDisposable
         return throttled;
     }
 
-    public void Dispose()
-    {
-        _perKey?.Dispose();
-        _perAddress?.Dispose();
-        _failedKeys?.Dispose();
-    }
+    private static TokenBuckets? Buckets(int perPeriod, TimeSpan period, TimeProvider clock) =>
+        perPeriod <= 0 ? null : new TokenBuckets(perPeriod, period, clock);
 
-    private static PartitionedRateLimiter<string>? Buckets(int perPeriod, TimeSpan period) =>
-        perPeriod <= 0
-            ? null
-            : PartitionedRateLimiter.Create<string, string>(partition => RateLimitPartition.GetTokenBucketLimiter(partition, _ =>
-                new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perPeriod,
-                    TokensPerPeriod = perPeriod,
-                    ReplenishmentPeriod = period,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
-
-    private static bool Acquire(PartitionedRateLimiter<string>? limiter, string partition, int permits, out TimeSpan retryAfter)
+    private static bool Acquire(TokenBuckets? buckets, string partition, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (limiter is null)
-        {
-            return true;
-        }
-
-        using var lease = limiter.AttemptAcquire(partition, permits);
-        if (lease.IsAcquired)
-        {
-            return true;
-        }
-
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        return false;
+        return buckets is null || buckets.TryTake(partition, out retryAfter);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Wrong API key from {Address} on {Path}; throttled: {Throttled}")]

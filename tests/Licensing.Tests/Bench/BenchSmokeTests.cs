@@ -7,6 +7,8 @@ namespace Licensing.Tests.Bench;
 /// The load harness (bench/Licensing.Bench), run as a real process at its smoke size: it starts its own Azurite and
 /// server, runs every scenario once, and writes results that parse. Only that it works is checked, never a figure.
 /// </summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class BenchSmokeTests
 {
     private static readonly string BenchDll = Path.Combine(

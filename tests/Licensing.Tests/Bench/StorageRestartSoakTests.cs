@@ -3,13 +3,6 @@ using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Bench;
 
-/// <summary>Its own collection: the soak stops and restarts a storage of its own and must share nothing with other tests.</summary>
-[CollectionDefinition(Name)]
-public sealed class StorageRestartSoakGroup
-{
-    public const string Name = "Storage restart soak";
-}
-
 /// <summary>
 /// The bench's soak at its small size, run as a process exactly as a person runs it (the soak lives in the bench, which
 /// the tests cannot reference without taking in its process-wide state: the working folder, signal handlers, an exit
@@ -17,7 +10,8 @@ public sealed class StorageRestartSoakGroup
 /// traffic, stops storage with SIGINT and starts it again on the same folder twice, and checks as it goes; here the
 /// test holds it to its own verdict and to the figures that show every part of it ran.
 /// </summary>
-[Collection(StorageRestartSoakGroup.Name)]
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class StorageRestartSoakTests
 {
     private static readonly string BenchDll = Path.Combine(

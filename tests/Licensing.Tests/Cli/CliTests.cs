@@ -9,6 +9,8 @@ namespace Licensing.Tests.Cli;
 /// The <c>licensing</c> CLI, run as a real process (<c>dotnet Licensing.Cli.dll</c>) against a real server: its
 /// commands, its tables and <c>--json</c>, and its exit codes (0 success, 1 denied, 2 usage, 3 the call failed).
 /// </summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private const int Activation = 1;

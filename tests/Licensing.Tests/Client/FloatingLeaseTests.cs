@@ -1,56 +1,78 @@
-using System.Diagnostics;
 using Licensing.Client;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Client;
 
-/// <summary>The SDK's self-keeping floating lease against the real server, in real time (short heartbeat intervals).</summary>
-public sealed class FloatingLeaseTests(RealClockServerFixture server) : IClassFixture<RealClockServerFixture>
+/// <summary>
+/// The SDK's self-keeping floating lease against the real server, with the server and the SDK on one test clock: each
+/// test moves time only once the lease waits on the clock, by exactly that wait, and awaits what the lease then does.
+/// Every test has a server (and so a clock) of its own, so no wait of another test's lease is in the way.
+/// </summary>
+public sealed class FloatingLeaseTests
 {
-    [Fact]
-    public async Task A_lease_stays_alive_across_three_heartbeat_intervals_and_holds_its_seat_throughout()
-    {
-        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 1);
-        using var client = NewClient();
+    private const int IntervalSeconds = 60;
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(IntervalSeconds);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-        await using var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine", "app"));
-        for (var second = 0; second < 4; second++)
+    /// <summary>No jitter, so every heartbeat comes exactly one interval after the last.</summary>
+    private static readonly LeaseOptions OnTheBeat = new() { Jitter = 0 };
+
+    [Fact]
+    public async Task A_lease_heartbeats_once_an_interval_and_holds_its_seat_long_after_its_first_expiry()
+    {
+        await using var server = await ServerFixture.StartAsync(_ => { });
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: IntervalSeconds);
+        using var client = NewClient(server);
+        await using var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine", "app"), OnTheBeat);
+
+        var wait = await server.Clock.NextWaitAsync();
+        for (var beat = 1; beat <= 3; beat++)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal(Interval, wait);
+            server.Clock.Advance(wait);
+            wait = await server.Clock.NextWaitAsync();
             var other = await client.RequestAsync(new ClientIdentity(license.UserKey, "other-machine"));
+
+            Assert.Equal(beat, lease.Heartbeats);
             Assert.Equal(LicenseReason.SeatsExhausted, other.Reason);
         }
 
         Assert.Equal(LeaseState.Active, lease.State);
-        Assert.True(lease.Heartbeats >= 3, $"only {lease.Heartbeats} heartbeats in four seconds");
-        Assert.True(lease.TokenExpireAt > DateTimeOffset.UtcNow);
+        Assert.Equal(server.Clock.GetUtcNow() + Interval + Interval, lease.TokenExpireAt);
     }
 
     [Fact]
-    public async Task An_admin_revoke_is_reported_as_lost_within_one_heartbeat_interval()
+    public async Task An_admin_revoke_is_reported_as_lost_at_the_next_heartbeat_and_the_lease_stops_heartbeating()
     {
-        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 2);
-        using var client = NewClient();
-        await using var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine"));
+        await using var server = await ServerFixture.StartAsync(_ => { });
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: IntervalSeconds);
+        using var client = NewClient(server);
+        await using var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine"), OnTheBeat);
         var lost = new TaskCompletionSource<LeaseLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         lease.Lost += (_, e) => lost.TrySetResult(e);
         var info = await client.InfoAsync(new ClientIdentity(license.UserKey, "sdk-machine"));
+        var firstBeat = await server.Clock.NextWaitAsync();
 
-        var clock = Stopwatch.StartNew();
         await server.AdminPostAsync($"v1/admin/licenses/{license.LicenseId}/tokens/revoke", new { token = info.LicenseTokens.Single().Token });
-        var reported = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var reportedBeforeTheBeat = lost.Task.IsCompleted;
+        server.Clock.Advance(firstBeat);
+        var reported = await lost.Task.WaitAsync(Patience);
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(1.5), $"reported after {clock.Elapsed}");
+        Assert.Equal(Interval, firstBeat);
+        Assert.False(reportedBeforeTheBeat);
         Assert.Equal(LicenseReason.TokenRevoked, reported.Reason);
         Assert.Equal(LeaseState.Lost, lease.State);
         Assert.Equal(LicenseReason.TokenRevoked, lease.LostReason);
+        Assert.Equal(0, lease.Heartbeats);
+        Assert.False(server.Clock.HasWaitPending, "the lease still waits to heartbeat after it was lost");
     }
 
     [Fact]
     public async Task Disposing_the_lease_frees_the_seat_at_once()
     {
-        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 60);
-        using var client = NewClient();
+        await using var server = await ServerFixture.StartAsync(_ => { });
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: IntervalSeconds);
+        using var client = NewClient(server);
         var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine"));
 
         await lease.DisposeAsync();
@@ -61,48 +83,72 @@ public sealed class FloatingLeaseTests(RealClockServerFixture server) : IClassFi
     }
 
     [Fact]
-    public async Task An_outage_shorter_than_the_grace_keeps_the_lease()
+    public async Task An_outage_shorter_than_the_lease_is_retried_with_doubling_pauses_and_keeps_the_lease()
     {
-        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 2);
+        await using var server = await ServerFixture.StartAsync(_ => { });
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: IntervalSeconds);
         using var outage = new OutageHandler();
-        using var client = NewClient(outage);
-        await using var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine"));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        using var client = NewClient(server, outage);
+        await using var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine"), OnTheBeat);
+        var firstBeat = await server.Clock.NextWaitAsync();
 
         outage.Down = true;
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        server.Clock.Advance(firstBeat);
+        var firstRetry = await server.Clock.NextWaitAsync();
+        server.Clock.Advance(firstRetry);
+        var secondRetry = await server.Clock.NextWaitAsync();
         outage.Down = false;
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-
-        Assert.True(outage.Refused > 0, "the outage refused no heartbeat, so it proved nothing");
-        Assert.Equal(LeaseState.Active, lease.State);
+        server.Clock.Advance(secondRetry);
+        var nextBeat = await server.Clock.NextWaitAsync();
         var other = await client.RequestAsync(new ClientIdentity(license.UserKey, "other-machine"));
+
+        Assert.Equal([Interval, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), Interval], [firstBeat, firstRetry, secondRetry, nextBeat]);
+        Assert.Equal(2, outage.Refused);
+        Assert.Equal(1, lease.Heartbeats);
+        Assert.Equal(LeaseState.Active, lease.State);
+        Assert.Equal(server.Clock.GetUtcNow() + Interval + Interval, lease.TokenExpireAt);
         Assert.Equal(LicenseReason.SeatsExhausted, other.Reason);
     }
 
     [Fact]
-    public async Task An_outage_longer_than_the_grace_loses_the_lease_and_says_why()
+    public async Task An_outage_longer_than_the_lease_is_retried_until_the_lease_lapses_then_reported_lost_with_why()
     {
-        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 1);
+        await using var server = await ServerFixture.StartAsync(_ => { });
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: IntervalSeconds);
         using var outage = new OutageHandler();
-        using var client = NewClient(outage);
-        await using var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine"));
+        using var client = NewClient(server, outage);
+        await using var lease = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "sdk-machine"), OnTheBeat);
+        var lapsesAt = lease.TokenExpireAt;
         var lost = new TaskCompletionSource<LeaseLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         lease.Lost += (_, e) => lost.TrySetResult(e);
 
+        // The beat, then pauses doubling from 0.5 s up to a quarter interval, the last one cut short at the lapse.
+        TimeSpan[] expected = [Interval, .. new[] { 0.5, 1, 2, 4, 8, 15, 15, 14.5 }.Select(TimeSpan.FromSeconds)];
         outage.Down = true;
-        var reported = await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var waits = new List<TimeSpan>();
+        for (var attempt = 0; attempt < expected.Length; attempt++)
+        {
+            waits.Add(await server.Clock.NextWaitAsync());
+            server.Clock.Advance(waits[^1]);
+        }
 
+        var reported = await lost.Task.WaitAsync(Patience);
+
+        Assert.Equal(expected, waits);
+        Assert.Equal(lapsesAt, server.Clock.GetUtcNow());
+        Assert.Equal(9, outage.Refused);
         Assert.Equal(LicenseReason.TokenExpired, reported.Reason);
         Assert.Contains("could not be reached", reported.Message, StringComparison.Ordinal);
         Assert.Equal(LeaseState.Lost, lease.State);
+        Assert.False(server.Clock.HasWaitPending, "the lease still waits to heartbeat after it was lost");
     }
 
     [Fact]
     public async Task Acquiring_a_lease_on_a_full_license_throws_a_denial_with_its_reason()
     {
-        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: 60);
-        using var client = NewClient();
+        await using var server = await ServerFixture.StartAsync(_ => { });
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1, heartbeatSeconds: IntervalSeconds);
+        using var client = NewClient(server);
         await using var holder = await client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "first"));
 
         var denied = await Assert.ThrowsAsync<LicensingException>(() => client.AcquireLeaseAsync(new ClientIdentity(license.UserKey, "second")));
@@ -111,9 +157,10 @@ public sealed class FloatingLeaseTests(RealClockServerFixture server) : IClassFi
         Assert.Equal(LicenseReason.SeatsExhausted, denied.Reason);
     }
 
-    private LicensingClient NewClient(HttpMessageHandler? handler = null) =>
+    private static LicensingClient NewClient(ServerFixture server, HttpMessageHandler? handler = null) =>
         new(handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false),
-            new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey, Timeout = TimeSpan.FromSeconds(5) });
+            new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey },
+            server.Clock);
 
     /// <summary>The network between the app and the server: while Down, every request fails as a refused connection would.</summary>
     private sealed class OutageHandler() : DelegatingHandler(new HttpClientHandler())

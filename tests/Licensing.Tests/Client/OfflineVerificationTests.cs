@@ -3,10 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Licensing.Client;
 using Licensing.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Licensing.Tests.Client;
 
-/// <summary>Signed license documents and tokens checked offline against the server's published keys.</summary>
+/// <summary>Signed license documents and tokens checked offline against the server's published keys, on the server's clock.</summary>
 public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixture<ServerFixture>, IDisposable
 {
     private readonly string _cacheFile = Path.Combine(Path.GetTempPath(), "licensing-cache-" + Guid.NewGuid().ToString("N") + ".jws");
@@ -66,7 +67,7 @@ public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixtu
     [Fact]
     public async Task The_clock_skew_tolerance_is_honoured_on_both_ends_of_a_documents_life()
     {
-        var expireAt = DateTimeOffset.UtcNow.AddDays(2);
+        var expireAt = server.Clock.GetUtcNow().AddDays(2);
         var (_, activated) = await ActivateAsync(new { expireAt = expireAt.ToString("O") });
         using var client = NewClient();
         var keys = await client.GetKeysAsync();
@@ -76,11 +77,9 @@ public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixtu
 
         bool VerifiesAt(DateTimeOffset at)
         {
-            var clock = new ManualClock();
-            clock.Advance(at - clock.GetUtcNow());
             try
             {
-                new LicenseVerifier(keys, skew, clock).VerifyDocument(document);
+                new LicenseVerifier(keys, skew, new FakeTimeProvider(at)).VerifyDocument(document);
                 return true;
             }
             catch (LicensingException)
@@ -101,10 +100,9 @@ public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixtu
         var (license, activated) = await ActivateAsync();
         using var client = NewClient();
         var keys = await client.GetKeysAsync();
-        var later = new ManualClock();
-        later.Advance(TimeSpan.FromDays(31));
+        var later = new FakeTimeProvider(server.Clock.GetUtcNow() + TimeSpan.FromDays(31));
 
-        var token = new LicenseVerifier(keys).VerifyToken(activated.LicenseToken!);
+        var token = new LicenseVerifier(keys, clock: server.Clock).VerifyToken(activated.LicenseToken!);
         var expired = Assert.Throws<LicensingException>(() => new LicenseVerifier(keys, clock: later).VerifyToken(activated.LicenseToken!));
 
         Assert.Equal(license.LicenseId, token.LicenseId);
@@ -119,13 +117,12 @@ public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixtu
         var (_, activated) = await ActivateAsync();
         using var client = NewClient();
         var keys = await client.GetKeysAsync();
-        var clock = new ManualClock();
-        var verifier = new LicenseVerifier(keys, TimeSpan.FromMinutes(5), clock);
-        var cache = new OfflineLicenseCache(_cacheFile, clock);
+        var verifier = new LicenseVerifier(keys, TimeSpan.FromMinutes(5), server.Clock);
+        var cache = new OfflineLicenseCache(_cacheFile, server.Clock);
         cache.Save(activated.License!.LicenseKey);
 
         var fresh = cache.TryLoad(verifier, gracePeriod: TimeSpan.FromDays(7));
-        clock.Advance(TimeSpan.FromDays(8));
+        server.Clock.Advance(TimeSpan.FromDays(8));
         var stale = cache.TryLoad(verifier, gracePeriod: TimeSpan.FromDays(7));
 
         Assert.NotNull(fresh);
@@ -138,12 +135,14 @@ public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixtu
     {
         var (_, activated) = await ActivateAsync();
         using var client = NewClient();
-        var verifier = new LicenseVerifier(await client.GetKeysAsync());
-        var cache = new OfflineLicenseCache(_cacheFile);
+        var verifier = new LicenseVerifier(await client.GetKeysAsync(), clock: server.Clock);
+        var cache = new OfflineLicenseCache(_cacheFile, server.Clock);
         cache.Save(activated.License!.LicenseKey);
+        var beforeTheEdit = cache.TryLoad(verifier, TimeSpan.FromDays(7));
         var text = await File.ReadAllTextAsync(_cacheFile);
         await File.WriteAllTextAsync(_cacheFile, text[..^3] + (text[^3] == 'A' ? "B" : "A") + text[^2..]);
 
+        Assert.NotNull(beforeTheEdit);
         Assert.Null(cache.TryLoad(verifier, TimeSpan.FromDays(7)));
     }
 
@@ -157,5 +156,5 @@ public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixtu
     }
 
     private LicensingClient NewClient() =>
-        new(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey });
+        new(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey }, server.Clock);
 }

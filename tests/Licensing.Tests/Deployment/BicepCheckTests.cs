@@ -3,6 +3,7 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Deployment;
 
 /// <summary>The template compiles, lints and takes its parameters with no diagnostic at all, offline.</summary>
+[Collection(SlowTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class BicepCheckTests
 {

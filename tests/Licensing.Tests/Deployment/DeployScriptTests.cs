@@ -3,6 +3,8 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Deployment;
 
 /// <summary>scripts/deploy.sh stops at once, with a clear message and nothing changed, when it cannot go on.</summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class DeployScriptTests : IDisposable
 {
     private readonly string _fakeBin = Path.Combine(Path.GetTempPath(), "licensing-fake-az-" + Guid.NewGuid().ToString("N"));

@@ -5,6 +5,8 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Deployment;
 
 /// <summary>The publish output is what the Functions host loads.</summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class PublishOutputTests : IAsyncLifetime
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "licensing-publish-" + Guid.NewGuid().ToString("N"));

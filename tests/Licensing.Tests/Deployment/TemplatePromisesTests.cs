@@ -1,6 +1,10 @@
+using Licensing.Tests.Support;
+
 namespace Licensing.Tests.Deployment;
 
 /// <summary>What the compiled ARM template must keep true: storage by identity only, HTTPS, secrets in Key Vault, least-privilege roles.</summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class TemplatePromisesTests
 {
     private const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";

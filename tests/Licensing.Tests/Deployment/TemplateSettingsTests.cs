@@ -8,6 +8,8 @@ using Microsoft.Extensions.Configuration;
 namespace Licensing.Tests.Deployment;
 
 /// <summary>A deployment never starts an app that fails its own settings validation.</summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class TemplateSettingsTests
 {
     /// <summary>Local-only settings and what the template sets in their place.</summary>

@@ -17,7 +17,8 @@ namespace Licensing.Tests.EndToEnd;
 /// never a 5xx or a hang, every refusal a problem body, nothing stored by a refused request, and a server that still
 /// works after. Seeded: LICENSING_FUZZ_SEED replays a run, LICENSING_FUZZ_REQUESTS sets its size.
 /// </summary>
-[Collection(nameof(FuzzTests))]
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int Concurrency = 8;
@@ -255,7 +256,3 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
     private static string Text(byte[] body) => System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 300));
 }
-
-/// <summary>The fuzzer runs alone, after the other tests: its load would starve tests that count calls per second.</summary>
-[CollectionDefinition(nameof(FuzzTests), DisableParallelization = true)]
-public sealed class RunsAlone;

@@ -3,6 +3,7 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.EndToEnd;
 
 /// <summary>The local host started as scripts/run-local.sh starts it, with a bad setting.</summary>
+[Collection(SlowTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class LocalHostStartupTests
 {

@@ -1,76 +1,146 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.EndToEnd;
 
-/// <summary>Per-key, per-address and failed-key limits answer 429 with Retry-After, and change nothing.</summary>
+/// <summary>
+/// Per-key, per-address and failed-key limits answer 429 with Retry-After and change nothing. The buckets fill on the
+/// server's clock, which stands still unless the test moves it: a test spends a bucket call by call, then moves the
+/// clock by the Retry-After it was given and is served again.
+/// </summary>
 public sealed class RateLimitTests
 {
+    private const HttpStatusCode Ok = HttpStatusCode.OK;
+    private const HttpStatusCode Limited = HttpStatusCode.TooManyRequests;
+    private const HttpStatusCode Unauthorized = HttpStatusCode.Unauthorized;
+
     [Fact]
-    public async Task A_key_over_its_rate_gets_429_with_retry_after_and_takes_no_seat()
+    public async Task A_key_over_its_rate_gets_429_with_retry_after_takes_no_seat_and_is_served_again_after_it()
     {
         await using var server = await ServerFixture.StartAsync(s => s["Licensing:RateLimitPerKey"] = "5");
         var license = await server.CreateLicenseAsync(mode: 2, seats: 100);
 
-        // Sent at once, so the burst meets the bucket within far less than its one-second refill even on a busy machine.
-        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
-            server.PostAsync("v1/license/request", new { license.UserKey, machineId = $"m{i}" })));
-        var statuses = responses.Select(r => r.StatusCode).ToList();
+        var first = await RequestSeatsAsync(server, license, "first", 7);
+        var seatsAfterFirst = await LiveSeatsAsync(server, license);
+        server.Clock.Advance(first[^1].RetryAfter!.Value);
+        var second = await RequestSeatsAsync(server, license, "second", 6);
 
-        var limited = responses.FirstOrDefault(r => r.StatusCode == HttpStatusCode.TooManyRequests);
-        Assert.NotNull(limited);
-        Assert.NotNull(limited.Headers.RetryAfter);
-        Assert.Equal("rate_limited", (await ServerFixture.ReadJsonAsync(limited)).RootElement.GetProperty("code").GetString());
-        foreach (var response in responses)
-        {
-            response.Dispose();
-        }
-
-        var granted = statuses.Count(s => s == HttpStatusCode.OK);
-        Assert.InRange(granted, 5, 15);
-        Assert.Equal(granted, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+        Assert.Equal([Ok, Ok, Ok, Ok, Ok, Limited, Limited], first.Select(a => a.Status));
+        Assert.Equal([Ok, Ok, Ok, Ok, Ok, Limited], second.Select(a => a.Status));
+        Assert.All(first.Concat(second).Where(a => a.Status == Limited), a => Assert.Equal(new Answer(Limited, TimeSpan.FromSeconds(1), "rate_limited"), a));
+        Assert.Equal(5, seatsAfterFirst);
+        Assert.Equal(10, await LiveSeatsAsync(server, license));
     }
 
     [Fact]
-    public async Task Repeated_wrong_keys_from_one_address_get_it_refused_even_with_a_right_key()
+    public async Task An_address_over_its_rate_gets_429_on_any_route_alone_and_is_served_again_after_its_retry_after()
+    {
+        await using var server = await ServerFixture.StartAsync(s => s["Licensing:RateLimitPerAddress"] = "3");
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 5);
+        const string Busy = "203.0.113.7";
+
+        var spent = new List<Answer>();
+        for (var i = 0; i < 4; i++)
+        {
+            spent.Add(await SendAsync(server, HttpMethod.Get, "v1/license/keys", null, apiKey: null, from: Busy));
+        }
+
+        var clientCall = await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = "m1" }, server.ClientKey, Busy);
+        var otherAddress = await SendAsync(server, HttpMethod.Get, "v1/license/keys", null, apiKey: null, from: "198.51.100.9");
+        server.Clock.Advance(spent[^1].RetryAfter!.Value);
+        var servedAgain = await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = "m1" }, server.ClientKey, Busy);
+
+        Assert.Equal([Ok, Ok, Ok, Limited], spent.Select(a => a.Status));
+        Assert.Equal(new Answer(Limited, TimeSpan.FromSeconds(1), "rate_limited"), spent[^1]);
+        Assert.Equal(new Answer(Limited, TimeSpan.FromSeconds(1), "rate_limited"), clientCall);
+        Assert.Equal(Ok, otherAddress.Status);
+        Assert.Equal(Ok, servedAgain.Status);
+        Assert.Equal(1, await LiveSeatsAsync(server, license));
+    }
+
+    [Fact]
+    public async Task A_limit_of_0_is_off()
+    {
+        await using var server = await ServerFixture.StartAsync(s => { s["Licensing:RateLimitPerAddress"] = "0"; s["Licensing:RateLimitPerKey"] = "0"; });
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 1);
+
+        var answers = new List<Answer>();
+        for (var i = 0; i < 20; i++)
+        {
+            answers.Add(await SendAsync(server, HttpMethod.Post, "v1/license/info", new { license.UserKey, machineId = "m1" }, server.ClientKey, "203.0.113.7"));
+        }
+
+        Assert.Equal(20, answers.Count(a => a.Status == Ok));
+    }
+
+    [Fact]
+    public async Task Repeated_wrong_keys_from_one_address_get_it_refused_even_with_a_right_key_until_its_retry_after()
     {
         await using var server = await ServerFixture.StartAsync(s => s["Licensing:FailedKeyLimitPerAddress"] = "3");
         var license = await server.CreateLicenseAsync(mode: 2, seats: 1);
+        const string Guessing = "203.0.113.7";
+        var request = new { license.UserKey, machineId = "m1" };
 
-        var wrong = new List<HttpStatusCode>();
+        var wrong = new List<Answer>();
         for (var i = 0; i < 5; i++)
         {
-            using var response = await server.PostAsync("v1/license/request", new { license.UserKey, machineId = "m1" }, apiKey: "lk_wrongwrong_" + new string('a', 32));
-            wrong.Add(response.StatusCode);
+            wrong.Add(await SendAsync(server, HttpMethod.Post, "v1/license/request", request, "lk_wrongwrong_" + new string('a', 32), Guessing));
         }
 
-        using var right = await server.PostAsync("v1/license/request", new { license.UserKey, machineId = "m1" });
+        var right = await SendAsync(server, HttpMethod.Post, "v1/license/request", request, server.ClientKey, Guessing);
+        var seatsWhileRefused = await LiveSeatsAsync(server, license);
+        server.Clock.Advance(right.RetryAfter!.Value - TimeSpan.FromSeconds(1));
+        var aSecondEarly = await SendAsync(server, HttpMethod.Post, "v1/license/request", request, server.ClientKey, Guessing);
+        server.Clock.Advance(TimeSpan.FromSeconds(1));
+        var onTime = await SendAsync(server, HttpMethod.Post, "v1/license/request", request, server.ClientKey, Guessing);
 
-        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], wrong.Take(3));
-        Assert.All(wrong.Skip(3), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
-        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
-        Assert.Equal(0, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+        Assert.Equal([Unauthorized, Unauthorized, Unauthorized, Limited, Limited], wrong.Select(a => a.Status));
+        Assert.Equal(new Answer(Limited, TimeSpan.FromMinutes(1), "rate_limited"), right);
+        Assert.Equal(0, seatsWhileRefused);
+        Assert.Equal(new Answer(Limited, TimeSpan.FromSeconds(1), "rate_limited"), aSecondEarly);
+        Assert.Equal(Ok, onTime.Status);
+        Assert.Equal(1, await LiveSeatsAsync(server, license));
     }
 
-    [Fact]
-    public async Task An_address_over_its_rate_gets_429_on_any_route_and_a_limit_of_0_is_off()
+    /// <summary>Seat requests of distinct machines, one after another (the clock stands still meanwhile).</summary>
+    private static async Task<List<Answer>> RequestSeatsAsync(ServerFixture server, License license, string machines, int count)
     {
-        await using var limited = await ServerFixture.StartAsync(s => s["Licensing:RateLimitPerAddress"] = "3");
-        await using var unlimited = await ServerFixture.StartAsync(s => { s["Licensing:RateLimitPerAddress"] = "0"; s["Licensing:RateLimitPerKey"] = "0"; });
-
-        async Task<int> LimitedCalls(ServerFixture server)
+        var answers = new List<Answer>();
+        for (var i = 0; i < count; i++)
         {
-            var count = 0;
-            for (var i = 0; i < 10; i++)
-            {
-                using var response = await server.Http.GetAsync("v1/license/keys");
-                count += response.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
-            }
-
-            return count;
+            answers.Add(await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = $"{machines}-{i}" }, server.ClientKey, "203.0.113.7"));
         }
 
-        Assert.True(await LimitedCalls(limited) >= 6);
-        Assert.Equal(0, await LimitedCalls(unlimited));
+        return answers;
     }
+
+    private static async Task<int> LiveSeatsAsync(ServerFixture server, License license) =>
+        (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats")!.Value;
+
+    /// <summary>A call from the client address <paramref name="from"/> (as a proxy names it, in X-Forwarded-For).</summary>
+    private static async Task<Answer> SendAsync(ServerFixture server, HttpMethod method, string route, object? body, string? apiKey, string from)
+    {
+        using var request = new HttpRequestMessage(method, route);
+        request.Headers.Add("X-Forwarded-For", from);
+        if (apiKey is not null)
+        {
+            request.Headers.Add("x-api-key", apiKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        using var response = await server.Http.SendAsync(request);
+        using var json = await ServerFixture.ReadJsonAsync(response);
+        var code = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
+        return new Answer(response.StatusCode, response.Headers.RetryAfter?.Delta, code);
+    }
+
+    private sealed record Answer(HttpStatusCode Status, TimeSpan? RetryAfter, string? Code);
 }

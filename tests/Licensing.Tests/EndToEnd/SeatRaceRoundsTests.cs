@@ -9,6 +9,8 @@ namespace Licensing.Tests.EndToEnd;
 /// Time moves here (lapse rounds), so the class has its own server and clock. The clients retry a 503 (storage
 /// overloaded on a busy machine) as a client app would: a retried request that had committed gets the same lease.
 /// </summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class SeatRaceRoundsTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private const int Rounds = 30;

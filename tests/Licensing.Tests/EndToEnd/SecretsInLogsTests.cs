@@ -27,7 +27,6 @@ public sealed class SecretsInLogsTests
         string signingKey = "";
         await using var server = await ServerFixture.StartAsync(
             s => signingKey = s["Licensing:SigningKey"]!,
-            realClock: false,
             configure: builder =>
             {
                 builder.Logging.ClearProviders();
@@ -70,7 +69,6 @@ public sealed class SecretsInLogsTests
         await using var issuer = await TestIssuer.StartAsync();
         await using var server = await ServerFixture.StartAsync(
             issuer.Configure,
-            realClock: false,
             configure: builder =>
             {
                 builder.Logging.ClearProviders();

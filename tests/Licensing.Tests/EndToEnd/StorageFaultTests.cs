@@ -14,6 +14,8 @@ namespace Licensing.Tests.EndToEnd;
 /// with Retry-After (and retry the 503s); once the faults stop, storage holds exactly what the 200s said.
 /// The clock stands still, so no lease lapses and every seat's fate is the clients' own doing.
 /// </summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
 public sealed class StorageFaultTests(ITestOutputHelper output)
 {
     private const double Rate = 0.25;

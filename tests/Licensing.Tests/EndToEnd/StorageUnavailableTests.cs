@@ -27,7 +27,7 @@ public sealed class StorageUnavailableTests : IAsyncLifetime
         _app = LocalFunctionsHost.Build([], settings);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient { BaseAddress = new Uri(address) };
+        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = PromisedAnswerTime + TimeSpan.FromSeconds(5) };
     }
 
     public async Task DisposeAsync()

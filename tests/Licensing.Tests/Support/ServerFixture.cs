@@ -19,22 +19,21 @@ namespace Licensing.Tests.Support;
 /// The local host serving the real function classes over real HTTP on a free loopback port, against a real Azurite,
 /// with its own tables, its own clock and a storage round-trip counter. One per test class.
 /// </summary>
-public class ServerFixture : IAsyncLifetime, IAsyncDisposable
+public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
-    private readonly bool _realClock;
     private WebApplication? _app;
 
     public ServerFixture()
-        : this(realClock: false)
+        : this(new TestClock())
     {
     }
 
-    /// <param name="realClock">Serve with the machine's clock instead of <see cref="Clock"/> (for clients that wait in real time).</param>
-    protected ServerFixture(bool realClock) => _realClock = realClock;
+    private ServerFixture(TestClock clock) => Clock = clock;
 
-    public ManualClock Clock { get; } = new();
+    /// <summary>The server's clock: give the same one to the SDK clients of a test.</summary>
+    public TestClock Clock { get; }
 
     public StorageRequestCounter StorageRequests { get; } = new();
 
@@ -50,13 +49,16 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
 
     public Task InitializeAsync() => BootAsync(adjust: null, configure: null);
 
-    /// <summary>A server with its settings adjusted first (another signing key, the tables of an earlier server, ...).</summary>
+    /// <summary>
+    /// A server with its settings adjusted first (another signing key, the tables of an earlier server, ...), on a clock
+    /// of its own or on <paramref name="clock"/>, to share one clock with another server.
+    /// </summary>
     public static async Task<ServerFixture> StartAsync(
         Action<Dictionary<string, string?>> adjust,
-        bool realClock = false,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        TestClock? clock = null)
     {
-        var server = new ServerFixture(realClock);
+        var server = new ServerFixture(clock ?? new TestClock());
         await server.BootAsync(adjust, configure);
         return server;
     }
@@ -69,7 +71,7 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
         TablePrefix = settings["Licensing:TablePrefix"]!;
         _app = LocalFunctionsHost.Build([], settings, builder =>
         {
-            builder.Services.AddSingleton(_realClock ? TimeProvider.System : Clock);
+            builder.Services.AddSingleton<TimeProvider>(Clock);
             builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(StorageRequests));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             configure?.Invoke(builder);
@@ -188,6 +190,3 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
 }
 
 public sealed record License(string LicenseId, string UserKey);
-
-/// <summary>A server on the machine's clock, for clients that heartbeat and wait in real time.</summary>
-public sealed class RealClockServerFixture() : ServerFixture(realClock: true);

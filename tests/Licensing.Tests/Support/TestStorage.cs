@@ -27,7 +27,9 @@ public static class TestStorage
             ["Licensing:SigningKeyFile"] = "",
             ["Licensing:StorageConnectionString"] = connectionString ?? ConnectionString,
             ["Licensing:TablePrefix"] = NewTablePrefix(),
-            // Every test call comes from one address; the limits' own tests set theirs (RateLimitTests).
+            // Every test call comes from one address and a test clock refills no bucket until a test moves it, so a
+            // limit here is a whole test class's budget; the limits' own tests set theirs (RateLimitTests).
+            ["Licensing:RateLimitPerKey"] = "100000",
             ["Licensing:RateLimitPerAddress"] = "100000",
             ["Licensing:FailedKeyLimitPerAddress"] = "100000",
         };
