@@ -6,6 +6,7 @@ namespace Licensing.Tests.Bench;
 /// The load harness's command line (bench/Licensing.Bench), run as a real process: a mistake is one line on stderr
 /// with exit code 2 before anything starts, and the help lists every option the bench's README documents.
 /// </summary>
+[Collection(SlowTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class BenchUsageTests
 {

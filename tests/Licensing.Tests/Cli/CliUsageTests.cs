@@ -6,6 +6,7 @@ namespace Licensing.Tests.Cli;
 /// The <c>licensing</c> CLI's command line, run as a real process without a server: each kind of mistake is one line
 /// on stderr that names it, with exit code 2; the help is generated from the declared commands and options.
 /// </summary>
+[Collection(SlowTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class CliUsageTests
 {

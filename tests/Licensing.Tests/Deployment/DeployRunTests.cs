@@ -1,3 +1,4 @@
+using Licensing.Tests.Support;
 namespace Licensing.Tests.Deployment;
 
 /// <summary>
@@ -5,6 +6,7 @@ namespace Licensing.Tests.Deployment;
 /// references resolvable at its first start, the deployer's principal type follows the login, the first upload is
 /// retried for over three minutes, a deleted vault of the resource group is recovered, and no secret is printed.
 /// </summary>
+[Collection(SlowTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class DeployRunTests : IDisposable
 {

@@ -3,6 +3,7 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Deployment;
 
 /// <summary>scripts/smoke.sh, as an operator runs it after a deployment, against the local host over real HTTP.</summary>
+[Collection(SlowTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class SmokeScriptTests : IClassFixture<ServerFixture>
 {
