@@ -4,6 +4,7 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Deployment;
 
 /// <summary>dotnet pack makes the SDK a NuGet package for every framework it targets, with its README and XML docs.</summary>
+[Collection(RepositoryBuilds.Name)]
 public sealed class ClientPackageTests : IAsyncLifetime
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "licensing-pack-" + Guid.NewGuid().ToString("N"));

@@ -77,7 +77,7 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
-        var created = await AdminPostAsync("v1/admin/api-keys", new { name = "tests", scope = "client" });
+        var created = await SendForJsonAsync(HttpMethod.Post, "v1/admin/api-keys", new { name = "tests", scope = "client" }, settings["Licensing:AdminApiKey"]);
         ClientKey = created.RootElement.GetProperty("key").GetString()!;
     }
 
