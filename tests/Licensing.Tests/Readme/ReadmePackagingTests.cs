@@ -35,9 +35,9 @@ public sealed class ReadmePackagingTests(RealClockServerFixture server) : IClass
 
         Assert.True(build.ExitCode == 0, build.ToString());
         Assert.DoesNotMatch(@"warning [A-Z]+[0-9]+", build.StdOut);
+        Assert.DoesNotContain(RepoPaths.Root, UserWideNuGetConfig());
         var appConfig = await File.ReadAllTextAsync(Path.Combine(app, "nuget.config"));
         Assert.Contains($"""<add key="licensing-local" value="{Path.Combine(RepoPaths.Root, "packages")}" />""", appConfig);
-        Assert.DoesNotContain(RepoPaths.Root, UserWideNuGetConfig());
 
         var license = await server.CreateLicenseAsync(Floating, seats: 1);
         await using var running = RunningProcess.Start("dotnet", [Path.Combine(app, "bin", "Debug", "net10.0", "MyApp.dll")], new Dictionary<string, string>
