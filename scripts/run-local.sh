@@ -4,8 +4,12 @@
 #   AZURITE_TABLE_PORT  Azurite table port (default 10002). If something already
 #                       listens on 127.0.0.1 there, it is reused (and left running);
 #                       otherwise Azurite is started with its data in .local/azurite
-#                       and stopped again (SIGINT) when this script exits.
+#                       and stopped again (SIGINT) when this script exits. If that
+#                       Azurite exits while the server runs, the script says so and
+#                       stops the server (exit 1).
 #   PORT                HTTP port of the local host (default 7071).
+#   LICENSING_LOCAL_DIR Where Azurite's data and the development signing key live
+#                       (default .local in the repository).
 #   Licensing__SigningKey / Licensing__SigningKeyFile
 #                       If neither is set, a development ES256 key is created once at
 #                       .local/signing-key.pem and Licensing__SigningKeyFile points to it.
@@ -22,7 +26,7 @@ cd "$ROOT"
 . scripts/azurite.sh
 
 PROJECT="src/Licensing.LocalHost"
-LOCAL_DIR="$ROOT/.local"
+LOCAL_DIR="${LICENSING_LOCAL_DIR:-$ROOT/.local}"
 AZURITE_TABLE_PORT="${AZURITE_TABLE_PORT:-10002}"
 export PORT="${PORT:-7071}"
 
@@ -74,15 +78,15 @@ azurite_install
 if port_in_use "$AZURITE_TABLE_PORT"; then
     echo "==> Azurite: something already listens on 127.0.0.1:$AZURITE_TABLE_PORT; reusing it (it will not be stopped by this script)"
 else
-    echo "==> Azurite: starting table service on 127.0.0.1:$AZURITE_TABLE_PORT (data: .local/azurite)"
+    echo "==> Azurite: starting table service on 127.0.0.1:$AZURITE_TABLE_PORT (data: $LOCAL_DIR/azurite)"
     azurite_start "$AZURITE_TABLE_PORT" "$LOCAL_DIR/azurite"
-    echo "    log: .local/azurite/azurite.log"
+    echo "    pid $AZURITE_PID; log: $AZURITE_LOG"
 fi
 
 if [[ -z ${Licensing__SigningKey:-} && -z ${Licensing__SigningKeyFile:-} ]]; then
     key_file="$LOCAL_DIR/signing-key.pem"
     if [[ ! -s $key_file ]]; then
-        echo "==> Creating development ES256 signing key: .local/signing-key.pem"
+        echo "==> Creating development ES256 signing key: $key_file"
         mkdir -p "$LOCAL_DIR"
         (
             umask 077
@@ -95,7 +99,7 @@ if [[ -z ${Licensing__SigningKey:-} && -z ${Licensing__SigningKeyFile:-} ]]; the
         )
     fi
     export Licensing__SigningKeyFile="$key_file"
-    echo "==> Signing key: Licensing__SigningKeyFile=.local/signing-key.pem"
+    echo "==> Signing key: Licensing__SigningKeyFile=$key_file"
 else
     echo "==> Signing key: taken from the environment"
 fi
@@ -125,8 +129,20 @@ dotnet run --project "$PROJECT" -c Release --no-build -- "$@" </dev/null &
 host_pid=$!
 set +m
 
+# Wait for the host, and for the Azurite this script started: without its storage the server could only
+# answer 503, so when Azurite goes the server goes too, with a line that says why.
 status=0
-wait "$host_pid" || status=$?
+if [[ -n $AZURITE_PID ]]; then
+    ended=""
+    wait -n -p ended "$host_pid" "$AZURITE_PID" || status=$?
+    if [[ $ended == "$AZURITE_PID" ]]; then
+        AZURITE_PID=""
+        echo "==> Azurite exited (status $status) while the server was running; stopping the server. Azurite's log: $AZURITE_LOG" >&2
+        exit 1
+    fi
+else
+    wait "$host_pid" || status=$?
+fi
 host_pid=""
 echo "==> Local host exited (status $status)"
 exit "$status"

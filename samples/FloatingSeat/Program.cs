@@ -3,7 +3,11 @@
 //   export LICENSING_URL=http://127.0.0.1:7071     # your licensing server
 //   export LICENSING_API_KEY=lk_...                 # a client-scoped API key
 //   export LICENSING_USER_KEY=XXXXX-XXXXX-...       # the customer's floating license (licensingMode 2)
-//   dotnet run --project samples/FloatingSeat       # Ctrl-C to stop
+//   dotnet run --project samples/FloatingSeat       # Ctrl-C (or SIGTERM) to stop
+//
+// The keys come from the server's admin API (see the README's set-up): LICENSING_API_KEY is a key created with
+// "scope": "client", LICENSING_USER_KEY the userKey of a license created with "licensingMode": 2.
+using System.Runtime.InteropServices;
 using Licensing.Client;
 
 var url = Environment.GetEnvironmentVariable("LICENSING_URL");
@@ -21,13 +25,11 @@ var machineId = MachineIdentity.Get("sample-vendor");
 // One seat per (machine, client): a second copy of the app on the same machine would use another client id.
 var identity = new ClientIdentity(userKey, machineId, clientId: "floating-sample", clientName: Environment.MachineName);
 
-// Ctrl-C stops the app gracefully instead of killing it, so the seat is released below.
+// Ctrl-C (SIGINT) and SIGTERM, which systemd, Docker and Kubernetes send, stop the app gracefully instead of killing
+// it, so the seat is released below rather than held until it lapses.
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 using var client = new LicensingClient(new Uri(url), apiKey);
 try
@@ -91,4 +93,10 @@ catch (OperationCanceledException)
 {
     Console.Error.WriteLine("Stopped before a seat was granted.");
     return 130;
+}
+
+void Stop(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    stop.Cancel();
 }

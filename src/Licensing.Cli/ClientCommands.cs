@@ -92,7 +92,7 @@ internal static class ClientCommands
         var info = await s.Client().InfoAsync(identity);
         if (s.Out.Json)
         {
-            s.Out.Document(info);
+            s.PrintAnswer();
             return 0;
         }
 
@@ -121,7 +121,7 @@ internal static class ClientCommands
         var keys = await s.Client(keyRequired: false).GetKeysAsync();
         if (s.Out.Json)
         {
-            s.Out.Document(keys);
+            s.PrintAnswer();
             return 0;
         }
 
@@ -170,7 +170,7 @@ internal static class ClientCommands
     {
         if (s.Out.Json)
         {
-            s.Out.Document(answer);
+            s.PrintAnswer();
         }
         else
         {
@@ -207,7 +207,7 @@ internal static class ClientCommands
     {
         if (s.Out.Json)
         {
-            s.Out.Document(answer);
+            s.PrintAnswer();
             return;
         }
 

@@ -30,7 +30,7 @@ internal static class GlobalOptions
 
     public static readonly Option<bool> Json = new("--json")
     {
-        Description = "print the server's answer as JSON (camelCase), for scripts",
+        Description = "print the server's JSON answer as it sent it (indented), for scripts; a list read with --all is one page of every item",
         Recursive = true,
         CustomParser = ValueParsers.Flag,
     };

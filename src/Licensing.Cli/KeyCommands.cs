@@ -35,7 +35,7 @@ internal static class KeyCommands
         var created = await s.Admin().CreateApiKeyAsync(s.Required(Name), s.Required(Scope), s.Get(Product));
         if (s.Out.Json)
         {
-            s.Out.Document(created);
+            s.PrintAnswer();
             return 0;
         }
 
@@ -59,7 +59,7 @@ internal static class KeyCommands
         var keys = await s.Admin().ListApiKeysAsync();
         if (s.Out.Json)
         {
-            s.Out.Document(keys);
+            s.PrintAnswer();
             return 0;
         }
 

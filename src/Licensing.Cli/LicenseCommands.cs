@@ -103,7 +103,7 @@ internal static class LicenseCommands
         };
 
         var view = await s.Admin().CreateLicenseAsync(license);
-        Show(s.Out, view);
+        Show(s, view);
         return 0;
     }
 
@@ -121,7 +121,7 @@ internal static class LicenseCommands
 
         if (s.Out.Json)
         {
-            s.Out.Document(page);
+            s.PrintAnswer();
             return 0;
         }
 
@@ -142,7 +142,7 @@ internal static class LicenseCommands
 
     private static async Task<int> ShowAsync(Session s)
     {
-        Show(s.Out, await s.Admin().GetLicenseAsync(s.Required(LicenseId)));
+        Show(s, await s.Admin().GetLicenseAsync(s.Required(LicenseId)));
         return 0;
     }
 
@@ -166,7 +166,7 @@ internal static class LicenseCommands
                 + $"{Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
 
-        Show(s.Out, await s.Admin().UpdateLicenseAsync(s.Required(LicenseId), changes));
+        Show(s, await s.Admin().UpdateLicenseAsync(s.Required(LicenseId), changes));
         return 0;
     }
 
@@ -201,7 +201,7 @@ internal static class LicenseCommands
 
         if (s.Out.Json)
         {
-            s.Out.Document(page);
+            s.PrintAnswer();
             return 0;
         }
 
@@ -221,16 +221,17 @@ internal static class LicenseCommands
 
     private static async Task<int> RevokeTokenAsync(Session s)
     {
-        Show(s.Out, await s.Admin().RevokeTokenAsync(s.Required(LicenseId), s.Required(SeatToken)));
+        Show(s, await s.Admin().RevokeTokenAsync(s.Required(LicenseId), s.Required(SeatToken)));
         return 0;
     }
 
     /// <summary>One license: its fields, then its seats when the server listed them.</summary>
-    private static void Show(Output output, LicenseView view)
+    private static void Show(Session s, LicenseView view)
     {
+        var output = s.Out;
         if (output.Json)
         {
-            output.Document(view);
+            s.PrintAnswer();
             return;
         }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Licensing.Cli;
 
@@ -9,6 +11,8 @@ internal sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    private static readonly JsonSerializerOptions ServerJsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>True with <c>--json</c>: print answers as JSON for scripts.</summary>
     public bool Json { get; } = json;
 
@@ -16,8 +20,25 @@ internal sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
 
     public TextWriter Error { get; } = stderr;
 
-    /// <summary>An answer as indented camelCase JSON.</summary>
+    /// <summary>A result of the CLI's own (a delete, which the server answers with no body) as indented camelCase JSON.</summary>
     public void Document(object value) => Out.WriteLine(JsonSerializer.Serialize(value, value.GetType(), JsonOptions));
+
+    /// <summary>
+    /// The server's JSON as it sent it, indented: one answer as it is; the pages of a list read with <c>--all</c> as one
+    /// page holding every item, with the last page's <c>continuationToken</c>.
+    /// </summary>
+    public void ServerJson(IReadOnlyList<string> bodies)
+    {
+        var documents = bodies.Select(b => JsonNode.Parse(b)!).ToList();
+        var answer = documents.Count == 1
+            ? documents[0]
+            : new JsonObject
+            {
+                ["items"] = new JsonArray([.. documents.SelectMany(d => d["items"]!.AsArray()).Select(i => i?.DeepClone())]),
+                ["continuationToken"] = documents[^1]["continuationToken"]?.DeepClone(),
+            };
+        Out.WriteLine(answer.ToJsonString(ServerJsonOptions));
+    }
 
     /// <summary>One item as aligned "key: value" lines; a null value prints as "-".</summary>
     public void Fields(IEnumerable<(string Key, object? Value)> fields)

@@ -92,9 +92,21 @@ internal static class Runner
             ],
         };
 
-    /// <summary>The SDK's message (it never carries the API key), with the per-field errors of a 400.</summary>
-    private static string Describe(LicensingException ex) =>
-        ex.Errors.Count == 0
+    /// <summary>
+    /// The SDK's message (it never carries the API key), with the per-field errors of a 400, and for a server not reached
+    /// the innermost exception's message: the transport's outer one may only say "see inner exception".
+    /// </summary>
+    private static string Describe(LicensingException ex)
+    {
+        var message = ex.Errors.Count == 0
             ? ex.Message
             : ex.Message + " (" + string.Join("; ", ex.Errors.Select(e => e.Key + ": " + string.Join(" ", e.Value))) + ")";
+        if (ex.Kind != LicensingErrorKind.Unreachable)
+        {
+            return message;
+        }
+
+        var innermost = ex.GetBaseException();
+        return innermost == ex || message.Contains(innermost.Message, StringComparison.Ordinal) ? message : $"{message} ({innermost.Message})";
+    }
 }

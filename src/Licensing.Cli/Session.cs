@@ -10,6 +10,7 @@ namespace Licensing.Cli;
 internal sealed class Session(ParseResult line, Output output) : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
+    private readonly AnswerRecorder _answers = new();
 
     public Output Out { get; } = output;
 
@@ -27,12 +28,17 @@ internal sealed class Session(ParseResult line, Output output) : IDisposable
     /// <summary>The client calls; needs a key unless <paramref name="keyRequired"/> is false (the public keys).</summary>
     public LicensingClient Client(bool keyRequired = true) => Own(new LicensingClient(NewHttpClient(), Options(keyRequired)));
 
+    /// <summary>With <c>--json</c>: prints the server's answers to this run's calls as it sent them.</summary>
+    public void PrintAnswer() => Out.ServerJson(_answers.Bodies);
+
     public void Dispose()
     {
         foreach (var owned in _owned)
         {
             owned.Dispose();
         }
+
+        _answers.Dispose();
     }
 
     private LicensingClientOptions Options(bool keyRequired)
@@ -62,7 +68,7 @@ internal sealed class Session(ParseResult line, Output output) : IDisposable
         };
     }
 
-    private HttpClient NewHttpClient() => Own(new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
+    private HttpClient NewHttpClient() => Own(new HttpClient(_answers, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan });
 
     private T Own<T>(T disposable)
         where T : IDisposable

@@ -136,7 +136,7 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
     }
 
     [Fact]
-    public async Task Licenses_events_shows_the_trail_newest_first_and_as_json_with_the_sdk_types()
+    public async Task Licenses_events_shows_the_trail_newest_first_and_as_the_servers_json()
     {
         var license = await server.CreateLicenseAsync(Floating, seats: 1);
         await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "audited-pc", "--json");
@@ -151,6 +151,41 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
         var items = page.RootElement.GetProperty("items");
         Assert.Equal("seat.granted", items[0].GetProperty("type").GetString());
         Assert.Equal("license.created", items[1].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Json_prints_the_servers_answer_as_it_sent_it_with_its_timestamps_and_durations()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 2, heartbeatSeconds: 45, extra: new { expireAt = "2030-01-01T00:00:00Z" });
+        await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "json-machine");
+        using var direct = await server.SendForJsonAsync(HttpMethod.Get, $"v1/admin/licenses/{license.LicenseId}", null, ServerFixture.AdminKey);
+
+        var shown = await AdminAsync("licenses", "show", license.LicenseId, "--json");
+
+        using var printed = JsonDocument.Parse(shown.StdOut);
+        Assert.Equal("""{"seconds":1893456000,"nanos":0}""", JsonSerializer.Serialize(printed.RootElement.GetProperty("expireAt")));
+        Assert.Equal("""{"seconds":45,"nanos":0}""", JsonSerializer.Serialize(printed.RootElement.GetProperty("heartbeatInterval")));
+        Assert.Equal(
+            System.Text.Json.Nodes.JsonNode.Parse(direct.RootElement.GetRawText())!.ToJsonString(),
+            System.Text.Json.Nodes.JsonNode.Parse(shown.StdOut)!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Json_of_a_list_read_with_all_is_one_page_of_every_item_as_the_server_sent_them()
+    {
+        var first = await server.CreateLicenseAsync(Activation, seats: 1);
+        var second = await server.CreateLicenseAsync(Activation, seats: 1);
+
+        var all = await AdminAsync("licenses", "list", "--page-size", "1", "--all", "--json");
+
+        using var page = JsonDocument.Parse(all.StdOut);
+        Assert.Equal(["items", "continuationToken"], page.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, page.RootElement.GetProperty("continuationToken").ValueKind);
+        var items = page.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(items.Count, items.Select(i => i.GetProperty("licenseId").GetString()).Distinct().Count());
+        var item = Assert.Single(items, i => i.GetProperty("licenseId").GetString() == first.LicenseId);
+        Assert.Equal(JsonValueKind.Object, item.GetProperty("issuedAt").ValueKind);
+        Assert.Contains(items, i => i.GetProperty("licenseId").GetString() == second.LicenseId);
     }
 
     [Fact]
@@ -357,6 +392,22 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task A_transport_failure_shows_the_innermost_exceptions_message_not_only_see_inner_exception()
+    {
+        // https to the test server, which speaks plain http: the TLS handshake fails, and only the innermost exception says why.
+        var https = new UriBuilder(server.Http.BaseAddress!) { Scheme = Uri.UriSchemeHttps }.Uri;
+        var innermost = await InnermostFailureAsync(https);
+
+        var result = await ProcessRun.RunAsync("dotnet",
+            [CliDll, "keys", "list", "--url", https.ToString(), "--api-key", ServerFixture.AdminKey], environment: CleanEnvironment());
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(
+            $"licensing: Could not reach the licensing server at {https}: The SSL connection could not be established, see inner exception. ({innermost})",
+            OneErrorLine(result));
+    }
+
+    [Fact]
     public async Task Help_lists_every_command_exits_0_and_never_shows_the_api_key_from_the_environment()
     {
         var environment = CleanEnvironment();
@@ -426,6 +477,14 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
         Assert.StartsWith("licensing: ", lines[0]);
         Assert.DoesNotContain("   at ", lines[0]);
         return lines[0];
+    }
+
+    /// <summary>The message of the innermost exception a plain GET of <paramref name="url"/> fails with.</summary>
+    private static async Task<string> InnermostFailureAsync(Uri url)
+    {
+        using var http = new HttpClient();
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(url));
+        return failure.GetBaseException().Message;
     }
 
     /// <summary>A loopback URL nothing listens on: a port the system just handed out and took back.</summary>

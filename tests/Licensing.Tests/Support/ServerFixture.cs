@@ -19,16 +19,21 @@ namespace Licensing.Tests.Support;
 /// The local host serving the real function classes over real HTTP on a free loopback port, against a real Azurite,
 /// with its own tables, its own clock and a storage round-trip counter. One per test class.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
+public class ServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
+    private readonly bool _systemClock;
     private WebApplication? _app;
 
     public ServerFixture()
         : this(new TestClock())
     {
     }
+
+    /// <param name="systemClock">Serve on the machine's clock (for clients that are other processes on the wall clock).</param>
+    protected ServerFixture(bool systemClock)
+        : this(new TestClock()) => _systemClock = systemClock;
 
     private ServerFixture(TestClock clock) => Clock = clock;
 
@@ -71,7 +76,7 @@ public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
         TablePrefix = settings["Licensing:TablePrefix"]!;
         _app = LocalFunctionsHost.Build([], settings, builder =>
         {
-            builder.Services.AddSingleton<TimeProvider>(Clock);
+            builder.Services.AddSingleton(_systemClock ? TimeProvider.System : Clock);
             builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(StorageRequests));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             configure?.Invoke(builder);
@@ -79,7 +84,7 @@ public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
-        var created = await AdminPostAsync("v1/admin/api-keys", new { name = "tests", scope = "client" });
+        var created = await SendForJsonAsync(HttpMethod.Post, "v1/admin/api-keys", new { name = "tests", scope = "client" }, settings["Licensing:AdminApiKey"]);
         ClientKey = created.RootElement.GetProperty("key").GetString()!;
     }
 
@@ -190,3 +195,6 @@ public sealed class ServerFixture : IAsyncLifetime, IAsyncDisposable
 }
 
 public sealed record License(string LicenseId, string UserKey);
+
+/// <summary>A server on the machine's clock, for tests whose clients are other processes (the samples, a packaged app).</summary>
+public sealed class RealClockServerFixture() : ServerFixture(systemClock: true);
