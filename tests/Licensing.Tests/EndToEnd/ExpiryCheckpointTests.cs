@@ -6,6 +6,7 @@ using Licensing.Storage;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace Licensing.Tests.EndToEnd;
 
@@ -15,7 +16,7 @@ namespace Licensing.Tests.EndToEnd;
 /// rest to the next run, and two runs at once end each lease once. Each test has its own server, tables and clock,
 /// and the timer has run once since the server started, as it does every minute, so the checkpoint is this hour.
 /// </summary>
-public sealed class ExpiryCheckpointTests
+public sealed class ExpiryCheckpointTests(ITestOutputHelper output)
 {
     private const int Floating = 2;
     private const int HeartbeatSeconds = 5;
@@ -102,6 +103,7 @@ public sealed class ExpiryCheckpointTests
         var second = server.RunExpiryTimerAsync();
         var runs = await Task.WhenAll(first, second);
         lockstep.Disarm();
+        output.WriteLine($"runs: {runs[0]}; {runs[1]}; reads that found no partner: {lockstep.Unpaired}");
 
         Assert.All(runs, run => Assert.True(run.Complete, run.ToString()));
         // Only what a run changes under an ETag is counted once; both runs may examine (and count) the same entry.

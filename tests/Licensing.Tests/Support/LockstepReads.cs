@@ -48,7 +48,11 @@ public sealed class LockstepReads : HttpPipelinePolicy
             pair.Both.TrySetResult();
         }
 
-        if (await Task.WhenAny(pair.Both.Task, Task.Delay(Patience)) != pair.Both.Task)
+        try
+        {
+            await pair.Both.Task.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
         {
             Interlocked.Increment(ref _unpaired);
         }
