@@ -75,6 +75,11 @@ param adminTokenAudience string = ''
 @description('The app role those tokens must hold in their roles claim, passed as Licensing__AdminTokenRole. Empty when adminTokenIssuer is.')
 param adminTokenRole string = ''
 
+@description('Proxies in front of the Functions host whose X-Forwarded-For entries the app believes, passed as Licensing__TrustedProxyCount: 0 (the default) when clients call the app directly; 1 behind Front Door or API Management. The caller\'s address (rate limits, wrong-key throttle, audit) is the entry that many hops before the host\'s own.')
+@minValue(0)
+@maxValue(10)
+param trustedProxyCount int = 0
+
 @description('Tags put on every resource.')
 param tags {
   @description('A tag value.')
@@ -399,6 +404,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Licensing__FailedKeyLimitPerAddress'
           value: '30'
+        }
+        {
+          name: 'Licensing__TrustedProxyCount'
+          value: string(trustedProxyCount)
         }
         {
           name: 'Licensing__AdminTokenIssuer'

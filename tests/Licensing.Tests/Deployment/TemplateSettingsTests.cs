@@ -67,19 +67,22 @@ public sealed partial class TemplateSettingsTests
 
     private static bool IsExpression(string value) => ExpressionPattern().IsMatch(value);
 
-    /// <summary>A setting that is just a string parameter, e.g. <c>[parameters('adminTokenIssuer')]</c>: that parameter's default.</summary>
+    /// <summary>
+    /// A setting that is just a parameter, e.g. <c>[parameters('adminTokenIssuer')]</c> or <c>[string(parameters('trustedProxyCount'))]</c>:
+    /// that parameter's default, as text.
+    /// </summary>
     private static string? ParameterDefault(CompiledTemplate template, string value)
     {
         var match = ParameterPattern().Match(value);
         return match.Success
                && template.Json.RootElement.GetProperty("parameters").TryGetProperty(match.Groups[1].Value, out var parameter)
                && parameter.TryGetProperty("defaultValue", out var defaultValue)
-               && defaultValue.ValueKind == JsonValueKind.String
-            ? defaultValue.GetString()
+               && defaultValue.ValueKind is JsonValueKind.String or JsonValueKind.Number
+            ? defaultValue.ValueKind == JsonValueKind.String ? defaultValue.GetString() : defaultValue.GetRawText()
             : null;
     }
 
-    [GeneratedRegex(@"^\[parameters\('([A-Za-z0-9_]+)'\)\]$")]
+    [GeneratedRegex(@"^\[(?:string\()?parameters\('([A-Za-z0-9_]+)'\)\)?\]$")]
     private static partial Regex ParameterPattern();
 
     [GeneratedRegex(@"^\[.*\]$", RegexOptions.Singleline)]
