@@ -75,7 +75,7 @@ param adminTokenAudience string = ''
 @description('The app role those tokens must hold in their roles claim, passed as Licensing__AdminTokenRole. Empty when adminTokenIssuer is.')
 param adminTokenRole string = ''
 
-@description('Proxies in front of the app (Azure Front Door, API Management) whose X-Forwarded-For entries are trusted for the caller\'s address; 0 when clients reach the app directly.')
+@description('Proxies in front of the Functions host whose X-Forwarded-For entries the app believes, passed as Licensing__TrustedProxyCount: 0 (the default) when clients call the app directly; 1 behind Front Door or API Management. The caller\'s address (rate limits, wrong-key throttle, audit) is the entry that many hops before the host\'s own.')
 @minValue(0)
 @maxValue(10)
 param trustedProxyCount int = 0

@@ -14,6 +14,9 @@ param alwaysReadyInstances = 0
 
 param tablePrefix = ''
 
+// 1 behind Front Door or API Management (README, "Security"): how many proxies' X-Forwarded-For entries to believe.
+param trustedProxyCount = 0
+
 // Admin calls with Entra ID bearer tokens (README, "Admin calls with Entra ID tokens"): all three or none.
 param adminTokenIssuer = ''
 

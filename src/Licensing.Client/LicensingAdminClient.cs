@@ -62,6 +62,9 @@ public sealed class ApiKeyView
     public string Scope { get; set; } = "";
     public string? ProductId { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>When the key stops working (401 <c>api_key_expired</c>); null for a key without an expiry.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 }
 
 /// <summary>A new API key: <see cref="Key"/> is shown only here.</summary>
@@ -72,6 +75,7 @@ public sealed class CreatedApiKey
     public string Scope { get; set; } = "";
     public string? ProductId { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
     public string Key { get; set; } = "";
 }
 

@@ -9,12 +9,13 @@ namespace Licensing.Admin;
 public sealed class ApiKeyService(ApiKeyStore store, ApiKeyAuthenticator authenticator, AuditTrail audit, TimeProvider clock)
 {
     /// <summary>A new random key (160-bit secret) and its stored row; the key itself is never stored.</summary>
-    public async Task<(ApiKeyRow Row, string Key)> CreateAsync(string name, string scope, string? productId, Caller caller, CancellationToken ct)
+    public async Task<(ApiKeyRow Row, string Key)> CreateAsync(
+        string name, string scope, string? productId, DateTimeOffset? expiresAt, Caller caller, CancellationToken ct)
     {
         var id = Base32.Random(ApiKeyAuthenticator.IdLength);
         var key = ApiKeyAuthenticator.Prefix + id + "_" + Base32.Random(ApiKeyAuthenticator.SecretLength);
         var now = clock.GetUtcNow();
-        var row = new ApiKeyRow(id, name, scope, productId, now, ApiKeyAuthenticator.Hash(key));
+        var row = new ApiKeyRow(id, name, scope, productId, now, ApiKeyAuthenticator.Hash(key), expiresAt);
         await store.CreateAsync(row, AuditEvents.ApiKey(AuditEventTypes.ApiKeyCreated, row, now, caller), ct).ConfigureAwait(false);
         authenticator.Forget(id);
         return (row, key);

@@ -10,7 +10,8 @@ public sealed partial record LicenseDraft
     public const int MaxFeatureLength = 64;
     public const int MaxCustomerName = 256;
     public const int MaxProductId = 64;
-    public const int MinUserKey = 8;
+    public const int MinUserKey = 20;
+    public const int MinDistinctUserKeyCharacters = 10;
     public const int MaxUserKey = 128;
 
     public LicensingMode? Mode { get; init; }
@@ -30,9 +31,15 @@ public sealed partial record LicenseDraft
 
     public static bool IsProductId(string value) => ProductIdPattern().IsMatch(value);
 
-    /// <summary>A custom user key: long enough, without control characters or surrounding spaces.</summary>
+    /// <summary>
+    /// A custom user key: without control characters or surrounding spaces, and too varied to guess. The license id is an
+    /// unkeyed hash of the user key that every token and document carries, so a short or repetitive key can be searched
+    /// for offline; 20 characters of at least 10 different ones put even a lowercase-and-digits key past 2^80 guesses.
+    /// Licenses created with shorter keys before this rule keep working: it applies only to new keys.
+    /// </summary>
     public static bool IsUserKey(string value) =>
-        value.Length is >= MinUserKey and <= MaxUserKey && !value.Any(char.IsControl) && value.Trim() == value;
+        value.Length is >= MinUserKey and <= MaxUserKey && !value.Any(char.IsControl) && value.Trim() == value
+        && value.Distinct().Count() >= MinDistinctUserKeyCharacters;
 
     /// <summary>The license's terms with this patch's changes applied.</summary>
     public void ApplyTo(Storage.LicenseRow license)

@@ -29,7 +29,8 @@ public sealed record AdminTokenOutcome(AdminTokenVerdict Verdict, Caller? Caller
 /// <summary>
 /// Bearer tokens (JWTs) for admin calls from the OpenID Connect issuer of <see cref="LicensingOptions.AdminTokenIssuer"/>,
 /// checked against its published keys (<see cref="IssuerKeys"/>): issuer, audience, lifetime on the app's clock with
-/// <see cref="ClockSkew"/>, an asymmetric signature (no <c>alg: none</c>, no HMAC), then the role.
+/// <see cref="ClockSkew"/>, an asymmetric signature (no <c>alg: none</c>, no HMAC), an access token (never an ID token,
+/// <see cref="IsAccessToken"/>), then the role.
 /// The token never reaches a log line or a response.
 /// </summary>
 public sealed partial class AdminTokens : IDisposable
@@ -130,6 +131,12 @@ public sealed partial class AdminTokens : IDisposable
             return new AdminTokenOutcome(AdminTokenVerdict.Invalid);
         }
 
+        if (!IsAccessToken((JsonWebToken)result.SecurityToken))
+        {
+            LogRejected(_logger, clientAddr, "not an access token");
+            return new AdminTokenOutcome(AdminTokenVerdict.Invalid);
+        }
+
         var identity = result.ClaimsIdentity;
         var subject = identity.FindFirst("oid")?.Value ?? identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         if (string.IsNullOrEmpty(subject) || subject.Length > MaxSubjectLength || subject.Any(char.IsControl))
@@ -145,6 +152,26 @@ public sealed partial class AdminTokens : IDisposable
     }
 
     public void Dispose() => _keys?.Dispose();
+
+    /// <summary>
+    /// An access token, not an ID token that happens to name this audience: typed <c>at+jwt</c> (RFC 9068), or carrying a
+    /// claim only access tokens carry (Entra types both kinds <c>JWT</c>: <c>scp</c>, or the client's authentication
+    /// <c>azpacr</c> in v2 and <c>appidacr</c> in v1); and never a claim of an ID token (<c>nonce</c>, <c>at_hash</c>, <c>c_hash</c>).
+    /// </summary>
+    public static bool IsAccessToken(JsonWebToken token)
+    {
+        if (IdTokenClaims.Any(name => token.TryGetClaim(name, out _)))
+        {
+            return false;
+        }
+
+        return string.Equals(token.Typ, "at+jwt", StringComparison.OrdinalIgnoreCase)
+               || string.Equals(token.Typ, "application/at+jwt", StringComparison.OrdinalIgnoreCase)
+               || AccessTokenClaims.Any(name => token.TryGetClaim(name, out _));
+    }
+
+    private static readonly string[] IdTokenClaims = ["nonce", "at_hash", "c_hash"];
+    private static readonly string[] AccessTokenClaims = ["scp", "azpacr", "appidacr"];
 
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration configuration) => new()
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Licensing.Settings;
@@ -9,7 +8,9 @@ namespace Licensing.Auth;
 
 /// <summary>
 /// Checks presented API keys: <c>lk_{id}_{secret}</c>, stored only as a SHA-256 hash, compared in constant time. A key's
-/// row is cached for at most <see cref="CacheDuration"/>, the longest a deleted key may keep working on another instance.
+/// row is cached for at most <see cref="CacheDuration"/>, the longest a deleted key may keep working on another instance;
+/// ids that name no key are cached apart (<see cref="KeyCache"/>), so made-up ids cannot push the real keys out. A key
+/// past its <see cref="ApiKeyRow.ExpiresAt"/> is refused as expired.
 /// </summary>
 public sealed class ApiKeyAuthenticator
 {
@@ -17,12 +18,12 @@ public sealed class ApiKeyAuthenticator
     public const string Prefix = "lk_";
     public const int IdLength = 10;
     public const int SecretLength = 32;
-    private const int MaxCachedKeys = 10_000;
+    public const int MaxCachedUnknownKeys = 10_000;
 
     private readonly ApiKeyStore _store;
     private readonly TimeProvider _clock;
     private readonly byte[] _adminKeyHash;
-    private readonly ConcurrentDictionary<string, (ApiKeyRow? Row, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly KeyCache _cache = new(MaxCachedUnknownKeys);
 
     public ApiKeyAuthenticator(ApiKeyStore store, TimeProvider clock, IOptions<LicensingOptions> options)
     {
@@ -31,33 +32,38 @@ public sealed class ApiKeyAuthenticator
         _adminKeyHash = Hash(options.Value.AdminApiKey);
     }
 
-    /// <summary>The caller a presented key stands for, or null when it is missing or wrong.</summary>
-    public async Task<Caller?> AuthenticateAsync(string? presented, string clientAddr, CancellationToken ct)
+    /// <summary>The caller a presented key stands for; no caller when it is missing or wrong, or when it has expired.</summary>
+    public async Task<ApiKeyCheck> AuthenticateAsync(string? presented, string clientAddr, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(presented) || presented.Length > 256)
         {
-            return null;
+            return ApiKeyCheck.Wrong;
         }
 
         var hash = Hash(presented);
         if (CryptographicOperations.FixedTimeEquals(hash, _adminKeyHash))
         {
-            return new Caller("bootstrap-admin", ApiScopes.Admin, null, clientAddr);
+            return new ApiKeyCheck(new Caller("bootstrap-admin", ApiScopes.Admin, null, clientAddr));
         }
 
         if (!TryParseId(presented, out var id))
         {
-            return null;
+            return ApiKeyCheck.Wrong;
         }
 
         var row = await FindAsync(id, ct).ConfigureAwait(false);
-        return row is not null && CryptographicOperations.FixedTimeEquals(hash, row.SecretHash)
-            ? new Caller(row.Id, row.Scope, row.ProductId, clientAddr)
-            : null;
+        if (row is null || !CryptographicOperations.FixedTimeEquals(hash, row.SecretHash))
+        {
+            return ApiKeyCheck.Wrong;
+        }
+
+        return row.ExpiresAt <= _clock.GetUtcNow()
+            ? new ApiKeyCheck(null, Expired: true)
+            : new ApiKeyCheck(new Caller(row.Id, row.Scope, row.ProductId, clientAddr));
     }
 
     /// <summary>Drops what this instance remembers of a key (it was created or deleted here): it takes effect at once.</summary>
-    public void Forget(string id) => _cache.TryRemove(id, out _);
+    public void Forget(string id) => _cache.Forget(id);
 
     public static bool IsKeyId(string id) => id.Length == IdLength && id.All(IsBase32);
 
@@ -66,18 +72,13 @@ public sealed class ApiKeyAuthenticator
     private async Task<ApiKeyRow?> FindAsync(string id, CancellationToken ct)
     {
         var now = _clock.GetUtcNow();
-        if (_cache.TryGetValue(id, out var cached) && cached.Until > now)
+        if (_cache.TryGet(id, now, out var cached))
         {
-            return cached.Row;
+            return cached;
         }
 
         var row = await _store.FindAsync(id, ct).ConfigureAwait(false);
-        if (_cache.Count >= MaxCachedKeys)
-        {
-            _cache.Clear();
-        }
-
-        _cache[id] = (row, now + CacheDuration);
+        _cache.Remember(id, row, now + CacheDuration);
         return row;
     }
 
@@ -94,4 +95,10 @@ public sealed class ApiKeyAuthenticator
     }
 
     private static bool IsBase32(char c) => c is (>= 'a' and <= 'z') or (>= '2' and <= '7');
+}
+
+/// <summary>What a presented API key turned out to be: the caller it stands for, or none (wrong, or <paramref name="Expired"/>).</summary>
+public sealed record ApiKeyCheck(Caller? Caller, bool Expired = false)
+{
+    public static readonly ApiKeyCheck Wrong = new((Caller?)null);
 }

@@ -8,7 +8,9 @@ namespace Licensing.Auth;
 /// An OpenID Connect issuer's metadata and signing keys (<c>{issuer}/.well-known/openid-configuration</c> and its
 /// <c>jwks_uri</c>, read by the library's retriever), cached: read again once <see cref="MaxAge"/> old, and when a token
 /// names a key id they lack (the issuer rotated its keys), at most once per <see cref="ForcedReadInterval"/>. A failed
-/// read keeps the keys already held and is not retried for <see cref="RetryAfterFailure"/>. Times are the app's clock.
+/// read keeps the keys already held and is not retried for <see cref="RetryAfterFailure"/>; keys last read longer than
+/// <see cref="KeyLifetime"/> ago are not used at all (an issuer that withdrew a key may be unreachable for good). Times
+/// are the app's clock.
 /// </summary>
 /// <remarks>
 /// Not the library's <c>ConfigurationManager</c>: by default it re-reads in the background, so the call that meets a
@@ -20,6 +22,7 @@ public sealed partial class IssuerKeys : IDisposable
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(12);
     public static readonly TimeSpan ForcedReadInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly HttpDocumentRetriever _documents;
@@ -38,25 +41,32 @@ public sealed partial class IssuerKeys : IDisposable
 
     public string Address { get; }
 
-    /// <summary>The metadata and keys, read if none are held or they are old; null when none could ever be read.</summary>
-    public Task<OpenIdConnectConfiguration?> GetAsync(CancellationToken ct)
+    /// <summary>The metadata and keys, read if none are held or they are old; null when none were read in <see cref="KeyLifetime"/>.</summary>
+    public async Task<OpenIdConnectConfiguration?> GetAsync(CancellationToken ct)
     {
         var state = _state;
         var now = _clock.GetUtcNow();
-        return (state.Configuration is not null && now - state.ReadAt < MaxAge) || now - state.FailedAt < RetryAfterFailure
-            ? Task.FromResult(state.Configuration)
-            : ReadAsync(s => (s.Configuration is null || now - s.ReadAt >= MaxAge) && now - s.FailedAt >= RetryAfterFailure, forced: false, ct);
+        if ((state.Configuration is null || now - state.ReadAt >= MaxAge) && now - state.FailedAt >= RetryAfterFailure)
+        {
+            await ReadAsync(s => (s.Configuration is null || now - s.ReadAt >= MaxAge) && now - s.FailedAt >= RetryAfterFailure, forced: false, ct).ConfigureAwait(false);
+        }
+
+        return Usable(_state, now);
     }
 
     /// <summary>
     /// A token named a key id that <paramref name="seen"/> lacks: the keys read again unless that was done less than
     /// <see cref="ForcedReadInterval"/> ago. Returns what is held afterwards, <paramref name="seen"/> when nothing changed.
     /// </summary>
-    public Task<OpenIdConnectConfiguration?> ReadAgainAsync(OpenIdConnectConfiguration seen, CancellationToken ct)
+    public async Task<OpenIdConnectConfiguration?> ReadAgainAsync(OpenIdConnectConfiguration seen, CancellationToken ct)
     {
         var now = _clock.GetUtcNow();
-        return ReadAsync(s => ReferenceEquals(s.Configuration, seen) && now - s.ForcedAt >= ForcedReadInterval, forced: true, ct);
+        await ReadAsync(s => ReferenceEquals(s.Configuration, seen) && now - s.ForcedAt >= ForcedReadInterval, forced: true, ct).ConfigureAwait(false);
+        return Usable(_state, now);
     }
+
+    private static OpenIdConnectConfiguration? Usable(Snapshot state, DateTimeOffset now) =>
+        now - state.ReadAt < KeyLifetime ? state.Configuration : null;
 
     public void Dispose()
     {
@@ -64,7 +74,7 @@ public sealed partial class IssuerKeys : IDisposable
         _gate.Dispose();
     }
 
-    private async Task<OpenIdConnectConfiguration?> ReadAsync(Func<Snapshot, bool> due, bool forced, CancellationToken ct)
+    private async Task ReadAsync(Func<Snapshot, bool> due, bool forced, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -73,7 +83,7 @@ public sealed partial class IssuerKeys : IDisposable
             var state = _state;
             if (!due(state))
             {
-                return state.Configuration;
+                return;
             }
 
             var now = _clock.GetUtcNow();
@@ -89,7 +99,6 @@ public sealed partial class IssuerKeys : IDisposable
             }
 
             _state = forced ? state with { ForcedAt = now } : state;
-            return _state.Configuration;
         }
         finally
         {

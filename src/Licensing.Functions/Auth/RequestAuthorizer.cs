@@ -46,10 +46,10 @@ public sealed class RequestAuthorizer(ApiKeyAuthenticator apiKeys, AdminTokens a
                 : await AuthorizeBearerAsync(bearer, address, request, ct).ConfigureAwait(false);
         }
 
-        var caller = await apiKeys.AuthenticateAsync(apiKey, address, ct).ConfigureAwait(false);
-        if (caller is null)
+        var check = await apiKeys.AuthenticateAsync(apiKey, address, ct).ConfigureAwait(false);
+        if (check.Caller is not { } caller)
         {
-            return (null, Refused(address, request, Problems.Unauthenticated(bearerToo)));
+            return (null, Refused(address, request, check.Expired ? Problems.ApiKeyExpired() : Problems.Unauthenticated(bearerToo)));
         }
 
         if (!throttle.AllowKey(caller.KeyId, out wait))

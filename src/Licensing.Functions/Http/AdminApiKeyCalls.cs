@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Licensing.Http;
 
 /// <summary>The admin API's key calls: create (the key shown once), list, delete and the keys' audit trail.</summary>
-public sealed class AdminApiKeyCalls(ApiEndpoint endpoint, ApiKeyService keys)
+public sealed class AdminApiKeyCalls(ApiEndpoint endpoint, ApiKeyService keys, TimeProvider clock)
 {
     public Task<IActionResult> CreateAsync(HttpRequest request) =>
         endpoint.RunWithBodyAsync("admin.api_keys.create", request, ApiScopes.Admin, async (caller, body, ct) =>
@@ -14,6 +14,7 @@ public sealed class AdminApiKeyCalls(ApiEndpoint endpoint, ApiKeyService keys)
             var name = body.Text("name", 128, required: true);
             var scope = body.Text("scope", 16, required: true);
             var productId = body.Text("productId", LicenseDraft.MaxProductId);
+            var expiresAt = body.Timestamp("expiresAt");
             if (scope is not null && !ApiScopes.IsKnown(scope))
             {
                 body.AddError("scope", "must be 'client' or 'admin'.");
@@ -23,14 +24,24 @@ public sealed class AdminApiKeyCalls(ApiEndpoint endpoint, ApiKeyService keys)
             {
                 body.AddError("productId", "must be 1 to 64 of a-z, 0-9 and '-'.");
             }
+            else if (productId is not null && scope == ApiScopes.Admin)
+            {
+                // Admin routes name licenses of every product: a product on an admin key would promise a limit nothing keeps.
+                body.AddError("productId", "applies to client keys only: an admin key acts on every product.");
+            }
 
-            body.RefuseUnknown(["name", "scope", "productId"]);
+            if (expiresAt is not null && expiresAt <= clock.GetUtcNow())
+            {
+                body.AddError("expiresAt", "must be in the future.");
+            }
+
+            body.RefuseUnknown(["name", "scope", "productId", "expiresAt"]);
             if (body.Problem is { } problem)
             {
                 return problem;
             }
 
-            var (row, key) = await keys.CreateAsync(name!, scope!, productId, caller, ct).ConfigureAwait(false);
+            var (row, key) = await keys.CreateAsync(name!, scope!, productId, expiresAt, caller, ct).ConfigureAwait(false);
             return Answers.CreatedKey(row, key);
         });
 

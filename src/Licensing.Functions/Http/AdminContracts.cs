@@ -22,9 +22,9 @@ public sealed record LicenseView(
 
 public sealed record LicensePage(IReadOnlyList<LicenseView> Items, string? ContinuationToken);
 
-public sealed record ApiKeyView(string Id, string Name, string Scope, string? ProductId, Timestamp CreatedAt);
+public sealed record ApiKeyView(string Id, string Name, string Scope, string? ProductId, Timestamp CreatedAt, Timestamp? ExpiresAt);
 
-public sealed record CreatedApiKey(string Id, string Name, string Scope, string? ProductId, Timestamp CreatedAt, string Key);
+public sealed record CreatedApiKey(string Id, string Name, string Scope, string? ProductId, Timestamp CreatedAt, Timestamp? ExpiresAt, string Key);
 
 public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> Items);
 

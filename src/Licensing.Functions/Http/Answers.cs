@@ -108,10 +108,10 @@ public static class Answers
         ApiResult.Ok(new AuditEventPage(page.Events.Select(EventView).ToArray(), page.Next), ApiJson.Wire.AuditEventPage);
 
     public static IActionResult CreatedKey(ApiKeyRow row, string key) =>
-        ApiResult.Created(new CreatedApiKey(row.Id, row.Name, row.Scope, row.ProductId, Timestamp.From(row.CreatedAt), key), ApiJson.Wire.CreatedApiKey);
+        ApiResult.Created(new CreatedApiKey(row.Id, row.Name, row.Scope, row.ProductId, Timestamp.From(row.CreatedAt), Timestamp.From(row.ExpiresAt), key), ApiJson.Wire.CreatedApiKey);
 
     public static IActionResult Keys(IReadOnlyList<ApiKeyRow> rows) => ApiResult.Ok(
-        new ApiKeyList(rows.Select(r => new ApiKeyView(r.Id, r.Name, r.Scope, r.ProductId, Timestamp.From(r.CreatedAt))).ToArray()),
+        new ApiKeyList(rows.Select(r => new ApiKeyView(r.Id, r.Name, r.Scope, r.ProductId, Timestamp.From(r.CreatedAt), Timestamp.From(r.ExpiresAt))).ToArray()),
         ApiJson.Wire.ApiKeyList);
 
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);

@@ -33,7 +33,7 @@ public static class LicenseDraftReader
         var userKey = fields.Text("userKey", LicenseDraft.MaxUserKey);
         if (userKey is not null && !LicenseDraft.IsUserKey(userKey))
         {
-            fields.AddError("userKey", "must be 8 to 128 characters, without control characters or surrounding spaces.");
+            fields.AddError("userKey", "must be 20 to 128 characters with at least 10 different ones, without control characters or surrounding spaces.");
         }
 
         fields.RefuseUnknown(CreateFields);

@@ -18,6 +18,7 @@ public static class Problems
     public const string ValidationFailed = Domain.RefusalCodes.ValidationFailed;
     public const string MalformedJson = "malformed_json";
     public const string Unauthorized = "unauthorized";
+    public const string ExpiredApiKey = "api_key_expired";
     public const string Forbidden = "forbidden";
     public const string NotFound = Domain.RefusalCodes.NotFound;
     public const string MethodNotAllowed = "method_not_allowed";
@@ -39,6 +40,9 @@ public static class Problems
         ? Of(401, "Missing or wrong credentials.", Unauthorized,
             "Send a valid API key in the x-api-key header or a bearer token in the Authorization header.", headers: [BearerChallenge(null)])
         : Of(401, "Missing or wrong API key.", Unauthorized, "Send a valid API key in the x-api-key header.");
+
+    public static IActionResult ApiKeyExpired() =>
+        Of(401, "The API key has expired.", ExpiredApiKey, "This API key is past its expiresAt: create a new key.");
 
     public static IActionResult InvalidBearerToken() =>
         Of(401, "The bearer token is not accepted.", Unauthorized,

@@ -69,7 +69,10 @@ public sealed partial class TemplateSettingsTests
 
     private static bool IsExpression(string value) => ExpressionPattern().IsMatch(value);
 
-    /// <summary>A setting that is just a string parameter, e.g. <c>[parameters('adminTokenIssuer')]</c>: that parameter's default.</summary>
+    /// <summary>
+    /// A setting that is just a parameter, e.g. <c>[parameters('adminTokenIssuer')]</c> or <c>[string(parameters('trustedProxyCount'))]</c>:
+    /// that parameter's default, as text.
+    /// </summary>
     private static string? ParameterDefault(CompiledTemplate template, string value)
     {
         var match = ParameterPattern().Match(value);

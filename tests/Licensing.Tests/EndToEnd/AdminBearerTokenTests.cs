@@ -58,6 +58,7 @@ public sealed class AdminBearerTokenTests(BearerServerFixture fixture) : IClassF
     [InlineData("signed by a key the issuer never published")]
     [InlineData("alg none")]
     [InlineData("HS256 with the public key as secret")]
+    [InlineData("an ID token with the audience and the role")]
     [InlineData("garbage")]
     [InlineData("three dots of garbage")]
     public async Task A_token_that_is_not_valid_is_401_with_a_bearer_challenge_and_changes_nothing(string kind)
@@ -71,6 +72,7 @@ public sealed class AdminBearerTokenTests(BearerServerFixture fixture) : IClassF
             "signed by a key the issuer never published" => Issuer.Mint(Now, signedWith: Issuer.StrangerKey()),
             "alg none" => Issuer.MintUnsigned(Now),
             "HS256 with the public key as secret" => Issuer.MintHs256WithPublicKeyAsSecret(Now),
+            "an ID token with the audience and the role" => Issuer.Mint(Now, idToken: true),
             "garbage" => "garbage",
             _ => "eyJ.eyJ.sig",
         };

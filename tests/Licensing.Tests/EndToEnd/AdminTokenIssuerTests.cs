@@ -123,6 +123,25 @@ public sealed class AdminTokenIssuerTests
     }
 
     [Fact]
+    public async Task Keys_of_an_issuer_that_stays_unreachable_stop_being_used_once_they_are_a_day_old()
+    {
+        await using var issuer = await TestIssuer.StartAsync();
+        await using var server = await ServerFixture.StartAsync(issuer.Configure);
+        using var first = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        await issuer.StopAsync();
+
+        server.Clock.Advance(IssuerKeys.KeyLifetime - TimeSpan.FromMinutes(1));
+        using var withinLifetime = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        using var pastLifetime = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withinLifetime.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, pastLifetime.StatusCode);
+        Assert.Equal("issuer_unavailable", (await ServerFixture.ReadJsonAsync(pastLifetime)).RootElement.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Failed_bearer_tokens_count_against_the_address_like_wrong_keys_until_even_a_right_key_is_refused()
     {
         await using var issuer = await TestIssuer.StartAsync();

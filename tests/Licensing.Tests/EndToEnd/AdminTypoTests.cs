@@ -44,7 +44,7 @@ public sealed class AdminTypoTests(ServerFixture server) : IClassFixture<ServerF
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(
-            """{"colour":["is not a known field; the known fields are name, scope, productId."]}""",
+            """{"colour":["is not a known field; the known fields are name, scope, productId, expiresAt."]}""",
             problem.GetProperty("errors").GetRawText());
     }
 

@@ -4,8 +4,11 @@ using Licensing.Api;
 
 namespace Licensing.Tests.Support;
 
-/// <summary>A license the fuzzer names: its ids and, where it has one, a live seat's machine, bearer token and public token id.</summary>
-public sealed record FuzzLicense(string LicenseId, string UserKey, string MachineId, string? Token, string? TokenId);
+/// <summary>
+/// A license the fuzzer names: its ids, its mode and, where it has one, a live seat's machine, bearer token, public token
+/// id and the license document (its ASCII) that came with the seat.
+/// </summary>
+public sealed record FuzzLicense(string LicenseId, string UserKey, int Mode, string MachineId, string? Token, string? TokenId, string? Document);
 
 /// <summary>
 /// The real things requests name. <see cref="Guarded"/> ones appear only in requests built to be refused, so their rows
@@ -36,6 +39,9 @@ public sealed class FuzzRequest
 
     /// <summary>Built so that the contract refuses it: it must not answer 2xx.</summary>
     public bool MustBeRefused { get; set; }
+
+    /// <summary>A refusal may also be a 200 whose outcome flag says no (heartbeat's active false): the call's own way to refuse a token.</summary>
+    public bool DenialRefuses { get; set; }
 
     /// <summary>
     /// Statuses the web host itself may answer, with an empty body, before any function runs: for oversized headers,
@@ -79,12 +85,13 @@ public sealed partial class FuzzRequestGenerator(IReadOnlyList<HttpFunction> fun
         Protocol,
         Structure,
         Field,
+        TokenSwap,
     }
 
     private static readonly (Category Category, int Weight)[] Weights =
     [
         (Category.Benign, 16), (Category.Credentials, 12), (Category.Method, 7), (Category.RouteValue, 8),
-        (Category.Protocol, 3), (Category.Structure, 25), (Category.Field, 29),
+        (Category.Protocol, 3), (Category.Structure, 25), (Category.Field, 25), (Category.TokenSwap, 4),
     ];
 
     public FuzzRequest Create(int index)
@@ -94,6 +101,11 @@ public sealed partial class FuzzRequestGenerator(IReadOnlyList<HttpFunction> fun
         var contract = EndpointContract.For(function.Name);
         var category = PickCategory(random);
         if (category == Category.RouteValue && !RouteParameter().IsMatch(function.Route))
+        {
+            category = Category.Field;
+        }
+
+        if (category == Category.TokenSwap && !FuzzTokenSwaps.Takes(function.Name))
         {
             category = Category.Field;
         }
@@ -108,7 +120,7 @@ public sealed partial class FuzzRequestGenerator(IReadOnlyList<HttpFunction> fun
             Category.Protocol or Category.Method => true,
             Category.Credentials => contract is { Access: not Access.Anonymous },
             Category.RouteValue => contract is not null,
-            Category.Structure or Category.Field => contract?.ReadsBody == true,
+            Category.Structure or Category.Field or Category.TokenSwap => contract?.ReadsBody == true,
             _ => false,
         };
         // An empty route segment changes the route instead of naming nothing: not a refusal by itself.
@@ -154,6 +166,7 @@ public sealed partial class FuzzRequestGenerator(IReadOnlyList<HttpFunction> fun
             Category.Protocol => Protocol(random, request),
             Category.Structure => Structure(random, request, body),
             Category.Field => Field(random, request, contract!, body!),
+            Category.TokenSwap => new FuzzTokenSwaps(targets).Swap(random, request, license, body!),
             _ => "",
         };
         AddHarmlessHeaders(random, request);

@@ -65,7 +65,11 @@ public static class FuzzValues
 
     private static readonly byte[][] NotProductId = [Json.Raw("\"UPPER\""), Json.Raw("\"a b\""), Json.Raw("\"a/b\""), Json.Text("prodüct"), Json.Text(new string('p', 65)), Json.Raw("1")];
 
-    private static readonly byte[][] NotNewUserKey = [Json.Raw("\"short\""), Json.Raw("\" padded-key \""), Json.Raw("\"abc\\u0001defgh\""), Json.Text(new string('k', 129))];
+    private static readonly byte[][] NotNewUserKey =
+    [
+        Json.Raw("\"short\""), Json.Raw("\" padded-key-of-twenty-characters \""), Json.Raw("\"abcdefghij\\u0001klmnopqrstuv\""), Json.Text(new string('k', 129)),
+        Json.Text("12345678"), Json.Text("fuzz-fixed-user-key"), Json.Text(new string('k', 40)), Json.Text("abababababababababababab"),
+    ];
 
     /// <summary>Text that is odd but valid: right-to-left overrides, combining marks, emoji, NUL as an escape, a BOM, zero-width joiners.</summary>
     public static readonly string[] OddText =

@@ -74,7 +74,11 @@ public sealed class TestIssuer : IAsyncDisposable
         settings["Licensing:AdminTokenRole"] = Role;
     }
 
-    /// <summary>A token as Entra would issue it, valid for <paramref name="lifetime"/> (default an hour) from <paramref name="now"/>.</summary>
+    /// <summary>
+    /// An access token as Entra would issue it (v2: the client in azp, how it authenticated in azpacr), valid for
+    /// <paramref name="lifetime"/> (default an hour) from <paramref name="now"/>; with <paramref name="idToken"/> an ID
+    /// token instead: the same audience, roles and signature, but a nonce and no client claims.
+    /// </summary>
     public string Mint(
         DateTimeOffset now,
         string[]? roles = null,
@@ -83,13 +87,24 @@ public sealed class TestIssuer : IAsyncDisposable
         TimeSpan? lifetime = null,
         SigningCredentials? signedWith = null,
         string? oid = "00000000-0000-0000-0000-0000000000a1",
-        string sub = "subject-of-the-test-admin")
+        string sub = "subject-of-the-test-admin",
+        bool idToken = false)
     {
         var claims = new Dictionary<string, object>
         {
             ["sub"] = sub,
             ["roles"] = roles ?? [Role],
         };
+        if (idToken)
+        {
+            claims["nonce"] = "nonce-of-a-sign-in";
+        }
+        else
+        {
+            claims["azp"] = "client-app-of-the-test";
+            claims["azpacr"] = "1";
+        }
+
         if (oid is not null)
         {
             claims["oid"] = oid;
