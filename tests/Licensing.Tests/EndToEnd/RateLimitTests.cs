@@ -40,7 +40,7 @@ public sealed class RateLimitTests
     {
         await using var server = await ServerFixture.StartAsync(s => s["Licensing:RateLimitPerAddress"] = "3");
         var license = await server.CreateLicenseAsync(mode: 2, seats: 5);
-        const string Busy = "203.0.113.7";
+        const string Busy = "127.0.0.7";
 
         var spent = new List<Answer>();
         for (var i = 0; i < 4; i++)
@@ -49,7 +49,7 @@ public sealed class RateLimitTests
         }
 
         var clientCall = await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = "m1" }, server.ClientKey, Busy);
-        var otherAddress = await SendAsync(server, HttpMethod.Get, "v1/license/keys", null, apiKey: null, from: "198.51.100.9");
+        var otherAddress = await SendAsync(server, HttpMethod.Get, "v1/license/keys", null, apiKey: null, from: "127.0.0.9");
         server.Clock.Advance(spent[^1].RetryAfter!.Value);
         var servedAgain = await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = "m1" }, server.ClientKey, Busy);
 
@@ -70,7 +70,7 @@ public sealed class RateLimitTests
         var answers = new List<Answer>();
         for (var i = 0; i < 20; i++)
         {
-            answers.Add(await SendAsync(server, HttpMethod.Post, "v1/license/info", new { license.UserKey, machineId = "m1" }, server.ClientKey, "203.0.113.7"));
+            answers.Add(await SendAsync(server, HttpMethod.Post, "v1/license/info", new { license.UserKey, machineId = "m1" }, server.ClientKey, "127.0.0.7"));
         }
 
         Assert.Equal(20, answers.Count(a => a.Status == Ok));
@@ -81,7 +81,7 @@ public sealed class RateLimitTests
     {
         await using var server = await ServerFixture.StartAsync(s => s["Licensing:FailedKeyLimitPerAddress"] = "3");
         var license = await server.CreateLicenseAsync(mode: 2, seats: 1);
-        const string Guessing = "203.0.113.7";
+        const string Guessing = "127.0.0.7";
         var request = new { license.UserKey, machineId = "m1" };
 
         var wrong = new List<Answer>();
@@ -111,7 +111,7 @@ public sealed class RateLimitTests
         var answers = new List<Answer>();
         for (var i = 0; i < count; i++)
         {
-            answers.Add(await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = $"{machines}-{i}" }, server.ClientKey, "203.0.113.7"));
+            answers.Add(await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = $"{machines}-{i}" }, server.ClientKey, "127.0.0.7"));
         }
 
         return answers;
@@ -120,11 +120,10 @@ public sealed class RateLimitTests
     private static async Task<int> LiveSeatsAsync(ServerFixture server, License license) =>
         (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats")!.Value;
 
-    /// <summary>A call from the client address <paramref name="from"/> (as a proxy names it, in X-Forwarded-For).</summary>
+    /// <summary>A call from the client address <paramref name="from"/>: the connection leaves from that loopback address.</summary>
     private static async Task<Answer> SendAsync(ServerFixture server, HttpMethod method, string route, object? body, string? apiKey, string from)
     {
         using var request = new HttpRequestMessage(method, route);
-        request.Headers.Add("X-Forwarded-For", from);
         if (apiKey is not null)
         {
             request.Headers.Add("x-api-key", apiKey);
@@ -136,7 +135,8 @@ public sealed class RateLimitTests
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
-        using var response = await server.Http.SendAsync(request);
+        using var client = LoopbackSource.Client(server.Http.BaseAddress!, from);
+        using var response = await client.SendAsync(request);
         using var json = await ServerFixture.ReadJsonAsync(response);
         var code = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
         return new Answer(response.StatusCode, response.Headers.RetryAfter?.Delta, code);
