@@ -17,24 +17,7 @@ public static class ProcessRun
         IReadOnlyDictionary<string, string>? environment = null,
         TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
+        var start = StartInfo(fileName, arguments, workingDirectory, environment ?? new Dictionary<string, string>());
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -51,5 +34,30 @@ public static class ProcessRun
         }
 
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A program with its arguments and environment, its three streams redirected, in the repository unless told otherwise.</summary>
+    public static ProcessStartInfo StartInfo(
+        string fileName, IEnumerable<string> arguments, string? workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
     }
 }

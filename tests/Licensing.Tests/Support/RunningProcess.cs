@@ -39,23 +39,7 @@ public sealed class RunningProcess : IAsyncDisposable
 
     public static RunningProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
+        var start = ProcessRun.StartInfo(fileName, arguments, workingDirectory, environment);
 
         var running = new RunningProcess(new Process { StartInfo = start });
         running._process.OutputDataReceived += (_, e) => running.Append(running._stdout, e.Data);
