@@ -398,6 +398,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: '00:05:00'
         }
         {
+          name: 'Licensing__LicenseCacheTtl'
+          value: '00:00:05'
+        }
+        {
           name: 'Licensing__RateLimitPerKey'
           value: '1000'
         }

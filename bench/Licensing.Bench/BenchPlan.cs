@@ -18,6 +18,7 @@ public static class BenchPlan
     public static async Task RunAsync(BenchOptions options, CancellationToken ct)
     {
         var date = DateTimeOffset.UtcNow;
+        var loadAtStart = LoadAverage();
         Progress.Say($"bench: {string.Join(' ', options.CommandLine)} · {Environment.ProcessorCount} cores · {RuntimeInformation.FrameworkDescription}");
         var runs = new List<RunResult>();
         var wants = options.Scenarios.ToHashSet(StringComparer.Ordinal);
@@ -42,6 +43,7 @@ public static class BenchPlan
                 DotNet = RuntimeInformation.FrameworkDescription,
                 Os = RuntimeInformation.OSDescription,
                 Azurite = AzuriteVersion(),
+                LoadAverage = $"{loadAtStart} at start, {LoadAverage()} at end",
             },
             Command = "bench " + string.Join(' ', options.CommandLine),
             Smoke = options.Smoke,
@@ -115,6 +117,23 @@ public static class BenchPlan
         if (wants.Contains("seat-race"))
         {
             runs.Add(await SeatRaceScenario.RunAsync(context, ct).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages (Linux), so a run on a shared, busy machine says so.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
         }
     }
 

@@ -34,6 +34,7 @@ public static class Wiring
         // Storage: every table read and write.
         services.AddOptions<TablePipelineOptions>();
         services.AddSingleton<StorageTables>();
+        services.AddSingleton<LicenseCache>();
         services.AddSingleton<LicenseStore>();
         services.AddSingleton<SeatStore>();
         services.AddSingleton<ApiKeyStore>();

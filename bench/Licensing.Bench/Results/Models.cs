@@ -17,6 +17,9 @@ public sealed class MachineInfo
     public required string DotNet { get; init; }
     public required string Os { get; init; }
     public required string Azurite { get; init; }
+
+    /// <summary>The machine's load averages (1, 5, 15 min) at the start and end of the invocation.</summary>
+    public string LoadAverage { get; init; } = "unknown";
 }
 
 /// <summary>One run: a scenario at one concurrency (or, for the timer, one number of live leases).</summary>

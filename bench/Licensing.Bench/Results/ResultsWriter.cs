@@ -37,7 +37,7 @@ public static class ResultsWriter
         var m = report.Machine;
         Line(md, $"# Licensing bench: {report.Command}");
         md.AppendLine();
-        Line(md, $"{m.Date} · {m.Cores} cores · {m.DotNet} · {m.Os} · Azurite {m.Azurite} ({(report.Runs.Any(r => r.Scenario == "soak") ? "the soak's on disk, stopped and restarted" : "in memory")}) · server in-process on Kestrel, clients over HTTP on 127.0.0.1{(report.Smoke ? " · **smoke sizes**" : "")}");
+        Line(md, $"{m.Date} · {m.Cores} cores · {m.DotNet} · {m.Os} · Azurite {m.Azurite} ({(report.Runs.Any(r => r.Scenario == "soak") ? "the soak's on disk, stopped and restarted" : "in memory")}) · server in-process on Kestrel, clients over HTTP on 127.0.0.1 · load average {m.LoadAverage}{(report.Smoke ? " · **smoke sizes**" : "")}");
         md.AppendLine();
         if (report.Headlines.Count > 0)
         {

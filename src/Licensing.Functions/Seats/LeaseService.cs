@@ -95,7 +95,10 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
         }, ct);
     }
 
-    /// <summary>Storage: read (1) + the lease's ETag-guarded update (2). The expiry index is left alone.</summary>
+    /// <summary>
+    /// Storage: the lease row read (1) + its ETag-guarded update (2), the license's terms from this instance's cache
+    /// (a miss adds a read of the license row beside the lease's). The expiry index is left alone.
+    /// </summary>
     public Task<LeaseRenewal> HeartbeatAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var claims = credentials.ReadToken(call.LicenseToken);
@@ -106,7 +109,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
 
         return Contention.RetryAsync(async () =>
         {
-            var read = await store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
+            var read = await store.ReadWithCachedLicenseAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)

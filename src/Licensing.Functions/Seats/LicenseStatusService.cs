@@ -17,7 +17,8 @@ public sealed class LicenseStatusService(
 {
     /// <summary>
     /// Storage: read (1) of the license and this caller's activation and lease rows; an activation's token is
-    /// renewed with one ETag-guarded update (2). A lease is not extended here: heartbeats do that.
+    /// renewed with one ETag-guarded update (2). A lease is not extended here: heartbeats do that. A floating license
+    /// in this instance's cache costs one request: its lease row.
     /// </summary>
     public Task<SeatDecision> ValidateAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
@@ -26,7 +27,10 @@ public sealed class LicenseStatusService(
         var leaseRow = TableKeys.LeaseRow(call.MachineId, call.LeaseClientId);
         return Contention.RetryAsync(async () =>
         {
-            var read = await store.ReadAsync(licenseId, [activationRow, leaseRow], ct).ConfigureAwait(false);
+            // A floating license's terms may come from this instance's cache: then only the lease row is read.
+            var read = store.CachedLicense(licenseId) is { Mode: LicensingMode.Floating } cached
+                ? await store.ReadSeatsAsync(cached, [leaseRow], ct).ConfigureAwait(false)
+                : await store.ReadAsync(licenseId, [activationRow, leaseRow], ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (LicenseRules.Deny(license, now, requiredMode: null) is { } reason)

@@ -48,6 +48,12 @@ public sealed class LicensingOptions
     /// <summary>A new floating license's heartbeat interval when the admin names none.</summary>
     public TimeSpan DefaultHeartbeatInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long an instance may answer heartbeats and floating validates from its copy of a license row instead of
+    /// reading it: an admin change made on another instance takes effect here within this time. Zero turns it off.
+    /// </summary>
+    public TimeSpan LicenseCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Calls per second one API key may make (a burst of as many), per instance; 0 turns the limit off.</summary>
     public int RateLimitPerKey { get; set; } = 1000;
 

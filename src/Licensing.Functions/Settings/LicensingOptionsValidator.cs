@@ -87,6 +87,11 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
             failures.Add($"{SettingNames.DefaultHeartbeatInterval} must be between 1 second and 1 day.");
         }
 
+        if (options.LicenseCacheTtl < TimeSpan.Zero || options.LicenseCacheTtl > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{SettingNames.LicenseCacheTtl} must be between 0 (off) and 1 minute.");
+        }
+
         foreach (var (setting, value) in new[]
         {
             (SettingNames.RateLimitPerKey, options.RateLimitPerKey),

@@ -16,6 +16,7 @@ public static class SettingNames
     public const string TokenRetention = LicensingOptions.Section + ":" + nameof(LicensingOptions.TokenRetention);
     public const string ActivationTokenLifetime = LicensingOptions.Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
     public const string DefaultHeartbeatInterval = LicensingOptions.Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
+    public const string LicenseCacheTtl = LicensingOptions.Section + ":" + nameof(LicensingOptions.LicenseCacheTtl);
     public const string RateLimitPerKey = LicensingOptions.Section + ":" + nameof(LicensingOptions.RateLimitPerKey);
     public const string RateLimitPerAddress = LicensingOptions.Section + ":" + nameof(LicensingOptions.RateLimitPerAddress);
     public const string TrustedProxyCount = LicensingOptions.Section + ":" + nameof(LicensingOptions.TrustedProxyCount);

@@ -32,6 +32,9 @@ public sealed class LicenseRow
     public long EventSequence { get; set; }
     public ETag ETag { get; set; }
 
+    /// <summary>A copy whose changes do not reach this row (the license cache hands out copies).</summary>
+    public LicenseRow Copy() => (LicenseRow)MemberwiseClone();
+
     public static LicenseRow FromEntity(TableEntity e) => new()
     {
         LicenseId = e.PartitionKey,

@@ -5,30 +5,38 @@ namespace Licensing.Storage;
 
 /// <summary>
 /// License rows: created with their event in one transaction (a duplicate id, so a user key in use, fails), replaced
-/// under their ETag with their event, deleted under their ETag (then their seat rows), and listed by page.
+/// under their ETag with their event, deleted under their ETag (then their seat rows), and listed by page. Every read
+/// and committed change refreshes this instance's <see cref="LicenseCache"/>.
 /// </summary>
-public sealed class LicenseStore(StorageTables tables)
+public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache)
 {
     /// <summary>The license row alone, by a point read.</summary>
     public async Task<LicenseRow?> ReadAsync(string licenseId, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        return await TableOperations.PointReadAsync(tables.Licenses, licenseId, TableKeys.LicenseRow, ct).ConfigureAwait(false) is { } row
-            ? LicenseRow.FromEntity(row)
-            : null;
+        if (await TableOperations.PointReadAsync(tables.Licenses, licenseId, TableKeys.LicenseRow, ct).ConfigureAwait(false) is { } row)
+        {
+            var license = LicenseRow.FromEntity(row);
+            licenseCache.Put(license);
+            return license;
+        }
+
+        licenseCache.Forget(licenseId);
+        return null;
     }
 
     /// <summary>Creates the license row with its event; false when the id (so the user key) is taken.</summary>
     public async Task<bool> AddAsync(LicenseRow license, AuditEventRow created, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        return await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Add, license.ToEntity())], [created], ct)
-            .ConfigureAwait(false);
+        return Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Add, license.ToEntity())], [created], ct)
+            .ConfigureAwait(false));
     }
 
     /// <summary>Replaces the license row under its ETag (admin changes), with its event. False on a lost race.</summary>
-    public Task<bool> UpdateAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct) =>
-        TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct);
+    public async Task<bool> UpdateAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct) =>
+        Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct)
+            .ConfigureAwait(false));
 
     /// <summary>
     /// Deletes a license: first its row under its ETag, with its event (from then on every call answers
@@ -43,6 +51,7 @@ public sealed class LicenseStore(StorageTables tables)
             return false;
         }
 
+        licenseCache.Forget(license.LicenseId, license.CreationId);
         foreach (var batch in seats.Chunk(TableOperations.MaxActions))
         {
             var actions = batch.Select(s => new TableTransactionAction(TableTransactionActionType.Delete, s.ToEntity(), ETag.All));
@@ -71,6 +80,16 @@ public sealed class LicenseStore(StorageTables tables)
         return await TablePages.ReadAsync(tables.Licenses, filter, pageSize, continuationToken, ct).ConfigureAwait(false) is { } page
             ? (page.Rows.Select(LicenseRow.FromEntity).ToArray(), page.Next)
             : null;
+    }
+
+    private bool Remember(LicenseRow license, bool committed)
+    {
+        if (committed)
+        {
+            licenseCache.Put(license);
+        }
+
+        return committed;
     }
 
     private async Task DeleteIfExistsAsync(SeatRow seat, CancellationToken ct)

@@ -19,8 +19,26 @@ public sealed record SeatWrite(SeatRow Row, bool IsNew);
 /// counter commit in one single-partition transaction under the license row's ETag, renewals merge under the seat's
 /// ETag. A lost race returns false so the caller re-reads and decides again.
 /// </summary>
-public sealed class SeatStore(StorageTables tables, LicensingMetrics metrics)
+public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, LicensingMetrics metrics)
 {
+    /// <summary>This instance's copy of the license row (at most the cache TTL old), or null: read it fresh then.</summary>
+    public LicenseRow? CachedLicense(string licenseId) => licenseCache.Get(licenseId);
+
+    /// <summary>
+    /// For calls that only read the license's terms (heartbeat): the license from this instance's cache and the named
+    /// seat rows by point reads, one request per seat row; on a cache miss, <see cref="ReadAsync"/>.
+    /// </summary>
+    public Task<LicenseRead> ReadWithCachedLicenseAsync(string licenseId, IReadOnlyCollection<string> seatRows, CancellationToken ct) =>
+        CachedLicense(licenseId) is { } cached ? ReadSeatsAsync(cached, seatRows, ct) : ReadAsync(licenseId, seatRows, ct);
+
+    /// <summary>The named seat rows by point reads in parallel, beside a license already in hand (from the cache).</summary>
+    public async Task<LicenseRead> ReadSeatsAsync(LicenseRow license, IReadOnlyCollection<string> seatRows, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var seatReads = seatRows.Select(rowKey => TableOperations.PointReadAsync(tables.Licenses, license.LicenseId, rowKey, ct)).ToArray();
+        await Task.WhenAll(seatReads).ConfigureAwait(false);
+        return new LicenseRead(license, SeatsOf(seatReads));
+    }
 
     /// <summary>
     /// The license row and the named seat rows by point reads in parallel: one round trip of latency, and a
@@ -32,6 +50,26 @@ public sealed class SeatStore(StorageTables tables, LicensingMetrics metrics)
         var license = TableOperations.PointReadAsync(tables.Licenses, licenseId, TableKeys.LicenseRow, ct);
         var seatReads = seatRows.Select(rowKey => TableOperations.PointReadAsync(tables.Licenses, licenseId, rowKey, ct)).ToArray();
         await Task.WhenAll(seatReads.Prepend(license)).ConfigureAwait(false);
+        return new LicenseRead(Remember(licenseId, license.Result is { } row ? LicenseRow.FromEntity(row) : null), SeatsOf(seatReads));
+    }
+
+    /// <summary>A license row just read fresh refreshes this instance's cache (or clears it when the row is gone).</summary>
+    private LicenseRow? Remember(string licenseId, LicenseRow? license)
+    {
+        if (license is null)
+        {
+            licenseCache.Forget(licenseId);
+        }
+        else
+        {
+            licenseCache.Put(license);
+        }
+
+        return license;
+    }
+
+    private static Dictionary<string, SeatRow> SeatsOf(IEnumerable<Task<TableEntity?>> seatReads)
+    {
         var seats = new Dictionary<string, SeatRow>(StringComparer.Ordinal);
         foreach (var read in seatReads)
         {
@@ -41,7 +79,7 @@ public sealed class SeatStore(StorageTables tables, LicensingMetrics metrics)
             }
         }
 
-        return new LicenseRead(license.Result is { } row ? LicenseRow.FromEntity(row) : null, seats);
+        return seats;
     }
 
     /// <summary>
@@ -87,7 +125,7 @@ public sealed class SeatStore(StorageTables tables, LicensingMetrics metrics)
             }
         }
 
-        return (license, seats);
+        return (Remember(licenseId, license), seats);
     }
 
     /// <summary>
@@ -112,6 +150,7 @@ public sealed class SeatStore(StorageTables tables, LicensingMetrics metrics)
         if (committed)
         {
             metrics.SeatsChanged(events);
+            licenseCache.Put(license);
         }
 
         return committed;

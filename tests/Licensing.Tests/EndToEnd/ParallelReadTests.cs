@@ -20,11 +20,13 @@ public sealed class ParallelReadTests : IAsyncLifetime
     public Task DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
-    public async Task A_heartbeat_reads_its_license_and_its_lease_together()
+    public async Task A_heartbeat_with_its_license_cache_cold_reads_its_license_and_its_lease_together()
     {
         var license = await _server.CreateLicenseAsync(mode: 2, seats: 2);
         var granted = (await _server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement;
         var token = granted.GetProperty("licenseToken").GetString();
+        // Past the license cache's TTL (5 s): this heartbeat reads the license row again, beside its lease.
+        _server.Clock.Advance(TimeSpan.FromSeconds(5));
 
         _barrier.Arm();
         var beat = (await _server.CallAsync("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" })).RootElement;
