@@ -28,6 +28,14 @@ public sealed class LicenseRow
     /// <summary>A random id of the create that wrote this row, so a create retried after its answer was lost knows its own row.</summary>
     public string CreationId { get; init; } = "";
 
+    /// <summary>
+    /// No live lease lapses before this time: a request on a full pool is refused without reading the leases until
+    /// then. Set by a refused request whose read found no lapsed lease, to the earliest of their expiries and of
+    /// now + interval; every lease renewed or granted after that expires at a later now + interval, so it stays true
+    /// until an admin change, whose replace of the row drops it (a change may shorten the interval or the expiry).
+    /// </summary>
+    public DateTimeOffset? NoLapseBefore { get; set; }
+
     /// <summary>The number of the license's last audit event; each event takes the next, in the same transaction.</summary>
     public long EventSequence { get; set; }
     public ETag ETag { get; set; }
@@ -52,6 +60,7 @@ public sealed class LicenseRow
         Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
         EventSequence = e.GetInt64(nameof(EventSequence)) ?? 0,
+        NoLapseBefore = e.GetDateTimeOffset(nameof(NoLapseBefore)),
         CreationId = e.GetString(nameof(CreationId)) ?? "",
         ETag = e.ETag,
     };
@@ -81,6 +90,13 @@ public sealed class LicenseRow
     {
         [nameof(LiveSeats)] = LiveSeats,
         [nameof(EventSequence)] = EventSequence,
+        ETag = ETag,
+    };
+
+    /// <summary>Only <see cref="NoLapseBefore"/>, for a merge under the row's ETag.</summary>
+    public TableEntity NoLapseBeforeEntity() => new(LicenseId, TableKeys.LicenseRow)
+    {
+        [nameof(NoLapseBefore)] = NoLapseBefore,
         ETag = ETag,
     };
 }

@@ -104,6 +104,44 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, L
     }
 
     /// <summary>
+    /// The earliest expiry of the license's live leases, or null when it has none: reads only the ExpireAt column of
+    /// each live lease row (a full pool's one read of all its leases, before <see cref="RememberNoLapseBeforeAsync"/>).
+    /// </summary>
+    public async Task<DateTimeOffset?> ReadEarliestLeaseExpiryAsync(string licenseId, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {licenseId} and RowKey gt {TableKeys.LeaseRowsAfter} and RowKey lt {TableKeys.LeaseRowsBefore} and State eq {SeatState.Live}");
+        DateTimeOffset? earliest = null;
+        await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: [nameof(SeatRow.ExpireAt)], cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (entity.GetDateTimeOffset(nameof(SeatRow.ExpireAt)) is { } expireAt && (earliest is null || expireAt < earliest))
+            {
+                earliest = expireAt;
+            }
+        }
+
+        return earliest;
+    }
+
+    /// <summary>
+    /// Merges <see cref="LicenseRow.NoLapseBefore"/> under the license row's ETag. A lost race is no harm: whoever
+    /// changed the row decided afresh, and the next full refusal reads the leases again.
+    /// </summary>
+    public async Task RememberNoLapseBeforeAsync(LicenseRow license, CancellationToken ct)
+    {
+        try
+        {
+            var response = await tables.Licenses.UpdateEntityAsync(license.NoLapseBeforeEntity(), license.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            license.ETag = response.Headers.ETag ?? license.ETag;
+            licenseCache.Put(license);
+        }
+        catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
+        {
+            licenseCache.Forget(license.LicenseId);
+        }
+    }
+
+    /// <summary>
     /// The license row and every seat row of the partition (info and the admin API): one row-key range that
     /// leaves the audit events out.
     /// </summary>
