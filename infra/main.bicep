@@ -390,6 +390,14 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: '7.00:00:00'
         }
         {
+          name: 'Licensing__MaxEndedSeatsPerLicense'
+          value: '1000'
+        }
+        {
+          name: 'Licensing__MaxEventsPerLicense'
+          value: '10000'
+        }
+        {
           name: 'Licensing__ActivationTokenLifetime'
           value: '30.00:00:00'
         }

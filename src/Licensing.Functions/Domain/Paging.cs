@@ -14,5 +14,8 @@ public sealed record PageRequest(int PageSize, string? ContinuationToken)
 /// <summary>A page of audit events, newest first, and the token of the next page.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEventRow> Events, string? Next);
 
+/// <summary>A page of a license's seat rows, live and ended, as of a time, and the token of the next page.</summary>
+public sealed record SeatPage(IReadOnlyList<SeatRow> Seats, string? Next, DateTimeOffset At);
+
 /// <summary>A page of licenses and the token of the next page.</summary>
 public sealed record LicenseRowPage(IReadOnlyList<LicenseRow> Licenses, string? Next);

@@ -62,6 +62,12 @@ public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService 
                 ?? Answers.From(await licenses.RevokeTokenAsync(caller, licenseId, new SeatReference(bearer, publicId), ct).ConfigureAwait(false), Answers.License);
         });
 
+    public Task<IActionResult> SeatsAsync(HttpRequest request, string licenseId) =>
+        endpoint.RunAsync("admin.licenses.seats", request, ApiScopes.Admin, async (_, ct) =>
+            UnknownId(licenseId)
+            ?? PageQuery.TryRead(request, out var page)
+            ?? Answers.From(await licenses.SeatsAsync(licenseId, page, ct).ConfigureAwait(false), Answers.Seats));
+
     public Task<IActionResult> EventsAsync(HttpRequest request, string licenseId) =>
         endpoint.RunAsync("admin.licenses.events", request, ApiScopes.Admin, async (_, ct) =>
             UnknownId(licenseId)

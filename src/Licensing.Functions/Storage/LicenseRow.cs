@@ -30,6 +30,9 @@ public sealed class LicenseRow
 
     /// <summary>The number of the license's last audit event; each event takes the next, in the same transaction.</summary>
     public long EventSequence { get; set; }
+
+    /// <summary>The rows of the license's ended-seat index (one per seat ending not yet trimmed), kept like <see cref="LiveSeats"/>.</summary>
+    public int EndedSeats { get; set; }
     public ETag ETag { get; set; }
 
     /// <summary>A copy whose changes do not reach this row (the license cache hands out copies).</summary>
@@ -52,6 +55,7 @@ public sealed class LicenseRow
         Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
         EventSequence = e.GetInt64(nameof(EventSequence)) ?? 0,
+        EndedSeats = e.GetInt32(nameof(EndedSeats)) ?? 0,
         CreationId = e.GetString(nameof(CreationId)) ?? "",
         ETag = e.ETag,
     };
@@ -72,6 +76,7 @@ public sealed class LicenseRow
         [nameof(Suspended)] = Suspended,
         [nameof(IssuedAt)] = IssuedAt,
         [nameof(EventSequence)] = EventSequence,
+        [nameof(EndedSeats)] = EndedSeats,
         [nameof(CreationId)] = CreationId,
         ETag = ETag,
     };
@@ -81,6 +86,7 @@ public sealed class LicenseRow
     {
         [nameof(LiveSeats)] = LiveSeats,
         [nameof(EventSequence)] = EventSequence,
+        [nameof(EndedSeats)] = EndedSeats,
         ETag = ETag,
     };
 }

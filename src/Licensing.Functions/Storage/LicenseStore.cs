@@ -8,7 +8,7 @@ namespace Licensing.Storage;
 /// under their ETag with their event, deleted under their ETag (then their seat rows), and listed by page. Every read
 /// and committed change refreshes this instance's <see cref="LicenseCache"/>.
 /// </summary>
-public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache)
+public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache, PartitionBounds bounds)
 {
     /// <summary>The license row alone, by a point read.</summary>
     public async Task<LicenseRow?> ReadAsync(string licenseId, CancellationToken ct)
@@ -69,6 +69,7 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
             }
         }
 
+        await bounds.DeleteEndedIndexAsync(license.LicenseId, ct).ConfigureAwait(false);
         return true;
     }
 
