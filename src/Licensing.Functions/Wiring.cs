@@ -36,6 +36,7 @@ public static class Wiring
         services.AddSingleton<StorageTables>();
         services.AddSingleton<LicenseCache>();
         services.AddSingleton<PartitionBounds>();
+        services.AddSingleton<LicenseCatalog>();
         services.AddSingleton<LicenseStore>();
         services.AddSingleton<SeatStore>();
         services.AddSingleton<ApiKeyStore>();

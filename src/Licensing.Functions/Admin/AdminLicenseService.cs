@@ -57,10 +57,27 @@ public sealed class AdminLicenseService(
         return license is null ? NotFound(licenseId) : ShownSeats.Of(license, held, clock.GetUtcNow());
     }
 
-    public async Task<Outcome<LicenseRowPage>> ListAsync(PageRequest page, CancellationToken ct) =>
-        await licenses.ListAsync(page.PageSize, page.ContinuationToken, ct).ConfigureAwait(false) is { } listed
-            ? new LicenseRowPage(listed.Licenses, listed.Next)
-            : PageRequest.UnknownContinuationToken;
+    /// <summary>
+    /// A page of the license catalog. A search's first page starts with the license whose id or user key it is
+    /// exactly, then come the licenses whose customer name starts with it.
+    /// </summary>
+    public async Task<Outcome<LicenseRowPage>> ListAsync(PageRequest page, LicenseSearch search, CancellationToken ct)
+    {
+        if (await licenses.ListAsync(page.PageSize, page.ContinuationToken, search.ProductId, search.Text, ct).ConfigureAwait(false) is not { } listed)
+        {
+            return PageRequest.UnknownContinuationToken;
+        }
+
+        if (search.Text is not { } text || page.ContinuationToken is not null)
+        {
+            return new LicenseRowPage(listed.Licenses, listed.Next);
+        }
+
+        var ids = LicenseIds.IsWellFormed(text) ? new[] { text, TableKeys.LicenseId(text) } : [TableKeys.LicenseId(text)];
+        var exact = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(id => licenses.ReadAsync(id, ct))).ConfigureAwait(false);
+        var found = exact.OfType<LicenseRow>().Where(l => search.ProductId is null || l.ProductId == search.ProductId);
+        return new LicenseRowPage(found.Concat(listed.Licenses).DistinctBy(l => l.LicenseId, StringComparer.Ordinal).ToArray(), listed.Next);
+    }
 
     /// <summary>A page of the license's seat rows (live and ended, in row-key order): the admin's way to every seat info leaves out.</summary>
     public async Task<Outcome<SeatPage>> SeatsAsync(string licenseId, PageRequest page, CancellationToken ct)
@@ -113,7 +130,9 @@ public sealed class AdminLicenseService(
             var updated = AuditEvents.License(AuditEventTypes.LicenseUpdated, before, license, clock.GetUtcNow(), caller);
             if (updated.Changes is null)
             {
-                return license; // A patch that changes nothing writes nothing, and records no event.
+                // A patch that changes nothing records no event; it (re)writes the license's catalog row alone.
+                await licenses.ListInCatalogAsync(license, ct).ConfigureAwait(false);
+                return license;
             }
 
             return await licenses.UpdateAsync(license, updated, ct).ConfigureAwait(false) ? license : null;

@@ -16,6 +16,7 @@ namespace Licensing.Storage;
 /// <c>ended|</c> &lt; <c>event|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats are one row-key range.</item>
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
+/// <item>License catalog: partition <c>license</c>, row = the license id (a listing hint per license).</item>
 /// </list>
 /// </summary>
 public static class TableKeys
@@ -33,6 +34,15 @@ public static class TableKeys
     public static string LicensesTable(string prefix) => prefix + "Licenses";
     public static string ExpiryIndexTable(string prefix) => prefix + "LeaseExpiry";
     public static string ApiKeysTable(string prefix) => prefix + "ApiKeys";
+    public static string CatalogTable(string prefix) => prefix + "LicenseCatalog";
+
+    public const string CatalogPartition = "license";
+
+    /// <summary>A customer name as the catalog compares it for a prefix search: case ignored.</summary>
+    public static string CatalogNameKey(string? customerName) => (customerName ?? "").ToLowerInvariant();
+
+    /// <summary>Every name key starting with <paramref name="prefix"/> (not empty) sorts below this one.</summary>
+    public static string CatalogNamePrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 
     /// <summary>
     /// The license id is derived from its user key, so a client call finds its partition without a lookup;
