@@ -14,8 +14,11 @@ namespace Licensing.Seats;
 /// </summary>
 public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, LicenseCredentials credentials, TimeProvider clock)
 {
-    /// <summary>A grant's transaction: the counter, the lease and its event, and two rows (seat, event) per lapsed lease it ends.</summary>
-    private const int MaxReclaimsPerGrant = 48;
+    /// <summary>
+    /// A grant's transaction: the counter, the lease and its event, and three rows (seat, ended-seat index entry, event)
+    /// per lapsed lease it ends: at most 3 + 3 × 32 = 99 of the 100 actions a transaction holds.
+    /// </summary>
+    private const int MaxReclaimsPerGrant = 32;
 
     /// <summary>
     /// Storage: read (1) + expiry hint (2) + transaction (3). A full license adds one read of lapsed leases, unless its

@@ -14,6 +14,8 @@ public static class SettingNames
     public const string ExpirySchedule = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpirySchedule);
     public const string ExpiryMaxEntriesPerRun = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpiryMaxEntriesPerRun);
     public const string TokenRetention = LicensingOptions.Section + ":" + nameof(LicensingOptions.TokenRetention);
+    public const string MaxEndedSeatsPerLicense = LicensingOptions.Section + ":" + nameof(LicensingOptions.MaxEndedSeatsPerLicense);
+    public const string MaxEventsPerLicense = LicensingOptions.Section + ":" + nameof(LicensingOptions.MaxEventsPerLicense);
     public const string ActivationTokenLifetime = LicensingOptions.Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
     public const string DefaultHeartbeatInterval = LicensingOptions.Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
     public const string LicenseCacheTtl = LicensingOptions.Section + ":" + nameof(LicensingOptions.LicenseCacheTtl);

@@ -38,6 +38,9 @@ public sealed class LicenseRow
 
     /// <summary>The number of the license's last audit event; each event takes the next, in the same transaction.</summary>
     public long EventSequence { get; set; }
+
+    /// <summary>The rows of the license's ended-seat index (one per seat ending not yet trimmed), kept like <see cref="LiveSeats"/>.</summary>
+    public int EndedSeats { get; set; }
     public ETag ETag { get; set; }
 
     /// <summary>A copy whose changes do not reach this row (the license cache hands out copies).</summary>
@@ -61,6 +64,7 @@ public sealed class LicenseRow
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
         EventSequence = e.GetInt64(nameof(EventSequence)) ?? 0,
         NoLapseBefore = e.GetDateTimeOffset(nameof(NoLapseBefore)),
+        EndedSeats = e.GetInt32(nameof(EndedSeats)) ?? 0,
         CreationId = e.GetString(nameof(CreationId)) ?? "",
         ETag = e.ETag,
     };
@@ -81,6 +85,7 @@ public sealed class LicenseRow
         [nameof(Suspended)] = Suspended,
         [nameof(IssuedAt)] = IssuedAt,
         [nameof(EventSequence)] = EventSequence,
+        [nameof(EndedSeats)] = EndedSeats,
         [nameof(CreationId)] = CreationId,
         ETag = ETag,
     };
@@ -90,6 +95,7 @@ public sealed class LicenseRow
     {
         [nameof(LiveSeats)] = LiveSeats,
         [nameof(EventSequence)] = EventSequence,
+        [nameof(EndedSeats)] = EndedSeats,
         ETag = ETag,
     };
 
