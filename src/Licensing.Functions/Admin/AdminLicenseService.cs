@@ -35,7 +35,7 @@ public sealed class AdminLicenseService(
             SupportExpireAt = draft.SupportExpireAt,
             HeartbeatInterval = draft.HeartbeatInterval ?? options.Value.DefaultHeartbeatInterval,
             CustomerName = draft.CustomerName,
-            Features = draft.Features ?? [],
+            Entitlements = draft.Entitlements ?? [],
             IssuedAt = now,
             CreationId = Base32.Random(16),
         };

@@ -123,7 +123,8 @@ public static class Answers
             (int)license.Mode,
             Timestamp.From(license.ExpireAt),
             Timestamp.From(license.SupportExpireAt),
-            Encoding.ASCII.GetBytes(license.SignedDocument));
+            Encoding.ASCII.GetBytes(license.SignedDocument),
+            EntitlementViews.Of(license.Entitlements));
 
     private static LicenseView ViewOf(LicenseHoldings holdings, bool withTokens)
     {
@@ -143,6 +144,8 @@ public static class Answers
             license.Revoked,
             license.Suspended,
             Timestamp.From(license.IssuedAt),
+            EntitlementViews.Of(license.Entitlements),
+            license.PolicyId,
             withTokens && seats is not null ? TokenViews(seats, at) : null);
     }
 

@@ -8,7 +8,8 @@ public sealed record LicenseSummary(
     int LicensingMode,
     Timestamp? ExpireAt,
     Timestamp? SupportExpireAt,
-    [property: JsonConverter(typeof(ByteValuesConverter))] byte[] LicenseKey);
+    [property: JsonConverter(typeof(ByteValuesConverter))] byte[] LicenseKey,
+    IReadOnlyList<EntitlementView> Entitlements);
 
 /// <summary>activate and validate.</summary>
 public sealed record ActivateLicenseResponse(

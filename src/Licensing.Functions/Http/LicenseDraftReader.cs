@@ -8,11 +8,11 @@ public static class LicenseDraftReader
 {
     /// <summary>What a create may name.</summary>
     public static readonly IReadOnlyList<string> CreateFields =
-        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "userKey"];
+        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "entitlements", "userKey"];
 
     /// <summary>What a patch may name (licensingMode, productId and userKey are named to be refused as fixed).</summary>
     public static readonly IReadOnlyList<string> PatchFields =
-        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "suspended", "revoked", "licensingMode", "productId", "userKey"];
+        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "entitlements", "suspended", "revoked", "licensingMode", "productId", "userKey"];
 
     public static LicenseDraft ForCreate(JsonFields fields, DateTimeOffset now)
     {
@@ -74,6 +74,10 @@ public static class LicenseDraftReader
         HeartbeatInterval = fields.Duration("heartbeatInterval", LicenseRules.MinHeartbeatInterval, LicenseRules.MaxHeartbeatInterval),
         HasCustomerName = fields.Has("customerName"),
         CustomerName = fields.Text("customerName", LicenseDraft.MaxCustomerName),
-        Features = fields.StringArray("features", LicenseDraft.MaxFeatures, LicenseDraft.MaxFeatureLength),
+        Entitlements = EntitlementReader.Merge(
+            fields,
+            fields.StringArray("features", LicenseDraft.MaxFeatures, LicenseDraft.MaxFeatureLength),
+            EntitlementReader.Read(fields)),
+        HasEntitlementsField = fields.Has(EntitlementReader.Field),
     };
 }
