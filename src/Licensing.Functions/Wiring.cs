@@ -37,6 +37,7 @@ public static class Wiring
         services.AddSingleton<LicenseCache>();
         services.AddSingleton<LicenseStore>();
         services.AddSingleton<SeatStore>();
+        services.AddSingleton<PolicyStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ExpiryIndex>();
         services.AddSingleton<AuditTrail>();
@@ -58,6 +59,7 @@ public static class Wiring
         services.AddSingleton<SeatDisclosure>();
         services.AddSingleton<LicenseStatusService>();
         services.AddSingleton<AdminLicenseService>();
+        services.AddSingleton<PolicyService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
 
@@ -65,6 +67,7 @@ public static class Wiring
         services.AddSingleton<ApiEndpoint>();
         services.AddSingleton<ClientCalls>();
         services.AddSingleton<AdminLicenseCalls>();
+        services.AddSingleton<AdminPolicyCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminDiagnostics>();
         return services;

@@ -30,6 +30,9 @@ public sealed partial record LicenseDraft
     /// <summary>False when only <c>features</c> named them: a code named again keeps its stored value and expiry.</summary>
     public bool HasEntitlementsField { get; init; }
     public string? UserKey { get; init; }
+
+    /// <summary>The policy whose terms a create copies; the draft's own fields win.</summary>
+    public string? PolicyId { get; init; }
     public bool? Suspended { get; init; }
     public bool? Revoked { get; init; }
 

@@ -15,6 +15,8 @@ public static class Routes
     public const string AdminLicense = "v1/admin/licenses/{licenseId}";
     public const string AdminLicenseEvents = "v1/admin/licenses/{licenseId}/events";
     public const string AdminRevokeToken = "v1/admin/licenses/{licenseId}/tokens/revoke";
+    public const string AdminPolicies = "v1/admin/policies";
+    public const string AdminPolicy = "v1/admin/policies/{policyId}";
     public const string AdminApiKeys = "v1/admin/api-keys";
     public const string AdminApiKey = "v1/admin/api-keys/{id}";
     public const string AdminApiKeyEvents = "v1/admin/api-keys/events";

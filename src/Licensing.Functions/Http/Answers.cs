@@ -26,7 +26,7 @@ public static class Answers
     public static IActionResult Refused(Refusal refusal) => refusal switch
     {
         { Field: { } field } => Problems.Validation(new Dictionary<string, string[]> { [field] = [refusal.Detail] }),
-        { Reason: RefusalCodes.UserKeyInUse } => Problems.Conflict(refusal.Reason, refusal.Detail),
+        { Reason: RefusalCodes.UserKeyInUse or RefusalCodes.TrialPolicyExists } => Problems.Conflict(refusal.Reason, refusal.Detail),
         { Reason: Reasons.WrongLicensingMode } => Problems.Reason(409, refusal.Reason, refusal.Detail),
         _ => Problems.Reason(404, refusal.Reason, refusal.Detail),
     };
@@ -113,6 +113,27 @@ public static class Answers
     public static IActionResult Keys(IReadOnlyList<ApiKeyRow> rows) => ApiResult.Ok(
         new ApiKeyList(rows.Select(r => new ApiKeyView(r.Id, r.Name, r.Scope, r.ProductId, Timestamp.From(r.CreatedAt), Timestamp.From(r.ExpiresAt))).ToArray()),
         ApiJson.Wire.ApiKeyList);
+
+    public static IActionResult Policy(PolicyRow policy) => ApiResult.Ok(PolicyViewOf(policy), ApiJson.Wire.PolicyView);
+
+    public static IActionResult CreatedPolicy(PolicyRow policy) => ApiResult.Created(PolicyViewOf(policy), ApiJson.Wire.PolicyView);
+
+    public static IActionResult Policies(Admin.PolicyRowPage page) =>
+        ApiResult.Ok(new PolicyPage(page.Policies.Select(PolicyViewOf).ToArray(), page.Next), ApiJson.Wire.PolicyPage);
+
+    private static PolicyView PolicyViewOf(PolicyRow policy) => new(
+        policy.PolicyId,
+        policy.Name,
+        policy.ProductId,
+        (int)policy.Mode,
+        policy.MaxClientCount,
+        Duration.From(policy.Duration),
+        Duration.From(policy.SupportDuration),
+        Duration.From(policy.HeartbeatInterval),
+        policy.Entitlements.Select(e => e.Code).ToArray(),
+        EntitlementViews.Of(policy.Entitlements),
+        policy.Trial,
+        Timestamp.From(policy.CreatedAt));
 
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
 
