@@ -38,6 +38,7 @@ public static class Wiring
         services.AddSingleton<LicenseStore>();
         services.AddSingleton<SeatStore>();
         services.AddSingleton<PolicyStore>();
+        services.AddSingleton<TrialStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ExpiryIndex>();
         services.AddSingleton<AuditTrail>();
@@ -60,6 +61,7 @@ public static class Wiring
         services.AddSingleton<LicenseStatusService>();
         services.AddSingleton<AdminLicenseService>();
         services.AddSingleton<PolicyService>();
+        services.AddSingleton<TrialService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
 
@@ -68,6 +70,7 @@ public static class Wiring
         services.AddSingleton<ClientCalls>();
         services.AddSingleton<AdminLicenseCalls>();
         services.AddSingleton<AdminPolicyCalls>();
+        services.AddSingleton<TrialCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminDiagnostics>();
         return services;

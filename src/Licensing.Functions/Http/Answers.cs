@@ -44,6 +44,24 @@ public static class Answers
             Message(decision.DeniedReason)),
         ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
+    /// <summary>trial: activate's answer with the trial license's user key.</summary>
+    public static IActionResult Trial(TrialDecision trial)
+    {
+        var decision = trial.Activation;
+        return ApiResult.Ok(
+            new TrialLicenseResponse(
+                Success: decision.DeniedReason is null,
+                decision.Token?.Token,
+                Timestamp.From(decision.Token?.ExpireAt),
+                decision.ActiveClientCount,
+                decision.MaxClientCount,
+                Summary(decision.License),
+                trial.UserKey,
+                decision.DeniedReason,
+                Message(decision.DeniedReason)),
+            ApiJson.Wire.TrialLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
+    }
+
     /// <summary>request.</summary>
     public static IActionResult Lease(SeatDecision decision) => ApiResult.Ok(
         new RequestLicenseResponse(

@@ -23,6 +23,7 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(WhoAmIView))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(PolicyView))]
+[JsonSerializable(typeof(TrialLicenseResponse))]
 [JsonSerializable(typeof(PolicyPage))]
 public sealed partial class ApiJson : JsonSerializerContext
 {

@@ -22,6 +22,18 @@ public sealed record ActivateLicenseResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
 
+/// <summary>trial: activate's answer and the user key of the machine's trial license.</summary>
+public sealed record TrialLicenseResponse(
+    bool Success,
+    string? LicenseToken,
+    Timestamp? TokenExpireAt,
+    int ActiveClientCount,
+    int MaxClientCount,
+    LicenseSummary? License,
+    string? UserKey,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
 public sealed record RequestLicenseResponse(
     bool Granted,
     string? LicenseToken,
