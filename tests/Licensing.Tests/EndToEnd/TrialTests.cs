@@ -32,6 +32,7 @@ public sealed class TrialTests(ServerFixture server) : IClassFixture<ServerFixtu
         var view = (await server.SendForJsonAsync(HttpMethod.Get, $"v1/admin/licenses/{licenseId}", null, ServerFixture.AdminKey)).RootElement;
         server.Clock.Advance(TimeSpan.FromDays(15));
         var expired = await TrialAsync(new { productId = product, machineId = "pc-1" });
+        var licenses = await StoredAsync($"RowKey eq '{TableKeys.LicenseRow}' and PolicyId eq '{policyId}'");
 
         Assert.True(first.GetProperty("success").GetBoolean(), first.GetRawText());
         Assert.Matches("^[A-Z2-7]{5}(-[A-Z2-7]{5}){4}$", first.GetProperty("userKey").GetString());
@@ -47,6 +48,7 @@ public sealed class TrialTests(ServerFixture server) : IClassFixture<ServerFixtu
         Assert.False(expired.GetProperty("success").GetBoolean());
         Assert.Equal("license_expired", expired.GetProperty("reason").GetString());
         Assert.Equal(first.GetProperty("userKey").GetString(), expired.GetProperty("userKey").GetString());
+        Assert.Equal([licenseId], licenses.Select(l => l.PartitionKey));
     }
 
     [Fact]
