@@ -82,6 +82,7 @@ public sealed class TrialTests(ServerFixture server) : IClassFixture<ServerFixtu
         var licenseId = first.GetProperty("license").GetProperty("licenseId").GetString()!;
 
         using var deleted = await server.SendAsync(HttpMethod.Delete, $"v1/admin/licenses/{licenseId}", null, ServerFixture.AdminKey);
+        server.Clock.Advance(TimeSpan.FromHours(1));
         var again = await TrialAsync(new { productId = product, machineId = "pc-1" });
 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, deleted.StatusCode);
