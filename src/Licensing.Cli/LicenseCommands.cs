@@ -11,16 +11,16 @@ internal static class LicenseCommands
 
     private static readonly Argument<string> SeatToken = new("TOKEN") { Description = "the seat's public id (as show lists it) or its bearer token" };
 
-    private static readonly Option<LicensingMode> Mode = new("--mode")
+    private static readonly Option<LicensingMode?> Mode = new("--mode")
     {
-        HelpName = "floating|activation|file", Description = "floating seats, node-locked activations, or a signed license file",
-        Required = true, CustomParser = Modes.Parse,
+        HelpName = "floating|activation|file", Description = "floating seats, node-locked activations, or a signed license file (required without --policy)",
+        CustomParser = value => Modes.Parse(value),
     };
 
-    private static readonly Option<int> Seats = new("--seats")
+    private static readonly Option<int?> Seats = new("--seats")
     {
-        HelpName = "N", Description = "seats held at once (floating) or machines activated (activation)",
-        Required = true, CustomParser = value => ValueParsers.Whole(value),
+        HelpName = "N", Description = "seats held at once (floating) or machines activated (activation) (required without --policy)",
+        CustomParser = value => ValueParsers.Whole(value),
     };
 
     private static readonly Option<int?> NewSeats = new("--seats")
@@ -48,7 +48,11 @@ internal static class LicenseCommands
 
     private static readonly Option<string> Customer = new("--customer") { HelpName = "NAME", Description = "the customer's name" };
 
-    private static readonly Option<string[]> Features = new("--feature") { HelpName = "F", Description = "a feature the license grants; repeat it for more" };
+    private static readonly Option<string[]> Features = EntitlementOptions.Features;
+
+    private static readonly Option<string[]> Entitlements = EntitlementOptions.Entitlements;
+
+    private static readonly Option<string> Policy = new("--policy") { HelpName = "ID", Description = "a policy whose terms the license copies (the options given win)" };
 
     private static readonly Option<string> UserKey = new("--user-key") { HelpName = "KEY", Description = "the key its users enter (default: one the server generates)" };
 
@@ -71,13 +75,13 @@ internal static class LicenseCommands
     {
         new Command("create", $"Create a license. Without {UserKey.Name} the server generates one.")
         {
-            Mode, Seats, Product, Expires, SupportExpires, Heartbeat, Customer, Features, UserKey,
+            Policy, Mode, Seats, Product, Expires, SupportExpires, Heartbeat, Customer, Features, Entitlements, UserKey,
         }.Runs(CreateAsync),
         new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a license and its seats.") { LicenseId }.Runs(ShowAsync),
         new Command("update", $"Change a license; {Features.Name} replaces the features.")
         {
-            LicenseId, NewSeats, Expires, SupportExpires, Heartbeat, Customer, Features, Suspend, Resume, Revoke, Unrevoke,
+            LicenseId, NewSeats, Expires, SupportExpires, Heartbeat, Customer, Features, Entitlements, Suspend, Resume, Revoke, Unrevoke,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
         new Command("events", "Show a license's audit trail, newest first (also of a deleted license).") { LicenseId, PageSize, All }.Runs(EventsAsync),
@@ -89,10 +93,19 @@ internal static class LicenseCommands
 
     private static async Task<int> CreateAsync(Session s)
     {
+        var policyId = s.Get(Policy);
+        if (policyId is null && (s.Get(Mode) is null || s.Get(Seats) is null))
+        {
+            // Required unless a policy gives them.
+            throw new UsageException($"option '{(s.Get(Mode) is null ? Mode.Name : Seats.Name)}' is required");
+        }
+
         var license = new NewLicense
         {
-            LicensingMode = s.Required(Mode),
-            MaxClientCount = s.Required(Seats),
+            PolicyId = policyId,
+            LicensingMode = s.Get(Mode),
+            MaxClientCount = s.Get(Seats),
+            Entitlements = EntitlementOptions.EntitlementsOf(s),
             ProductId = s.Get(Product),
             ExpireAt = s.Get(Expires),
             SupportExpireAt = s.Get(SupportExpires),
@@ -156,13 +169,14 @@ internal static class LicenseCommands
             HeartbeatInterval = Seconds(s.Get(Heartbeat)),
             CustomerName = s.Get(Customer),
             Features = FeaturesOf(s),
+            Entitlements = EntitlementOptions.EntitlementsOf(s),
             Suspended = OnOff(s, Suspend, Resume),
             Revoked = OnOff(s, Revoke, Unrevoke),
         };
-        if (changes is { MaxClientCount: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, CustomerName: null, Features: null, Suspended: null, Revoked: null })
+        if (changes is { MaxClientCount: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, CustomerName: null, Features: null, Entitlements: null, Suspended: null, Revoked: null })
         {
             throw new UsageException(
-                $"nothing to change: give {NewSeats.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, {Customer.Name}, {Features.Name}, "
+                $"nothing to change: give {NewSeats.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, "
                 + $"{Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
 
@@ -248,6 +262,8 @@ internal static class LicenseCommands
             ("heartbeatInterval", view.HeartbeatInterval),
             ("customerName", view.CustomerName),
             ("features", view.Features),
+            ("entitlements", EntitlementOptions.Describe(view.Entitlements)),
+            ("policyId", view.PolicyId),
             ("state", State(view)),
             ("issuedAt", view.IssuedAt),
         ]);
@@ -272,7 +288,7 @@ internal static class LicenseCommands
 
     private static TimeSpan? Seconds(int? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 
-    private static List<string>? FeaturesOf(Session s) => s.Get(Features) is { Length: > 0 } features ? [.. features] : null;
+    private static List<string>? FeaturesOf(Session s) => EntitlementOptions.FeaturesOf(s);
 
     private static bool? OnOff(Session s, Option<bool> on, Option<bool> off) => (s.Get(on), s.Get(off)) switch
     {

@@ -7,6 +7,7 @@ using Licensing.Cli;
 RootCommand root = new("licensing: manage licenses and API keys on a licensing server, and try its client calls by hand.")
 {
     LicenseCommands.Group(),
+    PolicyCommands.Group(),
     KeyCommands.Group(),
 };
 foreach (var command in ClientCommands.All())

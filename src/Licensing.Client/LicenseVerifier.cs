@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Licensing.Client;
 
 /// <summary>The terms of a license document that verified.</summary>
-public sealed class VerifiedLicense
+public sealed class VerifiedLicense : EntitledTerms
 {
     public string LicenseId { get; set; } = "";
     public string ProductId { get; set; } = "";
@@ -24,7 +24,7 @@ public sealed class VerifiedLicense
 }
 
 /// <summary>The claims of a license token that verified.</summary>
-public sealed class VerifiedToken
+public sealed class VerifiedToken : EntitledTerms
 {
     public string LicenseId { get; set; } = "";
     public string TokenId { get; set; } = "";
@@ -104,7 +104,7 @@ public sealed class LicenseVerifier
             throw LicensingException.VerificationFailed($"The license expired at {end:u}.");
         }
 
-        return new VerifiedLicense
+        var license = new VerifiedLicense
         {
             LicenseId = document.LicenseId,
             ProductId = document.ProductId,
@@ -116,7 +116,12 @@ public sealed class LicenseVerifier
             Features = document.Features ?? [],
             IssuedAt = issuedAt,
             KeyId = keyId,
+            Entitlements = document.Entitlements is null
+                ? (document.Features ?? []).Select(code => new LicenseEntitlement { Code = code }).ToArray()
+                : EntitlementClaim.ToEntitlements(document.Entitlements),
         };
+        license.EvaluateWith(_clock, ClockSkew);
+        return license;
     }
 
     /// <summary>Verifies a license token's signature and, for an activation token, its offline validity.</summary>
@@ -136,14 +141,17 @@ public sealed class LicenseVerifier
             throw LicensingException.VerificationFailed($"The license token expired at {end:u}: validate online to renew it.");
         }
 
-        return new VerifiedToken
+        var token = new VerifiedToken
         {
             LicenseId = claims.Lid,
             TokenId = claims.Tid,
             IssuedAt = DateTimeOffset.FromUnixTimeSeconds(claims.Iat),
             ExpiresAt = expiresAt,
             KeyId = keyId,
+            Entitlements = EntitlementClaim.ToEntitlements(claims.Ent),
         };
+        token.EvaluateWith(_clock, ClockSkew);
+        return token;
     }
 
     private const string LeaseKind = "lease";
@@ -235,6 +243,7 @@ public sealed class LicenseVerifier
         public long? SupportExpireAt { get; set; }
         public string? CustomerName { get; set; }
         public List<string>? Features { get; set; }
+        public List<EntitlementClaim>? Entitlements { get; set; }
         public long IssuedAt { get; set; }
         public string? Kind { get; set; }
     }
@@ -246,6 +255,7 @@ public sealed class LicenseVerifier
         public long Iat { get; set; }
         public long? Exp { get; set; }
         public string? Kind { get; set; }
+        public List<EntitlementClaim>? Ent { get; set; }
     }
 }
 

@@ -14,6 +14,10 @@ public sealed class LicenseView
     public TimeSpan? HeartbeatInterval { get; set; }
     public string? CustomerName { get; set; }
     public List<string> Features { get; set; } = [];
+    public List<LicenseEntitlement> Entitlements { get; set; } = [];
+
+    /// <summary>The policy the license was created from, if any.</summary>
+    public string? PolicyId { get; set; }
     public bool Revoked { get; set; }
     public bool Suspended { get; set; }
     public DateTimeOffset? IssuedAt { get; set; }
@@ -26,11 +30,15 @@ public sealed class LicensePage
     public string? ContinuationToken { get; set; }
 }
 
-/// <summary>A new license: the mode and the seat limit are required, the rest optional.</summary>
+/// <summary>A new license: the mode and the seat limit are required unless a policy gives them, the rest optional.</summary>
 public sealed class NewLicense
 {
-    public LicensingMode LicensingMode { get; set; }
-    public int MaxClientCount { get; set; }
+    public LicensingMode? LicensingMode { get; set; }
+    public int? MaxClientCount { get; set; }
+
+    /// <summary>The policy whose terms the license copies; what is set here wins.</summary>
+    public string? PolicyId { get; set; }
+    public List<LicenseEntitlement>? Entitlements { get; set; }
     public string? ProductId { get; set; }
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
@@ -51,6 +59,9 @@ public sealed class LicenseChanges
     public TimeSpan? HeartbeatInterval { get; set; }
     public string? CustomerName { get; set; }
     public List<string>? Features { get; set; }
+
+    /// <summary>Replaces the entitlements; the change reaches each client with the next token it gets.</summary>
+    public List<LicenseEntitlement>? Entitlements { get; set; }
     public bool? Suspended { get; set; }
     public bool? Revoked { get; set; }
 }
@@ -175,6 +186,31 @@ public sealed class LicensingAdminClient : IDisposable
         _http.SendAsync<LicenseView>(HttpMethod.Post, "v1/admin/licenses/" + Uri.EscapeDataString(licenseId) + "/tokens/revoke",
             (token ?? throw new ArgumentNullException(nameof(token))).Contains('.') ? new { licenseToken = token } : (object)new { token },
             cancellationToken);
+
+    public Task<PolicyView> CreatePolicyAsync(NewPolicy policy, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<PolicyView>(HttpMethod.Post, "v1/admin/policies", policy ?? throw new ArgumentNullException(nameof(policy)), cancellationToken);
+
+    public Task<PolicyView> GetPolicyAsync(string policyId, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<PolicyView>(HttpMethod.Get, "v1/admin/policies/" + Uri.EscapeDataString(policyId), null, cancellationToken);
+
+    /// <summary>A page of policies, of one product when <paramref name="productId"/> is given.</summary>
+    public Task<PolicyPage> ListPoliciesAsync(string? productId = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        var path = Paged("v1/admin/policies", pageSize, continuationToken);
+        if (!string.IsNullOrEmpty(productId))
+        {
+            path += (path.Contains('?') ? "&" : "?") + "productId=" + Uri.EscapeDataString(productId);
+        }
+
+        return _http.SendAsync<PolicyPage>(HttpMethod.Get, path, null, cancellationToken);
+    }
+
+    public Task<PolicyView> UpdatePolicyAsync(string policyId, PolicyChanges changes, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<PolicyView>(new HttpMethod("PATCH"), "v1/admin/policies/" + Uri.EscapeDataString(policyId),
+            changes ?? throw new ArgumentNullException(nameof(changes)), cancellationToken);
+
+    public async Task DeletePolicyAsync(string policyId, CancellationToken cancellationToken = default) =>
+        await _http.SendAsync<NoContent>(HttpMethod.Delete, "v1/admin/policies/" + Uri.EscapeDataString(policyId), null, cancellationToken).ConfigureAwait(false);
 
     public Task<CreatedApiKey> CreateApiKeyAsync(string name, string scope, string? productId = null, CancellationToken cancellationToken = default) =>
         _http.SendAsync<CreatedApiKey>(HttpMethod.Post, "v1/admin/api-keys", new { name, scope, productId }, cancellationToken);

@@ -25,6 +25,9 @@ public enum LicenseReason
     TokenRevoked,
     InvalidToken,
     MachineMismatch,
+
+    /// <summary>The product offers no trial (trial calls).</summary>
+    TrialNotAvailable,
 }
 
 public static class LicenseReasons
@@ -44,6 +47,7 @@ public static class LicenseReasons
         ["token_revoked"] = LicenseReason.TokenRevoked,
         ["invalid_token"] = LicenseReason.InvalidToken,
         ["machine_mismatch"] = LicenseReason.MachineMismatch,
+        ["trial_not_available"] = LicenseReason.TrialNotAvailable,
     };
 
     /// <summary>The enum of a wire code; null stays null, an unknown code is <see cref="LicenseReason.Unknown"/>.</summary>

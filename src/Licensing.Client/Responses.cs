@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Licensing.Client;
 
 /// <summary>The license block of activate, request and validate answers.</summary>
-public sealed class LicenseSummary
+public sealed class LicenseSummary : EntitledTerms
 {
     public string LicenseId { get; set; } = "";
     public LicensingMode LicensingMode { get; set; }

@@ -39,6 +39,8 @@ public static class Wiring
         services.AddSingleton<LicenseCatalog>();
         services.AddSingleton<LicenseStore>();
         services.AddSingleton<SeatStore>();
+        services.AddSingleton<PolicyStore>();
+        services.AddSingleton<TrialStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ExpiryIndex>();
         services.AddSingleton<AuditTrail>();
@@ -60,6 +62,8 @@ public static class Wiring
         services.AddSingleton<SeatDisclosure>();
         services.AddSingleton<LicenseStatusService>();
         services.AddSingleton<AdminLicenseService>();
+        services.AddSingleton<PolicyService>();
+        services.AddSingleton<TrialService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
 
@@ -67,6 +71,8 @@ public static class Wiring
         services.AddSingleton<ApiEndpoint>();
         services.AddSingleton<ClientCalls>();
         services.AddSingleton<AdminLicenseCalls>();
+        services.AddSingleton<AdminPolicyCalls>();
+        services.AddSingleton<TrialCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminDiagnostics>();
         return services;

@@ -13,15 +13,34 @@ namespace Licensing.Admin;
 public sealed class AdminLicenseService(
     LicenseStore licenses,
     SeatStore seats,
+    PolicyStore policies,
     AuditTrail audit,
     ExpiryIndex expiryIndex,
     LicenseCredentials credentials,
     TimeProvider clock,
     IOptions<LicensingOptions> options)
 {
-    /// <summary>A new license from a checked draft; a generated user key unless the draft names one.</summary>
+    /// <summary>
+    /// A new license from a checked draft; a generated user key unless the draft names one. With a policy, the draft's
+    /// missing terms are the policy's (its duration and support duration counted from now).
+    /// </summary>
     public async Task<Outcome<LicenseRow>> CreateAsync(Caller caller, LicenseDraft draft, CancellationToken ct)
     {
+        if (draft.PolicyId is { } policyId)
+        {
+            if (await policies.ReadAsync(policyId, ct).ConfigureAwait(false) is not { } policy)
+            {
+                return new Refusal(RefusalCodes.PolicyNotFound, $"No policy '{policyId}'.", Field: "policyId");
+            }
+
+            if (draft.ProductId is { } productId && productId != policy.ProductId)
+            {
+                return new Refusal(RefusalCodes.ValidationFailed, $"must be the policy's product '{policy.ProductId}' (or left out).", Field: "productId");
+            }
+
+            draft = PolicyTerms.Fill(draft, policy, clock.GetUtcNow());
+        }
+
         var now = clock.GetUtcNow();
         var userKey = draft.UserKey ?? UserKeyGenerator.Generate();
         var license = new LicenseRow
@@ -35,9 +54,10 @@ public sealed class AdminLicenseService(
             SupportExpireAt = draft.SupportExpireAt,
             HeartbeatInterval = draft.HeartbeatInterval ?? options.Value.DefaultHeartbeatInterval,
             CustomerName = draft.CustomerName,
-            Features = draft.Features ?? [],
+            Entitlements = draft.Entitlements ?? [],
             IssuedAt = now,
             CreationId = Base32.Random(16),
+            PolicyId = draft.PolicyId,
         };
         var created = AuditEvents.License(AuditEventTypes.LicenseCreated, before: null, license, now, caller);
 

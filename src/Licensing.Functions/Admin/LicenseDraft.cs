@@ -24,8 +24,15 @@ public sealed partial record LicenseDraft
     public TimeSpan? HeartbeatInterval { get; init; }
     public string? CustomerName { get; init; }
     public bool HasCustomerName { get; init; }
-    public IReadOnlyList<string>? Features { get; init; }
+    /// <summary>The entitlements to grant (the <c>features</c> shorthand merged in); null to keep them.</summary>
+    public IReadOnlyList<Entitlement>? Entitlements { get; init; }
+
+    /// <summary>False when only <c>features</c> named them: a code named again keeps its stored value and expiry.</summary>
+    public bool HasEntitlementsField { get; init; }
     public string? UserKey { get; init; }
+
+    /// <summary>The policy whose terms a create copies; the draft's own fields win.</summary>
+    public string? PolicyId { get; init; }
     public bool? Suspended { get; init; }
     public bool? Revoked { get; init; }
 
@@ -49,7 +56,9 @@ public sealed partial record LicenseDraft
         license.SupportExpireAt = HasSupportExpireAt ? SupportExpireAt : license.SupportExpireAt;
         license.HeartbeatInterval = HeartbeatInterval ?? license.HeartbeatInterval;
         license.CustomerName = HasCustomerName ? CustomerName : license.CustomerName;
-        license.Features = Features ?? license.Features;
+        license.Entitlements = Entitlements is null ? license.Entitlements
+            : HasEntitlementsField ? Entitlements
+            : Entitlements.Select(e => license.Entitlements.FirstOrDefault(kept => kept.Code == e.Code) ?? e).ToArray();
         license.Suspended = Suspended ?? license.Suspended;
         license.Revoked = Revoked ?? license.Revoked;
     }

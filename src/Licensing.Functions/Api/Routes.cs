@@ -11,11 +11,14 @@ public static class Routes
     public const string Validate = "v1/license/validate";
     public const string Info = "v1/license/info";
     public const string Keys = "v1/license/keys";
+    public const string Trial = "v1/license/trial";
     public const string AdminLicenses = "v1/admin/licenses";
     public const string AdminLicense = "v1/admin/licenses/{licenseId}";
     public const string AdminLicenseSeats = "v1/admin/licenses/{licenseId}/seats";
     public const string AdminLicenseEvents = "v1/admin/licenses/{licenseId}/events";
     public const string AdminRevokeToken = "v1/admin/licenses/{licenseId}/tokens/revoke";
+    public const string AdminPolicies = "v1/admin/policies";
+    public const string AdminPolicy = "v1/admin/policies/{policyId}";
     public const string AdminApiKeys = "v1/admin/api-keys";
     public const string AdminApiKey = "v1/admin/api-keys/{id}";
     public const string AdminApiKeyEvents = "v1/admin/api-keys/events";

@@ -108,6 +108,10 @@ public static class AuditEvents
             {
                 json.WriteNumber("licensingMode", (int)after.Mode);
                 json.WriteString("productId", after.ProductId);
+                if (after.PolicyId is { } policyId)
+                {
+                    json.WriteString("policyId", policyId);
+                }
             }
 
             if (Differs("maxClientCount", after.MaxClientCount, before?.MaxClientCount))
@@ -148,6 +152,13 @@ public static class AuditEvents
                 }
 
                 json.WriteEndArray();
+            }
+
+            // Entitlements are listed apart only when some carry a value or an expiry: otherwise features say it all.
+            var withTerms = after.Entitlements.Concat(before?.Entitlements ?? []).Any(e => e.ValueJson is not null || e.ExpireAt is not null);
+            if (withTerms && Differs("entitlements", EntitlementList.Format(after.Entitlements), before is null ? null : EntitlementList.Format(before.Entitlements)))
+            {
+                EntitlementJson.Write(json, after.Entitlements);
             }
 
             if (Differs("suspended", after.Suspended, before?.Suspended))

@@ -41,4 +41,9 @@ public static class RefusalCodes
     public const string UserKeyInUse = "user_key_in_use";
 
     public const string ValidationFailed = "validation_failed";
+
+    public const string PolicyNotFound = "policy_not_found";
+
+    /// <summary>The product has a trial policy already (at most one per product).</summary>
+    public const string TrialPolicyExists = "trial_policy_exists";
 }

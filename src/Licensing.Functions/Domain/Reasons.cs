@@ -16,6 +16,7 @@ public static class Reasons
     public const string TokenRevoked = "token_revoked";
     public const string InvalidToken = "invalid_token";
     public const string MachineMismatch = "machine_mismatch";
+    public const string TrialNotAvailable = "trial_not_available";
 
     public static string Message(string reason) => reason switch
     {
@@ -32,6 +33,7 @@ public static class Reasons
         TokenRevoked => "The seat was revoked by the vendor.",
         InvalidToken => "The license token is malformed or its signature does not verify.",
         MachineMismatch => "The token belongs to another machine.",
+        TrialNotAvailable => "The product offers no trial.",
         _ => reason,
     };
 }

@@ -18,6 +18,8 @@ public sealed record LicenseView(
     bool Revoked,
     bool Suspended,
     Timestamp IssuedAt,
+    IReadOnlyList<EntitlementView> Entitlements,
+    string? PolicyId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LicenseTokenView>? LicenseTokens = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Truncated = null);
 

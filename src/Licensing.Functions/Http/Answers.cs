@@ -26,7 +26,7 @@ public static class Answers
     public static IActionResult Refused(Refusal refusal) => refusal switch
     {
         { Field: { } field } => Problems.Validation(new Dictionary<string, string[]> { [field] = [refusal.Detail] }),
-        { Reason: RefusalCodes.UserKeyInUse } => Problems.Conflict(refusal.Reason, refusal.Detail),
+        { Reason: RefusalCodes.UserKeyInUse or RefusalCodes.TrialPolicyExists } => Problems.Conflict(refusal.Reason, refusal.Detail),
         { Reason: Reasons.WrongLicensingMode } => Problems.Reason(409, refusal.Reason, refusal.Detail),
         _ => Problems.Reason(404, refusal.Reason, refusal.Detail),
     };
@@ -43,6 +43,24 @@ public static class Answers
             decision.DeniedReason,
             Message(decision.DeniedReason)),
         ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
+
+    /// <summary>trial: activate's answer with the trial license's user key.</summary>
+    public static IActionResult Trial(TrialDecision trial)
+    {
+        var decision = trial.Activation;
+        return ApiResult.Ok(
+            new TrialLicenseResponse(
+                Success: decision.DeniedReason is null,
+                decision.Token?.Token,
+                Timestamp.From(decision.Token?.ExpireAt),
+                decision.ActiveClientCount,
+                decision.MaxClientCount,
+                Summary(decision.License),
+                trial.UserKey,
+                decision.DeniedReason,
+                Message(decision.DeniedReason)),
+            ApiJson.Wire.TrialLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
+    }
 
     /// <summary>request.</summary>
     public static IActionResult Lease(SeatDecision decision) => ApiResult.Ok(
@@ -119,6 +137,27 @@ public static class Answers
         new ApiKeyList(rows.Select(r => new ApiKeyView(r.Id, r.Name, r.Scope, r.ProductId, Timestamp.From(r.CreatedAt), Timestamp.From(r.ExpiresAt))).ToArray()),
         ApiJson.Wire.ApiKeyList);
 
+    public static IActionResult Policy(PolicyRow policy) => ApiResult.Ok(PolicyViewOf(policy), ApiJson.Wire.PolicyView);
+
+    public static IActionResult CreatedPolicy(PolicyRow policy) => ApiResult.Created(PolicyViewOf(policy), ApiJson.Wire.PolicyView);
+
+    public static IActionResult Policies(Admin.PolicyRowPage page) =>
+        ApiResult.Ok(new PolicyPage(page.Policies.Select(PolicyViewOf).ToArray(), page.Next), ApiJson.Wire.PolicyPage);
+
+    private static PolicyView PolicyViewOf(PolicyRow policy) => new(
+        policy.PolicyId,
+        policy.Name,
+        policy.ProductId,
+        (int)policy.Mode,
+        policy.MaxClientCount,
+        Duration.From(policy.Duration),
+        Duration.From(policy.SupportDuration),
+        Duration.From(policy.HeartbeatInterval),
+        policy.Entitlements.Select(e => e.Code).ToArray(),
+        EntitlementViews.Of(policy.Entitlements),
+        policy.Trial,
+        Timestamp.From(policy.CreatedAt));
+
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
 
     private static LicenseSummary? Summary(IssuedLicense? license) => license is null
@@ -128,7 +167,8 @@ public static class Answers
             (int)license.Mode,
             Timestamp.From(license.ExpireAt),
             Timestamp.From(license.SupportExpireAt),
-            Encoding.ASCII.GetBytes(license.SignedDocument));
+            Encoding.ASCII.GetBytes(license.SignedDocument),
+            EntitlementViews.Of(license.Entitlements));
 
     private static LicenseView ViewOf(LicenseHoldings holdings, bool withTokens)
     {
@@ -148,6 +188,8 @@ public static class Answers
             license.Revoked,
             license.Suspended,
             Timestamp.From(license.IssuedAt),
+            EntitlementViews.Of(license.Entitlements),
+            license.PolicyId,
             withTokens && seats is not null ? TokenViews(seats, at) : null,
             withTokens && seats is not null ? holdings.Truncated : null);
     }

@@ -22,6 +22,10 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(AuditEventPage))]
 [JsonSerializable(typeof(ApiKeyTerms))]
 [JsonSerializable(typeof(WhoAmIView))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(PolicyView))]
+[JsonSerializable(typeof(TrialLicenseResponse))]
+[JsonSerializable(typeof(PolicyPage))]
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but writes text such as apostrophes as they are (the body is JSON, never HTML).</summary>

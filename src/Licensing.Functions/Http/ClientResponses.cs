@@ -8,7 +8,8 @@ public sealed record LicenseSummary(
     int LicensingMode,
     Timestamp? ExpireAt,
     Timestamp? SupportExpireAt,
-    [property: JsonConverter(typeof(ByteValuesConverter))] byte[] LicenseKey);
+    [property: JsonConverter(typeof(ByteValuesConverter))] byte[] LicenseKey,
+    IReadOnlyList<EntitlementView> Entitlements);
 
 /// <summary>activate and validate.</summary>
 public sealed record ActivateLicenseResponse(
@@ -18,6 +19,18 @@ public sealed record ActivateLicenseResponse(
     int ActiveClientCount,
     int MaxClientCount,
     LicenseSummary? License,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
+/// <summary>trial: activate's answer and the user key of the machine's trial license.</summary>
+public sealed record TrialLicenseResponse(
+    bool Success,
+    string? LicenseToken,
+    Timestamp? TokenExpireAt,
+    int ActiveClientCount,
+    int MaxClientCount,
+    LicenseSummary? License,
+    string? UserKey,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
 

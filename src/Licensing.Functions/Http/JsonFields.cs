@@ -26,6 +26,9 @@ public sealed class JsonFields
 
     public bool HasErrors => _errors.Count > 0;
 
+    /// <summary>The errors gathered so far, by field.</summary>
+    public IEnumerable<(string Field, IReadOnlyList<string> Messages)> Errors => _errors.Select(e => (e.Key, (IReadOnlyList<string>)e.Value));
+
     public IActionResult? Problem => HasErrors
         ? Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal))
         : null;
@@ -213,6 +216,9 @@ public sealed class JsonFields
 
         return span;
     }
+
+    /// <summary>The raw value of a property present and not null, for readers of nested shapes.</summary>
+    public JsonElement? Element(string name) => TryGet(name, false, out var value) ? value : null;
 
     public IReadOnlyList<string>? StringArray(string name, int maxItems, int maxLength)
     {

@@ -8,11 +8,11 @@ public static class LicenseDraftReader
 {
     /// <summary>What a create may name.</summary>
     public static readonly IReadOnlyList<string> CreateFields =
-        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "userKey"];
+        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "entitlements", "userKey", "policyId"];
 
     /// <summary>What a patch may name (licensingMode, productId and userKey are named to be refused as fixed).</summary>
     public static readonly IReadOnlyList<string> PatchFields =
-        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "suspended", "revoked", "licensingMode", "productId", "userKey"];
+        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "entitlements", "suspended", "revoked", "licensingMode", "productId", "userKey"];
 
     public static LicenseDraft ForCreate(JsonFields fields, DateTimeOffset now)
     {
@@ -22,8 +22,10 @@ public static class LicenseDraftReader
             fields.AddError("expireAt", "must be in the future.");
         }
 
-        var mode = fields.WholeNumber("licensingMode", 0, 2, required: true);
-        var maxClientCount = fields.WholeNumber("maxClientCount", 1, LicenseRules.MaxSeats, required: true);
+        // A policy supplies the mode and the seats when the body does not.
+        var policyId = fields.Text("policyId", 128);
+        var mode = fields.WholeNumber("licensingMode", 0, 2, required: !fields.Has("policyId"));
+        var maxClientCount = fields.WholeNumber("maxClientCount", 1, LicenseRules.MaxSeats, required: !fields.Has("policyId"));
         var productId = fields.Text("productId", LicenseDraft.MaxProductId);
         if (productId is not null && !LicenseDraft.IsProductId(productId))
         {
@@ -43,6 +45,7 @@ public static class LicenseDraftReader
             MaxClientCount = maxClientCount,
             ProductId = productId,
             UserKey = userKey,
+            PolicyId = policyId,
         };
     }
 
@@ -74,6 +77,10 @@ public static class LicenseDraftReader
         HeartbeatInterval = fields.Duration("heartbeatInterval", LicenseRules.MinHeartbeatInterval, LicenseRules.MaxHeartbeatInterval),
         HasCustomerName = fields.Has("customerName"),
         CustomerName = fields.Text("customerName", LicenseDraft.MaxCustomerName),
-        Features = fields.StringArray("features", LicenseDraft.MaxFeatures, LicenseDraft.MaxFeatureLength),
+        Entitlements = EntitlementReader.Merge(
+            fields,
+            fields.StringArray("features", LicenseDraft.MaxFeatures, LicenseDraft.MaxFeatureLength),
+            EntitlementReader.Read(fields)),
+        HasEntitlementsField = fields.Has(EntitlementReader.Field),
     };
 }

@@ -5,7 +5,8 @@ public sealed record ClientCall(string UserKey, string MachineId, string? Client
 {
     public const int UserKeyMax = 128;
     public const int IdMax = 256;
-    public const int TokenMax = 4096;
+    /// <summary>A seat token carries the license's entitlements (at most <see cref="Domain.Entitlement.MaxJsonBytes"/> of JSON).</summary>
+    public const int TokenMax = 32 * 1024;
 
     /// <summary>The client id a lease is keyed by; absent means the machine's one client.</summary>
     public string LeaseClientId => ClientId ?? "";

@@ -12,6 +12,6 @@ internal static class SeatGrants
         license.LiveSeats,
         license.MaxClientCount,
         license.HeartbeatInterval,
-        seat is null ? null : credentials.IssueToken(seat, now),
+        seat is null ? null : credentials.IssueToken(seat, license, now),
         credentials.IssueLicense(license, now));
 }

@@ -4,7 +4,8 @@ using Licensing.Storage;
 namespace Licensing.Seats;
 
 /// <summary>The license as a client receives it: its terms and the signed license document.</summary>
-public sealed record IssuedLicense(string LicenseId, LicensingMode Mode, DateTimeOffset? ExpireAt, DateTimeOffset? SupportExpireAt, string SignedDocument);
+public sealed record IssuedLicense(
+    string LicenseId, LicensingMode Mode, DateTimeOffset? ExpireAt, DateTimeOffset? SupportExpireAt, string SignedDocument, IReadOnlyList<Entitlement> Entitlements);
 
 /// <summary>A seat's signed token and the expiry its answer states.</summary>
 public sealed record IssuedToken(string Token, DateTimeOffset ExpireAt);

@@ -7,9 +7,10 @@ namespace Licensing.Signing;
 /// <summary>Issues and reads the two signed things a client holds: its seat token and the license document.</summary>
 public sealed class LicenseCredentials(TokenSigner signer)
 {
-    /// <summary>The seat's signed token, stating the seat's expiry.</summary>
-    public IssuedToken IssueToken(SeatRow seat, DateTimeOffset now)
+    /// <summary>The seat's signed token, stating the seat's expiry and the license's entitlements in force.</summary>
+    public IssuedToken IssueToken(SeatRow seat, LicenseRow license, DateTimeOffset now)
     {
+        var entitlements = Entitlement.InForce(license.Entitlements, now);
         var claims = new SeatToken(
             seat.LicenseId,
             seat.RowKey,
@@ -17,7 +18,8 @@ public sealed class LicenseCredentials(TokenSigner signer)
             TableKeys.MachineHash(seat.MachineId),
             now.ToUnixTimeSeconds(),
             seat.IsLease ? null : seat.ExpireAt.ToUnixTimeSeconds(),
-            seat.IsLease ? TokenKinds.Lease : TokenKinds.Activation);
+            seat.IsLease ? TokenKinds.Lease : TokenKinds.Activation,
+            entitlements.Count == 0 ? null : SignedEntitlement.Of(entitlements));
         return new IssuedToken(signer.Sign(claims, SignedJson.Default.SeatToken), seat.ExpireAt);
     }
 
@@ -34,6 +36,7 @@ public sealed class LicenseCredentials(TokenSigner signer)
     /// <summary>The license's terms with its signed license document.</summary>
     public IssuedLicense IssueLicense(LicenseRow license, DateTimeOffset now)
     {
+        var entitlements = Entitlement.InForce(license.Entitlements, now);
         var document = new LicenseDocument(
             license.LicenseId,
             license.ProductId,
@@ -43,10 +46,11 @@ public sealed class LicenseCredentials(TokenSigner signer)
             license.SupportExpireAt?.ToUnixTimeSeconds(),
             license.Mode == LicensingMode.Floating ? (long)license.HeartbeatInterval.TotalSeconds : null,
             license.CustomerName,
-            license.Features,
+            entitlements.Select(e => e.Code).ToArray(),
             now.ToUnixTimeSeconds(),
-            TokenKinds.License);
+            TokenKinds.License,
+            SignedEntitlement.Of(entitlements));
         var signed = signer.Sign(document, SignedJson.Default.LicenseDocument);
-        return new IssuedLicense(license.LicenseId, license.Mode, license.ExpireAt, license.SupportExpireAt, signed);
+        return new IssuedLicense(license.LicenseId, license.Mode, license.ExpireAt, license.SupportExpireAt, signed, entitlements);
     }
 }

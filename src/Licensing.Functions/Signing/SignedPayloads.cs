@@ -33,7 +33,8 @@ public sealed record SeatToken(
     [property: JsonPropertyName("mid")] string MachineHash,
     [property: JsonPropertyName("iat")] long IssuedAt,
     [property: JsonPropertyName("exp"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpiresAt,
-    [property: JsonPropertyName("kind")] string Kind) : ISignedPayload
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("ent"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SignedEntitlement>? Entitlements = null) : ISignedPayload
 {
     /// <summary>Every claim a seat token must carry is there, and its kind matches its seat row's.</summary>
     public bool IsComplete =>
@@ -53,7 +54,29 @@ public sealed record LicenseDocument(
     string? CustomerName,
     IReadOnlyList<string> Features,
     long IssuedAt,
-    string Kind) : ISignedPayload;
+    string Kind,
+    IReadOnlyList<SignedEntitlement>? Entitlements = null) : ISignedPayload;
+
+/// <summary>An entitlement as documents and tokens carry it: its value as given, its expiry in Unix seconds.</summary>
+public sealed record SignedEntitlement(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("value"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Value,
+    [property: JsonPropertyName("expireAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ExpireAt)
+{
+    public static IReadOnlyList<SignedEntitlement> Of(IReadOnlyList<Domain.Entitlement> entitlements) =>
+        entitlements.Select(e => new SignedEntitlement(e.Code, ValueOf(e.ValueJson), e.ExpireAt?.ToUnixTimeSeconds())).ToArray();
+
+    private static JsonElement? ValueOf(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SeatToken))]

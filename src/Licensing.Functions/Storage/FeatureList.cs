@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Licensing.Domain;
 
 namespace Licensing.Storage;
 
@@ -11,5 +13,31 @@ internal static class FeatureList
         JsonSerializer.Serialize(features.ToArray(), StorageJson.Default.StringArray);
 }
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(string[]), TypeInfoPropertyName = "StringArray")]
-internal sealed partial class StorageJson : System.Text.Json.Serialization.JsonSerializerContext;
+/// <summary>A license's or policy's entitlements as one JSON column; rows written before entitlements existed have only features.</summary>
+internal static class EntitlementList
+{
+    public static IReadOnlyList<Entitlement> Parse(string? entitlementsJson, string? featuresJson)
+    {
+        if (string.IsNullOrEmpty(entitlementsJson))
+        {
+            return FeatureList.Parse(featuresJson).Select(code => new Entitlement(code)).ToArray();
+        }
+
+        var stored = JsonSerializer.Deserialize(entitlementsJson, StorageJson.Default.StoredEntitlementArray) ?? [];
+        return stored.Select(s => new Entitlement(s.Code, s.Value, s.ExpireAt is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null)).ToArray();
+    }
+
+    public static string Format(IReadOnlyList<Entitlement> entitlements) => JsonSerializer.Serialize(
+        entitlements.Select(e => new StoredEntitlement(e.Code, e.ValueJson, e.ExpireAt?.UtcTicks)).ToArray(),
+        StorageJson.Default.StoredEntitlementArray);
+}
+
+/// <summary>An entitlement as stored: the value as its JSON text, the expiry in UTC ticks.</summary>
+internal sealed record StoredEntitlement(
+    [property: JsonPropertyName("c")] string Code,
+    [property: JsonPropertyName("v")] string? Value,
+    [property: JsonPropertyName("e")] long? ExpireAt);
+
+[JsonSerializable(typeof(string[]), TypeInfoPropertyName = "StringArray")]
+[JsonSerializable(typeof(StoredEntitlement[]), TypeInfoPropertyName = "StoredEntitlementArray")]
+internal sealed partial class StorageJson : JsonSerializerContext;

@@ -20,7 +20,13 @@ public sealed class LicenseRow
     public DateTimeOffset? SupportExpireAt { get; set; }
     public TimeSpan HeartbeatInterval { get; set; }
     public string? CustomerName { get; set; }
-    public IReadOnlyList<string> Features { get; set; } = [];
+    public IReadOnlyList<Entitlement> Entitlements { get; set; } = [];
+
+    /// <summary>Every entitlement's code (the <c>features</c> shorthand).</summary>
+    public IReadOnlyList<string> Features => Entitlements.Select(e => e.Code).ToArray();
+
+    /// <summary>The policy the license was created from, if any.</summary>
+    public string? PolicyId { get; init; }
     public bool Revoked { get; set; }
     public bool Suspended { get; set; }
     public DateTimeOffset IssuedAt { get; init; }
@@ -58,7 +64,8 @@ public sealed class LicenseRow
         SupportExpireAt = e.GetDateTimeOffset(nameof(SupportExpireAt)),
         HeartbeatInterval = TimeSpan.FromTicks(e.GetInt64("HeartbeatIntervalTicks") ?? TimeSpan.TicksPerMinute * 5),
         CustomerName = e.GetString(nameof(CustomerName)),
-        Features = FeatureList.Parse(e.GetString(nameof(Features))),
+        Entitlements = EntitlementList.Parse(e.GetString(nameof(Entitlements)), e.GetString(nameof(Features))),
+        PolicyId = e.GetString(nameof(PolicyId)),
         Revoked = e.GetBoolean(nameof(Revoked)) ?? false,
         Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
@@ -81,6 +88,8 @@ public sealed class LicenseRow
         ["HeartbeatIntervalTicks"] = HeartbeatInterval.Ticks,
         [nameof(CustomerName)] = CustomerName,
         [nameof(Features)] = FeatureList.Format(Features),
+        [nameof(Entitlements)] = EntitlementList.Format(Entitlements),
+        [nameof(PolicyId)] = PolicyId,
         [nameof(Revoked)] = Revoked,
         [nameof(Suspended)] = Suspended,
         [nameof(IssuedAt)] = IssuedAt,

@@ -17,6 +17,11 @@ namespace Licensing.Storage;
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
 /// <item>License catalog: partition <c>license</c>, row = the license id (a listing hint per license).</item>
+/// <item>Licenses table, policies: partition <c>policy|{productId}</c>, row = the policy id (<c>pol_{productId}_{random}</c>,
+/// so a policy's id names its partition); the product's trial policy also holds the row <c>trial</c> of that partition,
+/// created with the policy (a second trial policy of the product fails to create it).</item>
+/// <item>Licenses table, trials: partition <c>trial|{productId}</c>, row = the machine's hash: which license is the
+/// machine's trial of the product, ever.</item>
 /// </list>
 /// </summary>
 public static class TableKeys
@@ -30,6 +35,36 @@ public static class TableKeys
     public const string ApiKeyPartition = "apikey";
     public const string CheckpointPartition = "checkpoint";
     public const string ExpiryCheckpointRow = "expire-lapsed-tokens";
+
+    public const string PolicyIdPrefix = "pol_";
+    public const string TrialPolicyRow = "trial";
+
+    public static string PolicyPartition(string productId) => "policy|" + productId;
+
+    /// <summary>Every policy partition sorts from <see cref="PolicyPartitionsFrom"/> to below <see cref="PolicyPartitionsEnd"/>.</summary>
+    public const string PolicyPartitionsFrom = "policy|";
+    public const string PolicyPartitionsEnd = "policy}";
+
+    /// <summary>Every policy row of a partition sorts from the id prefix to below this key ('`' follows '_').</summary>
+    public const string PolicyRowsEnd = "pol`";
+
+    public static string PolicyId(string productId, string random) => PolicyIdPrefix + productId + "_" + random;
+
+    /// <summary>The product a well-formed policy id names, or null.</summary>
+    public static string? ProductOfPolicy(string policyId)
+    {
+        if (!policyId.StartsWith(PolicyIdPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var separator = policyId.LastIndexOf('_');
+        return separator > PolicyIdPrefix.Length ? policyId[PolicyIdPrefix.Length..separator] : null;
+    }
+
+    public static string TrialPartition(string productId) => "trial|" + productId;
+
+    public static string TrialRow(string machineId) => Hash("trial-machine", machineId, 32);
 
     public static string LicensesTable(string prefix) => prefix + "Licenses";
     public static string ExpiryIndexTable(string prefix) => prefix + "LeaseExpiry";
@@ -134,6 +169,13 @@ public static class TableKeys
     /// <summary>Rows of an expiry partition that are due at <paramref name="now"/> sort below this key.</summary>
     public static string ExpiryRowUpperBound(DateTimeOffset now) =>
         string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:mmss}|{ExpiryRowsEnd}");
+
+    /// <summary>A trial's user key: the same for a (product, machine) pair on every instance, unguessable without the secret.</summary>
+    public static string TrialUserKey(byte[] secret, string productId, string machineId)
+    {
+        var code = Base32.Encode(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(productId + "\n" + machineId))).ToUpperInvariant();
+        return string.Join('-', Enumerable.Range(0, 5).Select(i => code.Substring(i * 5, 5)));
+    }
 
     private static string Hash(string purpose, string value, int length)
     {

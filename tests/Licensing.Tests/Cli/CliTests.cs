@@ -201,6 +201,51 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
         Assert.Contains("404", OneErrorLine(shown));
     }
 
+    // ---- policies ----
+
+    [Fact]
+    public async Task A_policy_defined_once_issues_licenses_with_its_terms_and_entitlements()
+    {
+        var product = "cli-" + Guid.NewGuid().ToString("N")[..8];
+        var policy = await AdminAsync("policies", "create", "--name", "Pro", "--product", product, "--mode", "floating", "--seats", "5",
+            "--duration", "365d", "--entitlement", "pro", "--entitlement", "max-projects=20");
+        var policyId = FieldOf(policy, "policyId");
+
+        var license = await AdminAsync("licenses", "create", "--policy", policyId, "--customer", "Contoso");
+        var shown = await AdminAsync("licenses", "show", FieldOf(license, "licenseId"));
+        var listed = await AdminAsync("policies", "list", "--product", product);
+
+        Assert.Equal("Pro", FieldOf(policy, "name"));
+        Assert.Equal("pro, max-projects=20", FieldOf(policy, "entitlements"));
+        Assert.Equal("31536000s", FieldOf(policy, "duration"));
+        Assert.Equal("pro, max-projects=20", FieldOf(shown, "entitlements"));
+        Assert.Equal("pro,max-projects", FieldOf(shown, "features"));
+        Assert.Equal(policyId, FieldOf(shown, "policyId"));
+        Assert.Equal("5", FieldOf(shown, "maxClientCount"));
+        Assert.Equal("floating", FieldOf(shown, "licensingMode"));
+        Assert.Equal(product, FieldOf(shown, "productId"));
+        Assert.Equal((server.Clock.GetUtcNow() + TimeSpan.FromDays(365)).ToUnixTimeSeconds(), DateTimeOffset.Parse(FieldOf(shown, "expireAt"), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds());
+        Assert.Equal(2, listed.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains(policyId, listed.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Policies_update_changes_a_policy_and_delete_removes_it()
+    {
+        var policyId = FieldOf(await AdminAsync("policies", "create", "--name", "Trial", "--product", "cli-" + Guid.NewGuid().ToString("N")[..8],
+            "--mode", "activation", "--seats", "1", "--duration", "14d", "--trial"), "policyId");
+
+        var updated = await AdminAsync("policies", "update", policyId, "--name", "Long trial", "--duration", "30d");
+        var deleted = await AdminAsync("policies", "delete", policyId);
+        var missing = await RunAsync(ServerFixture.AdminKey, "policies", "show", policyId);
+
+        Assert.Equal("Long trial", FieldOf(updated, "name"));
+        Assert.Equal("2592000s", FieldOf(updated, "duration"));
+        Assert.Equal("yes", FieldOf(updated, "trial"));
+        Assert.Equal($"Deleted policy {policyId}.", deleted.StdOut.Trim());
+        Assert.Equal(3, missing.ExitCode);
+    }
+
     // ---- API keys ----
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Licensing.Tests.EndToEnd;
 /// Storage requests per call and the round trips of latency they take, exactly as the README states them (API key
 /// cached, the license's terms in this instance's cache for heartbeat and floating validate): heartbeat 2 in 2,
 /// floating validate 1 in 1, request 4 in 3, a repeated request 3 in 2, release 3 in 2,
-/// activate 3 in 2, activation validate 4 in 2, deactivate 4 in 3; a repeated activate costs its read, 2 in 1. The
+/// activate 3 in 2, activation validate 4 in 2, deactivate 4 in 3; a repeated activate costs its read, 2 in 1; a first
+/// trial 9 in 8, a repeated trial 3 in 2. The
 /// license's partition holds a thousand audit events and other seats, and every read of the Licenses table is a
 /// point read, so the cost does not grow with what the partition holds.
 /// </summary>
@@ -84,6 +85,33 @@ public sealed class StorageBudgetTests(ITestOutputHelper output) : IAsyncLifetim
         AssertCost(again, requests: 2, roundTrips: 1);
         AssertCost(validate, requests: 4, roundTrips: 2);
         AssertCost(deactivate, requests: 4, roundTrips: 3);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task A_trial_costs_nine_storage_requests_the_first_time_and_three_every_time_after()
+    {
+        await _server.SendForJsonAsync(HttpMethod.Post, "v1/admin/policies", new
+        {
+            name = "Trial", productId = "budget-trial", licensingMode = Activation, maxClientCount = 1,
+            duration = new { seconds = 14 * 86400, nanos = 0 }, trial = true,
+        }, ServerFixture.AdminKey);
+        await _server.CallAsync("v1/license/trial", new { productId = "budget-trial", machineId = "warm-up" });
+
+        var first = await MeasureAsync(new License("", ""), "v1/license/trial", new { productId = "budget-trial", machineId = "pc-1" }, readsTogether: 2);
+        var again = await MeasureAsync(new License("", ""), "v1/license/trial", new { productId = "budget-trial", machineId = "pc-1" }, readsTogether: 2);
+
+        Assert.True(first.Body.GetProperty("success").GetBoolean(), first.Body.GetRawText());
+        Assert.Equal(first.Body.GetProperty("userKey").GetString(), again.Body.GetProperty("userKey").GetString());
+        // First: the trial row, the trial marker and the policy (3 reads one after another), the license's catalog row,
+        // the license and the trial row created (3), then activate: the license and the seat read together (2) and its
+        // transaction (1).
+        Assert.True(first.Requests.Count == 9, string.Join("; ", first.Requests));
+        Assert.True(first.RoundTrips == 8, string.Join("; ", first.Requests));
+        // After: the trial row (1), then activate's two reads together (2), nothing written.
+        Assert.True(again.Requests.Count == 3, string.Join("; ", again.Requests));
+        Assert.True(again.RoundTrips == 2, string.Join("; ", again.Requests));
+        Assert.All(again.Requests, r => Assert.True(r.Method == "GET" && r.IsPointRead, r.ToString()));
     }
 
     [Fact]

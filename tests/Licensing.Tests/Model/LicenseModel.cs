@@ -326,8 +326,47 @@ public sealed class LicenseModel(ModelMode mode, int maxClientCount, TimeSpan he
         return (new Expected(200), View());
     }
 
+    /// <summary>The trial policy of the sequence's trial product: one activation for this long.</summary>
+    public static readonly TimeSpan TrialDuration = TimeSpan.FromSeconds(90);
+
+    private readonly Dictionary<string, DateTimeOffset> _trialEnds = new(StringComparer.Ordinal);
+    private (int Value, DateTimeOffset ExpireAt)? _extras;
+
+    /// <summary>The license's entitlements in force now, as answers list them.</summary>
+    public string EntitlementsJson()
+    {
+        if (_extras is not { } extras)
+        {
+            return "[]";
+        }
+
+        var stamp = System.Text.Json.JsonSerializer.Serialize(Licensing.Http.Timestamp.From(extras.ExpireAt), System.Text.Json.JsonSerializerOptions.Web);
+        return extras.ExpireAt > Now
+            ? $$"""[{"code":"pro"},{"code":"extras","value":{{extras.Value}},"expireAt":{{stamp}}}]"""
+            : """[{"code":"pro"}]""";
+    }
+
+    /// <summary>
+    /// A machine's trial: the first call starts it (until now + <see cref="TrialDuration"/>); every call, the first
+    /// too, answers that one trial: activated until its end, license_expired from then on.
+    /// </summary>
+    public (bool First, Expected Expected) Trial(string machineId)
+    {
+        var first = !_trialEnds.ContainsKey(machineId);
+        if (first)
+        {
+            _trialEnds[machineId] = Now + TrialDuration;
+        }
+
+        var end = _trialEnds[machineId];
+        return (first, end > Now
+            ? new Expected(200, Outcome: true, Active: 1, Max: 1) { TokenExpireAt = end }
+            : new Expected(200, Outcome: false, Reason: ContractReasons.LicenseExpired, Active: 1, Max: 1));
+    }
+
     public ExpectedView Patch(LicensePatch patch)
     {
+        _extras = patch.ExtrasSeconds is { } extras ? (extras, Now + TimeSpan.FromSeconds(extras)) : _extras;
         Max = patch.MaxClientCount ?? Max;
         Suspended = patch.Suspended ?? Suspended;
         Revoked = patch.Revoked ?? Revoked;

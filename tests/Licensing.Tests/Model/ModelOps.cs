@@ -12,7 +12,8 @@ public enum ExpiryChange
 }
 
 /// <summary>An admin PATCH of the license: only the fields that are set are sent.</summary>
-public sealed record LicensePatch(int? MaxClientCount, bool? Suspended, bool? Revoked, ExpiryChange ExpireAt, int ExpireSeconds, int? HeartbeatSeconds)
+/// <summary><c>ExtrasSeconds</c>: set the entitlements to <c>pro</c> and <c>extras</c> (value and lifetime that many seconds).</summary>
+public sealed record LicensePatch(int? MaxClientCount, bool? Suspended, bool? Revoked, ExpiryChange ExpireAt, int ExpireSeconds, int? HeartbeatSeconds, int? ExtrasSeconds = null)
 {
     public override string ToString()
     {
@@ -42,6 +43,11 @@ public sealed record LicensePatch(int? MaxClientCount, bool? Suspended, bool? Re
         if (HeartbeatSeconds is { } heartbeat)
         {
             parts.Add($"heartbeatInterval={heartbeat}s");
+        }
+
+        if (ExtrasSeconds is { } extras)
+        {
+            parts.Add($"entitlements=pro, extras={extras} for {extras}s");
         }
 
         return string.Join(", ", parts.Where(p => p.Length > 0));
@@ -100,6 +106,12 @@ public sealed record RevokeOp(TokenPick Token, bool ByPublicId) : ModelOp
 public sealed record PatchOp(LicensePatch Patch) : ModelOp
 {
     public override string ToString() => $"admin PATCH {Patch}";
+}
+
+/// <summary>A trial of the sequence's trial product for a machine: made once, the same ever after.</summary>
+public sealed record TrialOp(int Machine) : ModelOp
+{
+    public override string ToString() => $"trial m{Machine}";
 }
 
 public sealed record InfoOp : ModelOp
@@ -169,7 +181,8 @@ public static class ModelGen
         (2, Gen.Frequency((2, Gen.Const(false)), (1, Gen.Const(true))).Select(b => new LicensePatch(null, b, null, ExpiryChange.Unchanged, 0, null))),
         (1, Gen.Frequency((3, Gen.Const(false)), (1, Gen.Const(true))).Select(b => new LicensePatch(null, null, b, ExpiryChange.Unchanged, 0, null))),
         (2, Gen.Select(Gen.Enum<ExpiryChange>(), Gen.Int[1, 600], (change, s) => new LicensePatch(null, null, null, change, s, null))),
-        (2, HeartbeatSeconds.Select(s => new LicensePatch(null, null, null, ExpiryChange.Unchanged, 0, s))))
+        (2, HeartbeatSeconds.Select(s => new LicensePatch(null, null, null, ExpiryChange.Unchanged, 0, s))),
+        (2, Gen.Int[1, 120].Select(s => new LicensePatch(null, null, null, ExpiryChange.Unchanged, 0, null, s))))
         .Select(p => (ModelOp)new PatchOp(p));
 
     private static readonly Gen<ModelOp> Activate = Machine.Select(m => (ModelOp)new ActivateOp(m));
@@ -178,19 +191,20 @@ public static class ModelGen
     private static readonly Gen<ModelOp> Validate = Gen.Select(Machine, Client, (m, c) => (ModelOp)new ValidateOp(m, c));
     private static readonly Gen<ModelOp> RunTimer = Gen.Const((ModelOp)new RunTimerOp());
     private static readonly Gen<ModelOp> Info = Gen.Const((ModelOp)new InfoOp());
+    private static readonly Gen<ModelOp> Trial = Machine.Select(m => (ModelOp)new TrialOp(m));
 
     /// <summary>Each mode mostly runs the calls that apply to it, and now and then one that does not.</summary>
     private static Gen<ModelOp> Op(ModelMode mode) => mode switch
     {
         ModelMode.Activation => Gen.Frequency(
             (25, Activate), (12, Deactivate), (12, Validate), (6, Advance), (3, RunTimer), (6, Info), (8, Patch), (5, Revoke),
-            (2, Request), (1, Heartbeat), (1, Release)),
+            (2, Request), (1, Heartbeat), (1, Release), (4, Trial)),
         ModelMode.Floating => Gen.Frequency(
             (25, Request), (18, Heartbeat), (8, Release), (7, Validate), (14, Advance), (5, RunTimer), (6, Info), (8, Patch), (3, Revoke),
-            (1, Activate), (1, Deactivate)),
+            (1, Activate), (1, Deactivate), (1, Trial)),
         _ => Gen.Frequency(
             (20, Validate), (8, Info), (8, Patch), (6, Advance), (2, RunTimer), (2, Revoke),
-            (4, Activate), (4, Deactivate), (4, Request), (3, Heartbeat), (3, Release)),
+            (4, Activate), (4, Deactivate), (4, Request), (3, Heartbeat), (3, Release), (2, Trial)),
     };
 
     /// <summary>Where the clock starts: within a year from 2100-01-01, to the tick (later than any clock a fixture starts at).</summary>

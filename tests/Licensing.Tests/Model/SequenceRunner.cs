@@ -22,6 +22,7 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
     private readonly List<HeldToken> _allHeld = [];
     private readonly Dictionary<int, string> _tokenIdOfGrant = [];
     private readonly Dictionary<string, int> _grantOfTokenId = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, (string UserKey, string TokenId)> _trials = [];
     private LicenseModel _model = null!;
     private License _license = null!;
     private string _step = "";
@@ -37,6 +38,11 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         _step = "start: the server's clock";
         Check(server.Clock.GetUtcNow() == sequence.StartAt, "the server's clock at the start", sequence.StartAt, server.Clock.GetUtcNow(), "(clock)");
         _license = await server.CreateLicenseAsync((int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds, new { userKey = sequence.UserKey });
+        await server.SendForJsonAsync(HttpMethod.Post, "v1/admin/policies", new
+        {
+            name = "Model trial", productId = TrialProduct, licensingMode = 1, maxClientCount = 1,
+            duration = new { seconds = (long)LicenseModel.TrialDuration.TotalSeconds, nanos = 0 }, features = new List<string> { "trial-pro" }, trial = true,
+        }, ServerFixture.AdminKey);
         for (var i = 0; i < sequence.Ops.Length; i++)
         {
             StepsRun = i + 1;
@@ -66,10 +72,47 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         RevokeOp r => RevokeAsync(r),
         PatchOp p => PatchAsync(p.Patch),
         InfoOp => InfoAsync(),
+        TrialOp t => TrialAsync(t.Machine),
         AdvanceOp a => AdvanceAsync(a),
         RunTimerOp => RunTimerAsync(),
         _ => throw new InvalidOperationException($"unknown step {op}"),
     };
+
+    private const string TrialProduct = "model-trial";
+
+    /// <summary>A trial answers the one license and activation the machine's first trial made, expired or not.</summary>
+    private async Task TrialAsync(int machine)
+    {
+        var (first, expected) = _model.Trial(MachineId(machine));
+        var (status, json) = await PostAsync("v1/license/trial", new { productId = TrialProduct, machineId = MachineId(machine) });
+        var answer = json.RootElement;
+        Check(status == 200, "HTTP status", "200", status.ToString(CultureInfo.InvariantCulture), answer);
+        Check(Bool(answer, "success") == expected.Outcome, "success", expected.Outcome, Bool(answer, "success"), answer);
+        Check(Text(answer, "reason") == expected.Reason, "reason", expected.Reason, Text(answer, "reason"), answer);
+        Check(Int(answer, "activeClientCount") == expected.Active, "activeClientCount", expected.Active, Int(answer, "activeClientCount"), answer);
+        Check(Time(answer, "tokenExpireAt") == expected.TokenExpireAt, "tokenExpireAt", expected.TokenExpireAt, Time(answer, "tokenExpireAt"), answer);
+        var userKey = Text(answer, "userKey");
+        var token = Text(answer, "licenseToken");
+        if (first)
+        {
+            Check(userKey is not null && token is not null, "a first trial's userKey and token", "both", $"{userKey} {token}", answer);
+            _trials[machine] = (userKey!, Payload(token!).GetProperty("tid").GetString()!);
+        }
+        else
+        {
+            Check(userKey == _trials[machine].UserKey, "the trial's userKey", _trials[machine].UserKey, userKey, answer);
+        }
+
+        if (token is not null)
+        {
+            Check(Payload(token).GetProperty("tid").GetString() == _trials[machine].TokenId, "the trial's activation", _trials[machine].TokenId, Payload(token).GetProperty("tid").GetString(), answer);
+            Check(answer.GetProperty("license").GetProperty("entitlements").GetRawText() == """[{"code":"trial-pro"}]""", "the trial's entitlements",
+                """[{"code":"trial-pro"}]""", answer.GetProperty("license").GetProperty("entitlements").GetRawText(), answer);
+        }
+
+        _trace.Add($"     -> {(first ? "trial made" : "same trial")}{(expected.Reason is { } reason ? ", " + reason : "")}");
+        tally.Count($"trial: {(first ? "first" : "again")}{(expected.Outcome == true ? "" : " (expired)")}");
+    }
 
     private Task HeartbeatAsync(HeartbeatOp op)
     {
@@ -124,6 +167,12 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
                 ? TimeSpan.FromSeconds(d.GetProperty("seconds").GetInt64())
                 : (TimeSpan?)null;
             Check(interval == expected.HeartbeatInterval, "heartbeatInterval", expected.HeartbeatInterval, interval, answer);
+        }
+
+        if (answer.TryGetProperty("license", out var license) && license.ValueKind == JsonValueKind.Object)
+        {
+            var entitlements = license.GetProperty("entitlements").GetRawText();
+            Check(entitlements == _model.EntitlementsJson(), "license.entitlements", _model.EntitlementsJson(), entitlements, answer);
         }
 
         var token = Text(answer, "licenseToken");
@@ -251,6 +300,13 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         if (patch.HeartbeatSeconds is { } seconds)
         {
             body["heartbeatInterval"] = new JsonObject { ["seconds"] = seconds, ["nanos"] = 0 };
+        }
+
+        if (patch.ExtrasSeconds is { } extras)
+        {
+            body["entitlements"] = new JsonArray(
+                new JsonObject { ["code"] = "pro" },
+                new JsonObject { ["code"] = "extras", ["value"] = extras, ["expireAt"] = Stamp(server.Clock.GetUtcNow() + TimeSpan.FromSeconds(extras)) });
         }
 
         using var response = await server.SendAsync(HttpMethod.Patch, $"v1/admin/licenses/{_license.LicenseId}", body, ServerFixture.AdminKey);

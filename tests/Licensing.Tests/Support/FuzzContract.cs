@@ -44,12 +44,12 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
     private static readonly FieldSpec[] ByUserKey =
     [
         new("userKey", FieldKind.Text, Required: true, Max: 128), new("machineId", FieldKind.Text, Required: true, Max: 256),
-        new("clientId", FieldKind.Text, Max: 256), new("clientName", FieldKind.Text, Max: 256), new("licenseToken", FieldKind.Text, Max: 4096),
+        new("clientId", FieldKind.Text, Max: 256), new("clientName", FieldKind.Text, Max: 256), new("licenseToken", FieldKind.Text, Max: Licensing.Seats.ClientCall.TokenMax),
     ];
 
     private static readonly FieldSpec[] ByToken =
     [
-        new("licenseToken", FieldKind.Text, Required: true, Max: 4096), new("machineId", FieldKind.Text, Required: true, Max: 256),
+        new("licenseToken", FieldKind.Text, Required: true, Max: Licensing.Seats.ClientCall.TokenMax), new("machineId", FieldKind.Text, Required: true, Max: 256),
         new("clientId", FieldKind.Text, Max: 256), new("clientName", FieldKind.Text, Max: 256), new("userKey", FieldKind.Text, Max: 128),
     ];
 
@@ -75,7 +75,7 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         new("licensingMode", FieldKind.Unchangeable), new("productId", FieldKind.Unchangeable), new("userKey", FieldKind.Unchangeable),
     ];
 
-    private static readonly FieldSpec[] RevokeFields = [new("licenseToken", FieldKind.Text, Max: 4096), new("token", FieldKind.Text, Max: 64)];
+    private static readonly FieldSpec[] RevokeFields = [new("licenseToken", FieldKind.Text, Max: Licensing.Seats.ClientCall.TokenMax), new("token", FieldKind.Text, Max: 64)];
 
     private static readonly FieldSpec[] ApiKeyFields =
     [

@@ -106,13 +106,13 @@ public sealed class AnswersTests
             4,
             TimeSpan.FromSeconds(30),
             new IssuedToken("signed.token", expireAt),
-            new IssuedLicense("lic_x", LicensingMode.Floating, ExpireAt: null, SupportExpireAt: null, "AB"));
+            new IssuedLicense("lic_x", LicensingMode.Floating, ExpireAt: null, SupportExpireAt: null, "AB", Entitlements: []));
 
         var (status, body) = await RenderAsync(Answers.Lease(decision));
 
         Assert.Equal(200, status);
         Assert.Equal(
-            $$$"""{"granted":true,"licenseToken":"signed.token","tokenExpireAt":{"seconds":{{{expireAt.ToUnixTimeSeconds()}}},"nanos":123400},"heartbeatInterval":{"seconds":30,"nanos":0},"activeClientCount":1,"maxClientCount":4,"license":{"licenseId":"lic_x","licensingMode":2,"expireAt":null,"supportExpireAt":null,"licenseKey":[65,66]}}""",
+            $$$"""{"granted":true,"licenseToken":"signed.token","tokenExpireAt":{"seconds":{{{expireAt.ToUnixTimeSeconds()}}},"nanos":123400},"heartbeatInterval":{"seconds":30,"nanos":0},"activeClientCount":1,"maxClientCount":4,"license":{"licenseId":"lic_x","licensingMode":2,"expireAt":null,"supportExpireAt":null,"licenseKey":[65,66],"entitlements":[]}}""",
             body);
     }
 

@@ -1,0 +1,57 @@
+namespace Licensing.Client;
+
+/// <summary>A policy as the admin API shows it: a named template of license terms of one product.</summary>
+public sealed class PolicyView
+{
+    public string PolicyId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public LicensingMode LicensingMode { get; set; }
+    public int MaxClientCount { get; set; }
+
+    /// <summary>How long a license made from it runs; null: no end.</summary>
+    public TimeSpan? Duration { get; set; }
+    public TimeSpan? SupportDuration { get; set; }
+    public TimeSpan? HeartbeatInterval { get; set; }
+    public List<string> Features { get; set; } = [];
+    public List<LicenseEntitlement> Entitlements { get; set; } = [];
+
+    /// <summary>The product's trial policy (at most one per product).</summary>
+    public bool Trial { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
+}
+
+public sealed class PolicyPage
+{
+    public List<PolicyView> Items { get; set; } = [];
+    public string? ContinuationToken { get; set; }
+}
+
+/// <summary>A new policy: the name, the mode and the seat limit are required, the rest optional.</summary>
+public sealed class NewPolicy
+{
+    public string Name { get; set; } = "";
+    public string? ProductId { get; set; }
+    public LicensingMode LicensingMode { get; set; }
+    public int MaxClientCount { get; set; }
+    public TimeSpan? Duration { get; set; }
+    public TimeSpan? SupportDuration { get; set; }
+    public TimeSpan? HeartbeatInterval { get; set; }
+    public List<string>? Features { get; set; }
+    public List<LicenseEntitlement>? Entitlements { get; set; }
+    public bool? Trial { get; set; }
+}
+
+/// <summary>Changes to a policy: only what is set is changed; licenses made from it before keep their terms.</summary>
+public sealed class PolicyChanges
+{
+    public string? Name { get; set; }
+    public LicensingMode? LicensingMode { get; set; }
+    public int? MaxClientCount { get; set; }
+    public TimeSpan? Duration { get; set; }
+    public TimeSpan? SupportDuration { get; set; }
+    public TimeSpan? HeartbeatInterval { get; set; }
+    public List<string>? Features { get; set; }
+    public List<LicenseEntitlement>? Entitlements { get; set; }
+    public bool? Trial { get; set; }
+}

@@ -1,0 +1,21 @@
+using Licensing.Storage;
+
+namespace Licensing.Admin;
+
+/// <summary>A policy's terms copied into a license draft: what the draft names wins, the rest comes from the policy.</summary>
+public static class PolicyTerms
+{
+    public static LicenseDraft Fill(LicenseDraft draft, PolicyRow policy, DateTimeOffset now) => draft with
+    {
+        Mode = draft.Mode ?? policy.Mode,
+        MaxClientCount = draft.MaxClientCount ?? policy.MaxClientCount,
+        ProductId = policy.ProductId,
+        ExpireAt = draft.HasExpireAt ? draft.ExpireAt : now + policy.Duration,
+        HasExpireAt = true,
+        SupportExpireAt = draft.HasSupportExpireAt ? draft.SupportExpireAt : now + policy.SupportDuration,
+        HasSupportExpireAt = true,
+        HeartbeatInterval = draft.HeartbeatInterval ?? policy.HeartbeatInterval,
+        Entitlements = draft.Entitlements ?? policy.Entitlements,
+        PolicyId = policy.PolicyId,
+    };
+}

@@ -1,0 +1,18 @@
+namespace Licensing.Http;
+
+/// <summary>The admin API's policy view.</summary>
+public sealed record PolicyView(
+    string PolicyId,
+    string Name,
+    string ProductId,
+    int LicensingMode,
+    int MaxClientCount,
+    Duration? Duration,
+    Duration? SupportDuration,
+    Duration? HeartbeatInterval,
+    IReadOnlyList<string> Features,
+    IReadOnlyList<EntitlementView> Entitlements,
+    bool Trial,
+    Timestamp CreatedAt);
+
+public sealed record PolicyPage(IReadOnlyList<PolicyView> Items, string? ContinuationToken);

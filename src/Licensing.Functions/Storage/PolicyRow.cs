@@ -1,0 +1,63 @@
+using Azure;
+using Azure.Data.Tables;
+using Licensing.Domain;
+
+namespace Licensing.Storage;
+
+/// <summary>A policy: a named template of license terms of one product, copied into the licenses created from it.</summary>
+public sealed class PolicyRow
+{
+    public required string PolicyId { get; init; }
+    public required string ProductId { get; init; }
+    public string Name { get; set; } = "";
+    public LicensingMode Mode { get; set; }
+    public int MaxClientCount { get; set; }
+
+    /// <summary>How long a license made from the policy runs (its expireAt = creation + duration); null: no end.</summary>
+    public TimeSpan? Duration { get; set; }
+    public TimeSpan? SupportDuration { get; set; }
+    public TimeSpan? HeartbeatInterval { get; set; }
+    public IReadOnlyList<Entitlement> Entitlements { get; set; } = [];
+    public bool Trial { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public ETag ETag { get; set; }
+
+    public static PolicyRow FromEntity(TableEntity e) => new()
+    {
+        PolicyId = e.RowKey,
+        ProductId = e.GetString(nameof(ProductId)) ?? "default",
+        Name = e.GetString(nameof(Name)) ?? "",
+        Mode = (LicensingMode)(e.GetInt32(nameof(Mode)) ?? 0),
+        MaxClientCount = e.GetInt32(nameof(MaxClientCount)) ?? 1,
+        Duration = Span(e.GetInt64("DurationTicks")),
+        SupportDuration = Span(e.GetInt64("SupportDurationTicks")),
+        HeartbeatInterval = Span(e.GetInt64("HeartbeatIntervalTicks")),
+        Entitlements = EntitlementList.Parse(e.GetString(nameof(Entitlements)), featuresJson: null),
+        Trial = e.GetBoolean(nameof(Trial)) ?? false,
+        CreatedAt = e.GetDateTimeOffset(nameof(CreatedAt)) ?? DateTimeOffset.UnixEpoch,
+        ETag = e.ETag,
+    };
+
+    public TableEntity ToEntity() => new(TableKeys.PolicyPartition(ProductId), PolicyId)
+    {
+        [nameof(ProductId)] = ProductId,
+        [nameof(Name)] = Name,
+        [nameof(Mode)] = (int)Mode,
+        [nameof(MaxClientCount)] = MaxClientCount,
+        ["DurationTicks"] = Duration?.Ticks,
+        ["SupportDurationTicks"] = SupportDuration?.Ticks,
+        ["HeartbeatIntervalTicks"] = HeartbeatInterval?.Ticks,
+        [nameof(Entitlements)] = EntitlementList.Format(Entitlements),
+        [nameof(Trial)] = Trial,
+        [nameof(CreatedAt)] = CreatedAt,
+        ETag = ETag,
+    };
+
+    /// <summary>The row that makes this policy its product's one trial policy.</summary>
+    public TableEntity TrialMarker() => new(TableKeys.PolicyPartition(ProductId), TableKeys.TrialPolicyRow)
+    {
+        [nameof(PolicyId)] = PolicyId,
+    };
+
+    private static TimeSpan? Span(long? ticks) => ticks is { } t ? TimeSpan.FromTicks(t) : null;
+}
