@@ -8,7 +8,7 @@ namespace Licensing.Storage;
 /// under their ETag with their event, deleted under their ETag (then their seat rows), and listed by page. Every read
 /// and committed change refreshes this instance's <see cref="LicenseCache"/>.
 /// </summary>
-public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache)
+public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache, WebhookOutbox outbox)
 {
     /// <summary>The license row alone, by a point read.</summary>
     public async Task<LicenseRow?> ReadAsync(string licenseId, CancellationToken ct)
@@ -29,14 +29,18 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
     public async Task<bool> AddAsync(LicenseRow license, AuditEventRow created, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        await outbox.BeforeLicenseCommitAsync(license.ProductId, [created], ct).ConfigureAwait(false);
         return Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Add, license.ToEntity())], [created], ct)
             .ConfigureAwait(false));
     }
 
     /// <summary>Replaces the license row under its ETag (admin changes), with its event. False on a lost race.</summary>
-    public async Task<bool> UpdateAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct) =>
-        Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct)
+    public async Task<bool> UpdateAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct)
+    {
+        await outbox.BeforeLicenseCommitAsync(license.ProductId, [updated], ct).ConfigureAwait(false);
+        return Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct)
             .ConfigureAwait(false));
+    }
 
     /// <summary>
     /// Deletes a license: first its row under its ETag, with its event (from then on every call answers
@@ -45,6 +49,7 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
     /// </summary>
     public async Task<bool> DeleteAsync(LicenseRow license, IReadOnlyList<SeatRow> seats, AuditEventRow deleted, CancellationToken ct)
     {
+        await outbox.BeforeLicenseCommitAsync(license.ProductId, [deleted], ct).ConfigureAwait(false);
         if (!await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Delete, license.ToEntity(), license.ETag)], [deleted], ct)
                 .ConfigureAwait(false))
         {

@@ -18,7 +18,7 @@ public sealed class TablePipelineOptions
     public IList<HttpPipelinePolicy> PerRetryPolicies { get; } = [];
 }
 
-/// <summary>The app's three tables, reached by connection string or by managed identity as the settings say.</summary>
+/// <summary>The app's tables, reached by connection string or by managed identity as the settings say.</summary>
 public sealed class StorageTables
 {
     private readonly object _gate = new();
@@ -51,11 +51,13 @@ public sealed class StorageTables
         Licenses = service.GetTableClient(TableKeys.LicensesTable(settings.TablePrefix));
         ExpiryIndex = service.GetTableClient(TableKeys.ExpiryIndexTable(settings.TablePrefix));
         ApiKeys = service.GetTableClient(TableKeys.ApiKeysTable(settings.TablePrefix));
+        Webhooks = service.GetTableClient(TableKeys.WebhooksTable(settings.TablePrefix));
     }
 
     public TableClient Licenses { get; }
     public TableClient ExpiryIndex { get; }
     public TableClient ApiKeys { get; }
+    public TableClient Webhooks { get; }
 
     /// <summary>Creates the tables once per process (Bicep declares them in Azure; Azurite starts empty).</summary>
     public Task EnsureCreatedAsync(CancellationToken ct)
@@ -73,7 +75,7 @@ public sealed class StorageTables
 
     private async Task CreateAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Licenses, ExpiryIndex, ApiKeys })
+        foreach (var table in new[] { Licenses, ExpiryIndex, ApiKeys, Webhooks })
         {
             try
             {
