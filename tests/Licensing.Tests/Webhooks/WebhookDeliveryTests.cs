@@ -44,6 +44,16 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             bodies.Select(b => b.GetProperty("type").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(received.Length, run.Delivered);
         Assert.All(received, r => Assert.True(WebhookServer.SignatureVerifies(jwks, r), r.Body));
+        using var client = new Licensing.Client.LicensingClient(new HttpClient(), new Licensing.Client.LicensingClientOptions { BaseAddress = _server.Http.BaseAddress, ApiKey = _server.ClientKey }, _server.Clock);
+        var verifier = new Licensing.Client.WebhookVerifier(client);
+        foreach (var delivery in received)
+        {
+            var verified = await verifier.VerifyAsync(
+                new Dictionary<string, string> { ["Licensing-Event-Id"] = delivery.EventId, ["Licensing-Timestamp"] = delivery.Timestamp, ["Licensing-Signature"] = delivery.Signature },
+                delivery.Body);
+            Assert.Equal(delivery.EventId, verified.Id);
+        }
+
         Assert.All(received.Zip(bodies), pair => Assert.Equal(pair.First.EventId, pair.Second.GetProperty("id").GetString()));
         Assert.Equal(received.Length, received.Select(r => r.EventId).Distinct().Count());
         Assert.All(received, r => Assert.Equal(_server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), r.Timestamp));
