@@ -118,6 +118,11 @@ public static class BenchPlan
         {
             runs.Add(await SeatRaceScenario.RunAsync(context, ct).ConfigureAwait(false));
         }
+
+        if (wants.Contains("webhooks"))
+        {
+            runs.Add(await WebhookScenario.RunAsync(context, options.Smoke ? 50 : 1000, options.Smoke ? 4 : 16, ct).ConfigureAwait(false));
+        }
     }
 
     /// <summary>The 1, 5 and 15 minute load averages (Linux), so a run on a shared, busy machine says so.</summary>

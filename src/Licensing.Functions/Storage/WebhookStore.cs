@@ -70,18 +70,37 @@ public sealed class WebhookStore(StorageTables tables)
         return response.Status != 404;
     }
 
-    /// <summary>Writes the hints of one transaction's events: one request however many events it carries.</summary>
+    /// <summary>
+    /// Writes the hints of one transaction's events: one request however many events it carries. A hint already there
+    /// is fine: concurrent attempts at one license build the same next event row, so they may write the same hint.
+    /// </summary>
     public async Task AddHintsAsync(IReadOnlyList<WebhookHint> hints, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        if (hints.Count == 1)
+        if (hints.Count > 1)
         {
-            await tables.Webhooks.AddEntityAsync(hints[0].ToEntity(), ct).ConfigureAwait(false);
-            return;
+            try
+            {
+                await tables.Webhooks.SubmitTransactionAsync(hints.Select(h => new TableTransactionAction(TableTransactionActionType.Add, h.ToEntity())), ct)
+                    .ConfigureAwait(false);
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                // One of them was there already, so none was written: write them one by one.
+            }
         }
 
-        await tables.Webhooks.SubmitTransactionAsync(hints.Select(h => new TableTransactionAction(TableTransactionActionType.Add, h.ToEntity())), ct)
-            .ConfigureAwait(false);
+        foreach (var hint in hints)
+        {
+            try
+            {
+                await tables.Webhooks.AddEntityAsync(hint.ToEntity(), ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+            }
+        }
     }
 
     public Task<List<WebhookHint>> ReadHintsAsync(DateTimeOffset upTo, int limit, CancellationToken ct) =>
