@@ -121,7 +121,7 @@ public static class BenchPlan
 
         if (wants.Contains("webhooks"))
         {
-            runs.Add(await WebhookScenario.RunAsync(context, options.Smoke ? 50 : 1000, options.Smoke ? 4 : 16, ct).ConfigureAwait(false));
+            runs.Add(await WebhookScenario.RunAsync(context, options.Smoke ? 50 : 1000, options.Smoke ? 4 : 8, ct).ConfigureAwait(false));
         }
     }
 

@@ -8,7 +8,7 @@ public sealed class WebhookVolumeTests : IAsyncLifetime
 {
     private const int Floating = 2;
     private const int Grants = 1_000;
-    private const int Concurrency = 16;
+    private const int Concurrency = 4;
 
     private ServerFixture _server = null!;
     private WebhookReceiver _receiver = null!;
