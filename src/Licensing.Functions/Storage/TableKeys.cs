@@ -16,7 +16,7 @@ namespace Licensing.Storage;
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
 /// <item>Webhooks table: webhooks in partition <c>webhook</c> (row = id); pending-event hints in <c>hint</c>
-/// (row = <c>{ticks}|{table}|{partition}|{eventRow}</c>, time-ordered); attempts due in <c>due</c>
+/// (row = <c>{table}|{partition}|{eventRow}</c>, the partition holding only what is pending); attempts due in <c>due</c>
 /// (row = <c>{dueTicks}|{webhookId}|{deliveryId}|{attempt}</c>); each webhook's delivery log in <c>log|{webhookId}</c>
 /// (row = <c>{deliveryId}|{inverted attempt}</c>, newest delivery first).</item>
 /// </list>
@@ -55,12 +55,15 @@ public static class TableKeys
 
     public static string WebhookLogPartition(string webhookId) => "log|" + webhookId;
 
-    /// <summary>Rows of a time-ordered webhook partition (hints, due attempts) written at or before <paramref name="at"/> sort below this key.</summary>
+    /// <summary>Attempts due at or before <paramref name="at"/> sort below this key.</summary>
     public static string WebhookRowsUpTo(DateTimeOffset at) =>
         string.Create(CultureInfo.InvariantCulture, $"{at.UtcTicks:D19}|~");
 
-    public static string WebhookHintRow(DateTimeOffset at, string table, string partition, string eventRow) =>
-        string.Create(CultureInfo.InvariantCulture, $"{at.UtcTicks:D19}|{table}|{partition}|{eventRow}");
+    /// <summary>
+    /// A hint names its event, not its time: the attempts of concurrent changes to one license that built the same next
+    /// event write one hint between them, so the event is delivered once, whichever attempt committed it.
+    /// </summary>
+    public static string WebhookHintRow(string table, string partition, string eventRow) => $"{table}|{partition}|{eventRow}";
 
     public static string WebhookDueRow(DateTimeOffset dueAt, string webhookId, string deliveryId, int attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"{dueAt.UtcTicks:D19}|{webhookId}|{deliveryId}|{attempt:D6}");

@@ -9,7 +9,7 @@ namespace Licensing.Storage;
 /// </summary>
 public sealed record WebhookHint(DateTimeOffset At, string Table, string EventPartition, string EventRow, string? ProductId)
 {
-    public string RowKey => TableKeys.WebhookHintRow(At, Table, EventPartition, EventRow);
+    public string RowKey => TableKeys.WebhookHintRow(Table, EventPartition, EventRow);
 
     public static WebhookHint FromEntity(TableEntity e) => new(
         e.GetDateTimeOffset(nameof(At)) ?? DateTimeOffset.UnixEpoch,

@@ -5,8 +5,8 @@ namespace Licensing.Storage;
 
 /// <summary>
 /// The Webhooks table: webhooks (created, replaced under their ETag, deleted), the pending-event hints written before
-/// an event's transaction, the attempts due, and each webhook's delivery log. Hints and due attempts are read as a
-/// time range up to now, so a dispatcher run reads only what is pending.
+/// an event's transaction, the attempts due, and each webhook's delivery log. A run reads the hints (only pending ones
+/// exist) and the attempts due as a time range up to now: only what is pending.
 /// </summary>
 public sealed class WebhookStore(StorageTables tables)
 {
@@ -103,8 +103,23 @@ public sealed class WebhookStore(StorageTables tables)
         }
     }
 
-    public Task<List<WebhookHint>> ReadHintsAsync(DateTimeOffset upTo, int limit, CancellationToken ct) =>
-        ReadRangeAsync(TableKeys.WebhookHintPartition, upTo, limit, WebhookHint.FromEntity, ct);
+    /// <summary>Pending hints, up to <paramref name="limit"/>: the partition holds only what is pending (a hint goes once handled).</summary>
+    public async Task<List<WebhookHint>> ReadHintsAsync(int limit, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.WebhookHintPartition}");
+        var hints = new List<WebhookHint>();
+        await foreach (var entity in tables.Webhooks.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit, 1000), cancellationToken: ct).ConfigureAwait(false))
+        {
+            hints.Add(WebhookHint.FromEntity(entity));
+            if (hints.Count >= limit)
+            {
+                break;
+            }
+        }
+
+        return hints;
+    }
 
     public Task DeleteHintAsync(WebhookHint hint, CancellationToken ct) =>
         DeleteIfExistsAsync(TableKeys.WebhookHintPartition, hint.RowKey, ETag.All, ct);
@@ -190,7 +205,7 @@ public sealed class WebhookStore(StorageTables tables)
         return null;
     }
 
-    /// <summary>The rows of a time-ordered partition written up to <paramref name="upTo"/>, oldest first.</summary>
+    /// <summary>The rows of a time-ordered partition up to <paramref name="upTo"/>, oldest first.</summary>
     private async Task<List<T>> ReadRangeAsync<T>(string partition, DateTimeOffset upTo, int limit, Func<TableEntity, T> read, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);

@@ -52,7 +52,7 @@ public sealed class WebhookDispatcher(
     private async Task FanOutAsync(Tally tally, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var hints = await store.ReadHintsAsync(now, MaxPerRun, ct).ConfigureAwait(false);
+        var hints = await store.ReadHintsAsync(MaxPerRun, ct).ConfigureAwait(false);
         if (hints.Count == 0)
         {
             return;
