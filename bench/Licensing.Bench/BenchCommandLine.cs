@@ -23,6 +23,7 @@ internal static class BenchCommandLine
             + "checked in the answers, the stored rows and info"),
         ("webhooks", "seat grants with a seat.* webhook to a loopback receiver, the dispatcher on its default 5 s schedule: "
             + "every event arrives, and the p95 lag from event to arrival"),
+        ("full-pool", "one license with every seat held, then requests from new machines, each refused: storage requests per refusal"),
         ("soak", "mixed client traffic while storage (on disk) is stopped and restarted; checks the seat invariants and "
             + "that every answered seat change survives (exit 1 on a violation)"),
     ];
@@ -64,6 +65,8 @@ internal static class BenchCommandLine
     public static readonly Option<int?> Rounds = Whole("--rounds", "N", "seat-race: rounds (default 1000; --smoke 2)", 1, 1_000_000);
     public static readonly Option<int?> Contenders = Whole("--contenders", "N", "seat-race: machines requesting at once each round (default 50; --smoke 20)", 1, 1000);
     public static readonly Option<int?> RaceSeats = Whole("--race-seats", "N", "seat-race: seats of the license (default 10; --smoke 4)", 1, Licensing.Domain.LicenseRules.MaxSeats);
+    public static readonly Option<int?> PoolSeats = Whole("--pool-seats", "N", "full-pool: seats of the full license (default 10000; --smoke 100)", 1, Licensing.Domain.LicenseRules.MaxSeats);
+    public static readonly Option<int?> Refusals = Whole("--refusals", "N", "full-pool: refused requests measured (default 1000; --smoke 50)", 1, 1_000_000);
     public static readonly Option<int?> Port = Whole("--port", "P", "the server's port on 127.0.0.1 (default: a free one)", 1, 65_535);
     public static readonly Option<int?> AzuritePort = Whole("--azurite-port", "P", "Azurite's port on 127.0.0.1 (default: a free one)", 1, 65_535);
     public static readonly Option<string> Out = new("--out") { HelpName = "DIR", Description = "where results go (default bench/results)" };
@@ -81,7 +84,7 @@ internal static class BenchCommandLine
         foreach (var option in new Option[]
         {
             Duration, WarmUp, Requests, Concurrency, Leases, Licenses, Seats, CheckoutLicenses, Heartbeats, Machines, ActivationLicenses,
-            ValidateShare, Live, Lapsed, SoakDuration, SoakClients, Restarts, Outage, Rounds, Contenders, RaceSeats, Port, AzuritePort, Out, Smoke,
+            ValidateShare, Live, Lapsed, SoakDuration, SoakClients, Restarts, Outage, Rounds, Contenders, RaceSeats, PoolSeats, Refusals, Port, AzuritePort, Out, Smoke,
         })
         {
             root.Options.Add(option);

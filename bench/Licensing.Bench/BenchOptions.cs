@@ -34,6 +34,8 @@ public sealed record BenchOptions
     public int Rounds { get; init; }
     public int Contenders { get; init; }
     public int RaceSeats { get; init; }
+    public int PoolSeats { get; init; }
+    public int Refusals { get; init; }
     public int? Port { get; init; }
     public int? AzuritePort { get; init; }
     public required string OutDir { get; init; }
@@ -73,6 +75,8 @@ public sealed record BenchOptions
             Rounds = line.GetValue(BenchCommandLine.Rounds) ?? (smoke ? 2 : 1000),
             Contenders = line.GetValue(BenchCommandLine.Contenders) ?? (smoke ? 20 : 50),
             RaceSeats = line.GetValue(BenchCommandLine.RaceSeats) ?? (smoke ? 4 : 10),
+            PoolSeats = line.GetValue(BenchCommandLine.PoolSeats) ?? (smoke ? 100 : 10_000),
+            Refusals = line.GetValue(BenchCommandLine.Refusals) ?? (smoke ? 50 : 1000),
             Port = line.GetValue(BenchCommandLine.Port),
             AzuritePort = line.GetValue(BenchCommandLine.AzuritePort),
             OutDir = line.GetValue(BenchCommandLine.Out) ?? Path.Combine(RepoRoot.Path, "bench", "results"),

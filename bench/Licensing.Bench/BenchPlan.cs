@@ -10,7 +10,7 @@ namespace Licensing.Bench;
 /// <summary>
 /// Runs the chosen scenarios in an order that keeps each server figure next to its floor: per concurrency, the floor's
 /// heartbeat pairs then the server's heartbeats; then per concurrency the floor's checkout cycles then the server's;
-/// then the activation runs, the timer runs and the seat race; the soak last, with an Azurite of its own on disk. Starts an Azurite
+/// then the activation runs, the timer runs, the seat race and the full pool; the soak last, with an Azurite of its own on disk. Starts an Azurite
 /// of its own and stops everything it started.
 /// </summary>
 public static class BenchPlan
@@ -122,6 +122,11 @@ public static class BenchPlan
         if (wants.Contains("webhooks"))
         {
             runs.Add(await WebhookScenario.RunAsync(context, options.Smoke ? 50 : 1000, options.Smoke ? 4 : 8, ct).ConfigureAwait(false));
+        }
+
+        if (wants.Contains("full-pool"))
+        {
+            runs.Add(await FullPoolScenario.RunAsync(context, options.Concurrency[0], ct).ConfigureAwait(false));
         }
     }
 

@@ -104,6 +104,9 @@ public sealed class LicenseInfoResponse
     public DateTimeOffset? IssuedAt { get; set; }
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
+
+    /// <summary>True when older ended seats were left out: info lists every live seat and at most the 100 newest ended ones.</summary>
+    public bool Truncated { get; set; }
 }
 
 /// <summary>A public signing key (RFC 7517).</summary>

@@ -37,6 +37,8 @@ public static class Wiring
         services.AddOptions<TablePipelineOptions>();
         services.AddSingleton<StorageTables>();
         services.AddSingleton<LicenseCache>();
+        services.AddSingleton<PartitionBounds>();
+        services.AddSingleton<LicenseCatalog>();
         services.AddSingleton<LicenseStore>();
         services.AddSingleton<SeatStore>();
         services.AddSingleton<ApiKeyStore>();

@@ -8,6 +8,7 @@ public static class Headlines
     public const double ThroughputTarget = 0.80;
     public const double P99Target = 1.5;
     public const double TimerTarget = 1.2;
+    public const double FullPoolRefusalTarget = 4;
 
     /// <summary>
     /// Heartbeats/s through the real Functions host (4.x) ÷ through the local host, same app and Azurite, measured once
@@ -74,6 +75,7 @@ public static class Headlines
         lines.AddRange(Memory(runs));
         lines.AddRange(Soak(runs));
         lines.AddRange(SeatRace(runs));
+        lines.AddRange(FullPool(runs));
         return lines;
     }
 
@@ -208,6 +210,23 @@ public static class Headlines
                 Value = F($"{m["overAllocations"]:0} over-allocations, {m["roundsNotExact"]:0} rounds not exactly {m["seats"]:0}; {m["grants"]:N0} grants, max live seen {m["maxLiveSeen"]:0}; checkout p50/p95/p99 {checkout?.P50:0.0}/{checkout?.P95:0.0}/{checkout?.P99:0.0} ms; {run.Seconds:0.0} s"),
                 Target = "0 over-allocations, every round exactly its seats",
                 Met = m["overAllocations"] == 0 && m["roundsNotExact"] == 0,
+            };
+        }
+    }
+
+    private static IEnumerable<Headline> FullPool(IReadOnlyList<RunResult> runs)
+    {
+        foreach (var run in runs.Where(r => r.Scenario == "full-pool"))
+        {
+            var request = run.Endpoint("request");
+            var perRefusal = run.Metrics.GetValueOrDefault("storageRequestsPerRefusal");
+            var refused = request?.Outcomes.Where(o => o.Key.StartsWith("refused:", StringComparison.Ordinal)).Sum(o => o.Value) ?? 0;
+            yield return new Headline
+            {
+                Name = F($"full pool: storage requests per refused request, {run.Metrics["poolSeats"]:N0} seats held"),
+                Value = F($"{perRefusal:0.00} over {refused:N0} refusals of {request?.Requests ?? 0:N0} requests; p99 {request?.LatencyMs.P99:0.0} ms"),
+                Target = F($"≤ {FullPoolRefusalTarget:0} on average, every request refused"),
+                Met = perRefusal <= FullPoolRefusalTarget && refused == request?.Requests,
             };
         }
     }

@@ -54,13 +54,47 @@ public sealed class AdminLicenseService(
     public async Task<Outcome<LicenseHoldings>> GetAsync(string licenseId, CancellationToken ct)
     {
         var (license, held) = await seats.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
-        return license is null ? NotFound(licenseId) : new LicenseHoldings(license, held, clock.GetUtcNow());
+        return license is null ? NotFound(licenseId) : ShownSeats.Of(license, held, clock.GetUtcNow());
     }
 
-    public async Task<Outcome<LicenseRowPage>> ListAsync(PageRequest page, CancellationToken ct) =>
-        await licenses.ListAsync(page.PageSize, page.ContinuationToken, ct).ConfigureAwait(false) is { } listed
-            ? new LicenseRowPage(listed.Licenses, listed.Next)
-            : PageRequest.UnknownContinuationToken;
+    /// <summary>
+    /// A page of the license catalog. A search's first page starts with the license whose id or user key it is
+    /// exactly, then come the licenses whose customer name starts with it.
+    /// </summary>
+    public async Task<Outcome<LicenseRowPage>> ListAsync(PageRequest page, LicenseSearch search, CancellationToken ct)
+    {
+        if (await licenses.ListAsync(page.PageSize, page.ContinuationToken, search.ProductId, search.Text, ct).ConfigureAwait(false) is not { } listed)
+        {
+            return PageRequest.UnknownContinuationToken;
+        }
+
+        if (search.Text is not { } text || page.ContinuationToken is not null)
+        {
+            return new LicenseRowPage(listed.Licenses, listed.Next);
+        }
+
+        var ids = LicenseIds.IsWellFormed(text) ? new[] { text, TableKeys.LicenseId(text) } : [TableKeys.LicenseId(text)];
+        var exact = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(id => licenses.ReadAsync(id, ct))).ConfigureAwait(false);
+        var found = exact.OfType<LicenseRow>().Where(l => search.ProductId is null || l.ProductId == search.ProductId);
+        return new LicenseRowPage(found.Concat(listed.Licenses).DistinctBy(l => l.LicenseId, StringComparer.Ordinal).ToArray(), listed.Next);
+    }
+
+    /// <summary>A page of the license's seat rows (live and ended, in row-key order): the admin's way to every seat info leaves out.</summary>
+    public async Task<Outcome<SeatPage>> SeatsAsync(string licenseId, PageRequest page, CancellationToken ct)
+    {
+        if (await seats.ReadSeatPageAsync(licenseId, page.PageSize, page.ContinuationToken, ct).ConfigureAwait(false) is not { } listed)
+        {
+            return PageRequest.UnknownContinuationToken;
+        }
+
+        if (listed.Seats.Count == 0 && page.ContinuationToken is null
+            && await licenses.ReadAsync(licenseId, ct).ConfigureAwait(false) is null)
+        {
+            return NotFound(licenseId);
+        }
+
+        return new SeatPage(listed.Seats, listed.Next, clock.GetUtcNow());
+    }
 
     /// <summary>
     /// A page of the license's audit trail, newest first. The trail outlives the license: a deleted license's events
@@ -96,7 +130,9 @@ public sealed class AdminLicenseService(
             var updated = AuditEvents.License(AuditEventTypes.LicenseUpdated, before, license, clock.GetUtcNow(), caller);
             if (updated.Changes is null)
             {
-                return license; // A patch that changes nothing writes nothing, and records no event.
+                // A patch that changes nothing records no event; it (re)writes the license's catalog row alone.
+                await licenses.ListInCatalogAsync(license, ct).ConfigureAwait(false);
+                return license;
             }
 
             return await licenses.UpdateAsync(license, updated, ct).ConfigureAwait(false) ? license : null;
@@ -149,14 +185,14 @@ public sealed class AdminLicenseService(
             var now = clock.GetUtcNow();
             if (target.State != SeatState.Live)
             {
-                return new LicenseHoldings(license, held, now);
+                return ShownSeats.Of(license, held, now);
             }
 
             await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, target.RowKey, target.TokenId), ct).ConfigureAwait(false);
 
             var ended = SeatEndings.End(license, target, SeatState.Revoked, AuditEventTypes.SeatRevoked, now, caller);
             return await seats.CommitAsync(license, [new SeatWrite(target, IsNew: false)], [ended], ct).ConfigureAwait(false)
-                ? new LicenseHoldings(license, held, now)
+                ? ShownSeats.Of(license, held, now)
                 : null;
         }, ct);
     }

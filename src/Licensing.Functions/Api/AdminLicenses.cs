@@ -60,3 +60,11 @@ public sealed class ListLicenseEvents(AdminLicenseCalls calls)
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AdminLicenseEvents)] HttpRequest req, string licenseId) =>
         calls.EventsAsync(req, licenseId);
 }
+
+/// <summary>GET /v1/admin/licenses/{licenseId}/seats?pageSize=&amp;continuationToken=: every seat row of the license, page by page.</summary>
+public sealed class ListLicenseSeats(AdminLicenseCalls calls)
+{
+    [Function(nameof(ListLicenseSeats))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AdminLicenseSeats)] HttpRequest req, string licenseId) =>
+        calls.SeatsAsync(req, licenseId);
+}

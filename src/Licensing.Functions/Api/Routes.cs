@@ -13,6 +13,7 @@ public static class Routes
     public const string Keys = "v1/license/keys";
     public const string AdminLicenses = "v1/admin/licenses";
     public const string AdminLicense = "v1/admin/licenses/{licenseId}";
+    public const string AdminLicenseSeats = "v1/admin/licenses/{licenseId}/seats";
     public const string AdminLicenseEvents = "v1/admin/licenses/{licenseId}/events";
     public const string AdminRevokeToken = "v1/admin/licenses/{licenseId}/tokens/revoke";
     public const string AdminApiKeys = "v1/admin/api-keys";

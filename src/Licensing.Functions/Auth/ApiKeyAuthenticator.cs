@@ -35,23 +35,66 @@ public sealed class ApiKeyAuthenticator
     /// <summary>The caller a presented key stands for; no caller when it is missing or wrong, or when it has expired.</summary>
     public async Task<ApiKeyCheck> AuthenticateAsync(string? presented, string clientAddr, CancellationToken ct)
     {
+        if (!TryCheckBootstrap(presented, clientAddr, out var hash, out var bootstrap))
+        {
+            return ApiKeyCheck.Wrong;
+        }
+
+        if (bootstrap is not null)
+        {
+            return bootstrap;
+        }
+
+        if (!TryParseId(presented!, out var id))
+        {
+            return ApiKeyCheck.Wrong;
+        }
+
+        return Check(await FindAsync(id, ct).ConfigureAwait(false), hash, clientAddr);
+    }
+
+    /// <summary>
+    /// The check this instance can make from memory alone, without a storage read: the bootstrap admin key, or a key
+    /// whose row it holds cached. Null for any other key: it is not known here (a throttled address gets no read for it).
+    /// </summary>
+    public ApiKeyCheck? AuthenticateKnown(string? presented, string clientAddr)
+    {
+        if (!TryCheckBootstrap(presented, clientAddr, out var hash, out var bootstrap))
+        {
+            return null;
+        }
+
+        if (bootstrap is not null)
+        {
+            return bootstrap;
+        }
+
+        return TryParseId(presented!, out var id) && _cache.TryGet(id, _clock.GetUtcNow(), out var row) && row is not null
+            ? Check(row, hash, clientAddr)
+            : null;
+    }
+
+    /// <summary>False for a key that cannot be one (missing, too long); else its hash, and the caller when it is the bootstrap admin key.</summary>
+    private bool TryCheckBootstrap(string? presented, string clientAddr, out byte[] hash, out ApiKeyCheck? bootstrap)
+    {
+        bootstrap = null;
+        hash = [];
         if (string.IsNullOrEmpty(presented) || presented.Length > 256)
         {
-            return ApiKeyCheck.Wrong;
+            return false;
         }
 
-        var hash = Hash(presented);
+        hash = Hash(presented);
         if (CryptographicOperations.FixedTimeEquals(hash, _adminKeyHash))
         {
-            return new ApiKeyCheck(new Caller("bootstrap-admin", ApiScopes.Admin, null, clientAddr));
+            bootstrap = new ApiKeyCheck(new Caller("bootstrap-admin", ApiScopes.Admin, null, clientAddr));
         }
 
-        if (!TryParseId(presented, out var id))
-        {
-            return ApiKeyCheck.Wrong;
-        }
+        return true;
+    }
 
-        var row = await FindAsync(id, ct).ConfigureAwait(false);
+    private ApiKeyCheck Check(ApiKeyRow? row, byte[] hash, string clientAddr)
+    {
         if (row is null || !CryptographicOperations.FixedTimeEquals(hash, row.SecretHash))
         {
             return ApiKeyCheck.Wrong;

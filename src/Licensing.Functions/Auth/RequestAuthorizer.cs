@@ -27,11 +27,16 @@ public sealed class RequestAuthorizer(ApiKeyAuthenticator apiKeys, AdminTokens a
     public IActionResult? ThrottleAnonymous(HttpRequest request) =>
         throttle.AllowAddress(ClientAddress(request), out var wait) ? null : Problems.TooManyRequests(wait);
 
-    /// <summary>The caller, or the problem to answer instead (401, 403, 429, 503).</summary>
+    /// <summary>
+    /// The caller, or the problem to answer instead (401, 403, 429, 503). From an address over its wrong-key budget only
+    /// credentials this instance can accept without a storage read are served (the bootstrap admin key, an API key it
+    /// holds cached, a valid bearer token); any other key gets 429 at once.
+    /// </summary>
     public async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeAsync(HttpRequest request, string scope, CancellationToken ct)
     {
         var address = ClientAddress(request);
-        if (!throttle.AllowAddress(address, out var wait))
+        var refused = throttle.IsRefused(address, out var wait);
+        if (!refused && !throttle.AllowAddressRate(address, out wait))
         {
             return (null, Problems.TooManyRequests(wait));
         }
@@ -41,12 +46,21 @@ public sealed class RequestAuthorizer(ApiKeyAuthenticator apiKeys, AdminTokens a
         var bearer = bearerToo ? AdminTokens.BearerToken(request.Headers.Authorization.ToString()) : null;
         if (bearer is not null)
         {
-            return apiKey.Length > 0
-                ? (null, Refused(address, request, Problems.TwoCredentials()))
-                : await AuthorizeBearerAsync(bearer, address, request, ct).ConfigureAwait(false);
+            if (apiKey.Length > 0)
+            {
+                return (null, Refused(address, request, Problems.TwoCredentials()));
+            }
+
+            var byToken = await AuthorizeBearerAsync(bearer, address, request, ct).ConfigureAwait(false);
+            return refused && byToken.Caller is not null ? AfterRefusal(address, byToken) : byToken;
         }
 
-        var check = await apiKeys.AuthenticateAsync(apiKey, address, ct).ConfigureAwait(false);
+        var check = refused ? apiKeys.AuthenticateKnown(apiKey, address) : await apiKeys.AuthenticateAsync(apiKey, address, ct).ConfigureAwait(false);
+        if (check is null)
+        {
+            return (null, Problems.TooManyRequests(wait));
+        }
+
         if (check.Caller is not { } caller)
         {
             return (null, Refused(address, request, check.Expired ? Problems.ApiKeyExpired() : Problems.Unauthenticated(bearerToo)));
@@ -57,8 +71,13 @@ public sealed class RequestAuthorizer(ApiKeyAuthenticator apiKeys, AdminTokens a
             return (null, Problems.TooManyRequests(wait));
         }
 
-        return scope == ApiScopes.Admin && !caller.IsAdmin ? (null, Problems.WrongScope()) : (caller, null);
+        (Caller? Caller, IActionResult? Problem) authorized = scope == ApiScopes.Admin && !caller.IsAdmin ? (null, Problems.WrongScope()) : (caller, null);
+        return refused ? AfterRefusal(address, authorized) : authorized;
     }
+
+    /// <summary>A known caller from a refused address is still held to the address's calls per second.</summary>
+    private (Caller? Caller, IActionResult? Problem) AfterRefusal(string address, (Caller? Caller, IActionResult? Problem) authorized) =>
+        throttle.AllowAddressRate(address, out var wait) ? authorized : (null, Problems.TooManyRequests(wait));
 
     /// <summary>An admin call with a bearer token from the configured issuer.</summary>
     private async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeBearerAsync(string token, string address, HttpRequest request, CancellationToken ct)

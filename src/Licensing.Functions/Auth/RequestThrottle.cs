@@ -7,8 +7,9 @@ namespace Licensing.Auth;
 
 /// <summary>
 /// Per-instance limits: calls per API key and per client address (token buckets, a second's worth of burst), and
-/// wrong API keys per address per minute, after which that address is refused until its budget refills. The buckets
-/// fill on the app's clock.
+/// wrong API keys per address per minute, after which that address's unknown keys are refused until its budget refills
+/// (keys the instance already knows are still served, so one broken client behind a NAT locks nobody else out). The
+/// buckets fill on the app's clock.
 /// </summary>
 public sealed partial class RequestThrottle
 {
@@ -29,22 +30,35 @@ public sealed partial class RequestThrottle
         _failedKeys = Buckets(settings.FailedKeyLimitPerAddress, TimeSpan.FromMinutes(1), clock);
     }
 
-    /// <summary>A call from this address may go on; otherwise how long to wait.</summary>
-    public bool AllowAddress(string address, out TimeSpan retryAfter)
-    {
-        if (_blockedUntil.TryGetValue(address, out var until))
-        {
-            retryAfter = until - _clock.GetUtcNow();
-            if (retryAfter > TimeSpan.Zero)
-            {
-                return false;
-            }
+    /// <summary>A call from this address may go on (it is neither refused for wrong keys nor over its rate); otherwise how long to wait.</summary>
+    public bool AllowAddress(string address, out TimeSpan retryAfter) =>
+        !IsRefused(address, out retryAfter) && AllowAddressRate(address, out retryAfter);
 
-            _blockedUntil.TryRemove(address, out _);
+    /// <summary>
+    /// The address is over its wrong-key budget: keys this instance does not already know get 429 until
+    /// <paramref name="retryAfter"/> has passed.
+    /// </summary>
+    public bool IsRefused(string address, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (!_blockedUntil.TryGetValue(address, out var until))
+        {
+            return false;
         }
 
-        return Acquire(_perAddress, address, out retryAfter);
+        retryAfter = until - _clock.GetUtcNow();
+        if (retryAfter > TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        _blockedUntil.TryRemove(address, out _);
+        retryAfter = TimeSpan.Zero;
+        return false;
     }
+
+    /// <summary>The address's calls per second allow one more; otherwise how long to wait.</summary>
+    public bool AllowAddressRate(string address, out TimeSpan retryAfter) => Acquire(_perAddress, address, out retryAfter);
 
     /// <summary>A call with this key may go on; otherwise how long to wait.</summary>
     public bool AllowKey(string keyId, out TimeSpan retryAfter) => Acquire(_perKey, keyId, out retryAfter);

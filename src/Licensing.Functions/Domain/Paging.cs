@@ -14,5 +14,14 @@ public sealed record PageRequest(int PageSize, string? ContinuationToken)
 /// <summary>A page of audit events, newest first, and the token of the next page.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEventRow> Events, string? Next);
 
+/// <summary>A page of a license's seat rows, live and ended, as of a time, and the token of the next page.</summary>
+public sealed record SeatPage(IReadOnlyList<SeatRow> Seats, string? Next, DateTimeOffset At);
+
+/// <summary>
+/// What the admin list looks for: <paramref name="Text"/> matches a license id, a user key exactly, or the start of a
+/// customer name (case ignored); <paramref name="ProductId"/> exactly. Null: anything.
+/// </summary>
+public sealed record LicenseSearch(string? Text, string? ProductId);
+
 /// <summary>A page of licenses and the token of the next page.</summary>
 public sealed record LicenseRowPage(IReadOnlyList<LicenseRow> Licenses, string? Next);

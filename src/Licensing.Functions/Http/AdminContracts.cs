@@ -18,7 +18,10 @@ public sealed record LicenseView(
     bool Revoked,
     bool Suspended,
     Timestamp IssuedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LicenseTokenView>? LicenseTokens = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LicenseTokenView>? LicenseTokens = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Truncated = null);
+
+public sealed record LicenseTokenPage(IReadOnlyList<LicenseTokenView> Items, string? ContinuationToken);
 
 public sealed record LicensePage(IReadOnlyList<LicenseView> Items, string? ContinuationToken);
 

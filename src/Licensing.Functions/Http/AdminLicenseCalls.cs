@@ -19,7 +19,29 @@ public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService 
 
     public Task<IActionResult> ListAsync(HttpRequest request) =>
         endpoint.RunAsync("admin.licenses.list", request, ApiScopes.Admin, async (_, ct) =>
-            PageQuery.TryRead(request, out var page) ?? Answers.From(await licenses.ListAsync(page, ct).ConfigureAwait(false), Answers.Licenses));
+            PageQuery.TryRead(request, out var page)
+            ?? SearchQuery(request, out var search)
+            ?? Answers.From(await licenses.ListAsync(page, search, ct).ConfigureAwait(false), Answers.Licenses));
+
+    /// <summary>The list's <c>search</c> and <c>productId</c> (empty: none), or a problem for one too long to be either.</summary>
+    private static IActionResult? SearchQuery(HttpRequest request, out LicenseSearch search)
+    {
+        var text = request.Query["search"].ToString();
+        var productId = request.Query["productId"].ToString();
+        search = new LicenseSearch(text.Length == 0 ? null : text, productId.Length == 0 ? null : productId);
+        var errors = new Dictionary<string, string[]>();
+        if (text.Length > 128)
+        {
+            errors["search"] = ["must be at most 128 characters."];
+        }
+
+        if (productId.Length > 128)
+        {
+            errors["productId"] = ["must be at most 128 characters."];
+        }
+
+        return errors.Count == 0 ? null : Problems.Validation(errors);
+    }
 
     public Task<IActionResult> GetAsync(HttpRequest request, string licenseId) =>
         endpoint.RunAsync("admin.licenses.get", request, ApiScopes.Admin, async (_, ct) =>
@@ -61,6 +83,12 @@ public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService 
             return body.Problem
                 ?? Answers.From(await licenses.RevokeTokenAsync(caller, licenseId, new SeatReference(bearer, publicId), ct).ConfigureAwait(false), Answers.License);
         });
+
+    public Task<IActionResult> SeatsAsync(HttpRequest request, string licenseId) =>
+        endpoint.RunAsync("admin.licenses.seats", request, ApiScopes.Admin, async (_, ct) =>
+            UnknownId(licenseId)
+            ?? PageQuery.TryRead(request, out var page)
+            ?? Answers.From(await licenses.SeatsAsync(licenseId, page, ct).ConfigureAwait(false), Answers.Seats));
 
     public Task<IActionResult> EventsAsync(HttpRequest request, string licenseId) =>
         endpoint.RunAsync("admin.licenses.events", request, ApiScopes.Admin, async (_, ct) =>

@@ -87,7 +87,8 @@ public static partial class Answers
                 license.Revoked,
                 Timestamp.From(license.IssuedAt),
                 Timestamp.From(license.ExpireAt),
-                Timestamp.From(license.SupportExpireAt)),
+                Timestamp.From(license.SupportExpireAt),
+                holdings.Truncated),
             ApiJson.Wire.LicenseInfoResponse).Noting(reason: null, license.LicenseId, LicenseRules.HeldSeats(seats, at));
     }
 
@@ -103,6 +104,10 @@ public static partial class Answers
     public static IActionResult Licenses(LicenseRowPage page) => ApiResult.Ok(
         new LicensePage(page.Licenses.Select(l => ViewOf(new LicenseHoldings(l, Seats: null, l.IssuedAt), withTokens: false)).ToArray(), page.Next),
         ApiJson.Wire.LicensePage);
+
+    /// <summary>A page of a license's seats, in storage order (the admin seats route).</summary>
+    public static IActionResult Seats(SeatPage page) =>
+        ApiResult.Ok(new LicenseTokenPage(TokenViews(page.Seats, page.At), page.Next), ApiJson.Wire.LicenseTokenPage);
 
     public static IActionResult Events(AuditPage page) =>
         ApiResult.Ok(new AuditEventPage(page.Events.Select(EventView).ToArray(), page.Next), ApiJson.Wire.AuditEventPage);
@@ -143,7 +148,8 @@ public static partial class Answers
             license.Revoked,
             license.Suspended,
             Timestamp.From(license.IssuedAt),
-            withTokens && seats is not null ? TokenViews(seats, at) : null);
+            withTokens && seats is not null ? TokenViews(seats, at) : null,
+            withTokens && seats is not null ? holdings.Truncated : null);
     }
 
     /// <summary>Seats as info and the admin API show them, oldest first: <c>token</c> is the public id, never the bearer token.</summary>

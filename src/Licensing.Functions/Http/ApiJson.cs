@@ -15,6 +15,7 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(JwksResponse))]
 [JsonSerializable(typeof(LicenseView))]
 [JsonSerializable(typeof(LicensePage))]
+[JsonSerializable(typeof(LicenseTokenPage))]
 [JsonSerializable(typeof(ApiKeyView))]
 [JsonSerializable(typeof(CreatedApiKey))]
 [JsonSerializable(typeof(ApiKeyList))]

@@ -67,6 +67,7 @@ public sealed record LicenseInfoResponse(
     bool Revoked,
     Timestamp IssuedAt,
     Timestamp? ExpireAt,
-    Timestamp? SupportExpireAt);
+    Timestamp? SupportExpireAt,
+    bool Truncated);
 
 public sealed record JwksResponse(IReadOnlyList<Signing.Jwk> Keys);

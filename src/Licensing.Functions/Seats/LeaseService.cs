@@ -14,10 +14,16 @@ namespace Licensing.Seats;
 /// </summary>
 public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, LicenseCredentials credentials, TimeProvider clock)
 {
-    /// <summary>A grant's transaction: the counter, the lease and its event, and two rows (seat, event) per lapsed lease it ends.</summary>
-    private const int MaxReclaimsPerGrant = 48;
+    /// <summary>
+    /// A grant's transaction: the counter, the lease and its event, and three rows (seat, ended-seat index entry, event)
+    /// per lapsed lease it ends: at most 3 + 3 × 32 = 99 of the 100 actions a transaction holds.
+    /// </summary>
+    private const int MaxReclaimsPerGrant = 32;
 
-    /// <summary>Storage: read (1) + expiry hint (2) + transaction (3); a full license adds one read of lapsed leases.</summary>
+    /// <summary>
+    /// Storage: read (1) + expiry hint (2) + transaction (3). A full license adds one read of lapsed leases, unless its
+    /// row says none can have lapsed yet (<see cref="LicenseRow.NoLapseBefore"/>): then it is refused after the read.
+    /// </summary>
     public Task<SeatDecision> RequestAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var licenseId = TableKeys.LicenseId(call.UserKey);
@@ -54,10 +60,20 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             var needed = LicenseRules.ReclaimsNeeded(counted, license.MaxClientCount);
             if (needed > 0)
             {
+                if (license.NoLapseBefore > now)
+                {
+                    return SeatDecision.Denied(Reasons.SeatsExhausted, license, counted);
+                }
+
                 var lapsed = await store.ReadLapsedLeasesAsync(licenseId, now, MaxReclaimsPerGrant, ct).ConfigureAwait(false);
                 lapsed.RemoveAll(s => s.RowKey == seatRow);
                 if (lapsed.Count < needed)
                 {
+                    if (lapsed.Count == 0)
+                    {
+                        await RememberNoLapseBeforeAsync(license, now, ct).ConfigureAwait(false);
+                    }
+
                     return SeatDecision.Denied(Reasons.SeatsExhausted, license, counted - lapsed.Count);
                 }
 
@@ -132,6 +148,21 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 ? new LeaseRenewal(null, license.LiveSeats, license.MaxClientCount, license.HeartbeatInterval, lease.ExpireAt)
                 : null;
         }, ct);
+    }
+
+    /// <summary>
+    /// A full pool whose leases were just found all live: no lease lapses before the earliest of their expiries, nor
+    /// before a lease renewed or granted from now on would, so requests until then are refused from the license row
+    /// alone.
+    /// </summary>
+    private async Task RememberNoLapseBeforeAsync(LicenseRow license, DateTimeOffset now, CancellationToken ct)
+    {
+        var renewedFromNow = LicenseRules.LeaseExpiry(now, license.HeartbeatInterval, license.ExpireAt);
+        if (await store.ReadEarliestLeaseExpiryAsync(license.LicenseId, ct).ConfigureAwait(false) is { } earliest)
+        {
+            license.NoLapseBefore = earliest < renewedFromNow ? earliest : renewedFromNow;
+            await store.RememberNoLapseBeforeAsync(license, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Storage: read (1) + transaction (2). Releasing an ended lease is a no-op answered 200.</summary>

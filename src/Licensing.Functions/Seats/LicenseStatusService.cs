@@ -71,14 +71,18 @@ public sealed class LicenseStatusService(
     }
 
     /// <summary>
-    /// The license and every seat it holds or held (ended ones not yet purged show revoked: true), other machines'
-    /// seats as <see cref="SeatDisclosure"/> lets a client see them.
+    /// The license, its live seats and its newest ended ones (<see cref="ShownSeats"/>; ended ones show revoked: true),
+    /// other machines' seats as <see cref="SeatDisclosure"/> lets a client see them.
     /// </summary>
     public async Task<Outcome<LicenseHoldings>> InfoAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var (stored, seats) = await store.ReadAllAsync(TableKeys.LicenseId(call.UserKey), ct).ConfigureAwait(false);
-        return caller.Visible(stored) is { } license
-            ? new LicenseHoldings(license, disclosure.ForClient(seats, call.MachineId), clock.GetUtcNow())
-            : new Refusal(Reasons.LicenseNotFound, "No license matches this user key.");
+        if (caller.Visible(stored) is not { } license)
+        {
+            return new Refusal(Reasons.LicenseNotFound, "No license matches this user key.");
+        }
+
+        var shown = ShownSeats.Of(license, seats, clock.GetUtcNow());
+        return shown with { Seats = disclosure.ForClient(shown.Seats!, call.MachineId) };
     }
 }

@@ -38,5 +38,8 @@ public sealed record SeatCount(string LicenseId, int ActiveClientCount, int MaxC
     public static SeatCount Of(LicenseRow license) => new(license.LicenseId, license.LiveSeats, license.MaxClientCount);
 }
 
-/// <summary>info and the admin license view: the license and, where read, every seat it holds or held, as of a time.</summary>
-public sealed record LicenseHoldings(LicenseRow License, IReadOnlyList<SeatRow>? Seats, DateTimeOffset At);
+/// <summary>
+/// info and the admin license view: the license and, where read, the seats it holds or held, as of a time;
+/// <paramref name="Truncated"/> when older ended seats were left out (<see cref="ShownSeats"/>).
+/// </summary>
+public sealed record LicenseHoldings(LicenseRow License, IReadOnlyList<SeatRow>? Seats, DateTimeOffset At, bool Truncated = false);

@@ -51,6 +51,15 @@ public sealed class LicensingOptions
     /// <summary>How long ended tokens stay visible in info before they are purged.</summary>
     public TimeSpan TokenRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The most ended seats a license keeps (its newest; <see cref="TokenRetention"/> purges them sooner): past it the
+    /// oldest are deleted in batches as seats end, so a client looping activate/deactivate cannot grow its partition.
+    /// </summary>
+    public int MaxEndedSeatsPerLicense { get; set; } = 1_000;
+
+    /// <summary>The most audit events a license keeps (its newest): past it the oldest are deleted in batches as events are written.</summary>
+    public int MaxEventsPerLicense { get; set; } = 10_000;
+
     /// <summary>How long an activation token is valid before validate must renew it.</summary>
     public TimeSpan ActivationTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 

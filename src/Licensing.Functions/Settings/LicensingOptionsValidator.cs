@@ -86,6 +86,16 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
             failures.Add($"{SettingNames.TokenRetention} must be between 0 and 365 days.");
         }
 
+        if (options.MaxEndedSeatsPerLicense is < 1 or > 100_000)
+        {
+            failures.Add($"{SettingNames.MaxEndedSeatsPerLicense} must be between 1 and 100000.");
+        }
+
+        if (options.MaxEventsPerLicense is < 1 or > 1_000_000)
+        {
+            failures.Add($"{SettingNames.MaxEventsPerLicense} must be between 1 and 1000000.");
+        }
+
         if (options.ActivationTokenLifetime < TimeSpan.FromMinutes(1) || options.ActivationTokenLifetime > TimeSpan.FromDays(3650))
         {
             failures.Add($"{SettingNames.ActivationTokenLifetime} must be between one minute and 3650 days.");

@@ -17,6 +17,8 @@ public static class SettingNames
     public const string AllowInsecureWebhookUrls = LicensingOptions.Section + ":" + nameof(LicensingOptions.AllowInsecureWebhookUrls);
     public const string AllowPrivateWebhookTargets = LicensingOptions.Section + ":" + nameof(LicensingOptions.AllowPrivateWebhookTargets);
     public const string TokenRetention = LicensingOptions.Section + ":" + nameof(LicensingOptions.TokenRetention);
+    public const string MaxEndedSeatsPerLicense = LicensingOptions.Section + ":" + nameof(LicensingOptions.MaxEndedSeatsPerLicense);
+    public const string MaxEventsPerLicense = LicensingOptions.Section + ":" + nameof(LicensingOptions.MaxEventsPerLicense);
     public const string ActivationTokenLifetime = LicensingOptions.Section + ":" + nameof(LicensingOptions.ActivationTokenLifetime);
     public const string DefaultHeartbeatInterval = LicensingOptions.Section + ":" + nameof(LicensingOptions.DefaultHeartbeatInterval);
     public const string LicenseCacheTtl = LicensingOptions.Section + ":" + nameof(LicensingOptions.LicenseCacheTtl);

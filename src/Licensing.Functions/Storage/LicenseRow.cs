@@ -28,8 +28,19 @@ public sealed class LicenseRow
     /// <summary>A random id of the create that wrote this row, so a create retried after its answer was lost knows its own row.</summary>
     public string CreationId { get; init; } = "";
 
+    /// <summary>
+    /// No live lease lapses before this time: a request on a full pool is refused without reading the leases until
+    /// then. Set by a refused request whose read found no lapsed lease, to the earliest of their expiries and of
+    /// now + interval; every lease renewed or granted after that expires at a later now + interval, so it stays true
+    /// until an admin change, whose replace of the row drops it (a change may shorten the interval or the expiry).
+    /// </summary>
+    public DateTimeOffset? NoLapseBefore { get; set; }
+
     /// <summary>The number of the license's last audit event; each event takes the next, in the same transaction.</summary>
     public long EventSequence { get; set; }
+
+    /// <summary>The rows of the license's ended-seat index (one per seat ending not yet trimmed), kept like <see cref="LiveSeats"/>.</summary>
+    public int EndedSeats { get; set; }
     public ETag ETag { get; set; }
 
     /// <summary>A copy whose changes do not reach this row (the license cache hands out copies).</summary>
@@ -52,6 +63,8 @@ public sealed class LicenseRow
         Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
         EventSequence = e.GetInt64(nameof(EventSequence)) ?? 0,
+        NoLapseBefore = e.GetDateTimeOffset(nameof(NoLapseBefore)),
+        EndedSeats = e.GetInt32(nameof(EndedSeats)) ?? 0,
         CreationId = e.GetString(nameof(CreationId)) ?? "",
         ETag = e.ETag,
     };
@@ -72,6 +85,7 @@ public sealed class LicenseRow
         [nameof(Suspended)] = Suspended,
         [nameof(IssuedAt)] = IssuedAt,
         [nameof(EventSequence)] = EventSequence,
+        [nameof(EndedSeats)] = EndedSeats,
         [nameof(CreationId)] = CreationId,
         ETag = ETag,
     };
@@ -81,6 +95,14 @@ public sealed class LicenseRow
     {
         [nameof(LiveSeats)] = LiveSeats,
         [nameof(EventSequence)] = EventSequence,
+        [nameof(EndedSeats)] = EndedSeats,
+        ETag = ETag,
+    };
+
+    /// <summary>Only <see cref="NoLapseBefore"/>, for a merge under the row's ETag.</summary>
+    public TableEntity NoLapseBeforeEntity() => new(LicenseId, TableKeys.LicenseRow)
+    {
+        [nameof(NoLapseBefore)] = NoLapseBefore,
         ETag = ETag,
     };
 }

@@ -5,10 +5,11 @@ namespace Licensing.Storage;
 
 /// <summary>
 /// License rows: created with their event in one transaction (a duplicate id, so a user key in use, fails), replaced
-/// under their ETag with their event, deleted under their ETag (then their seat rows), and listed by page. Every read
+/// under their ETag with their event, deleted under their ETag (then their seat rows), and listed by page from the
+/// <see cref="LicenseCatalog"/>, whose row is written before a create or update and removed after a delete. Every read
 /// and committed change refreshes this instance's <see cref="LicenseCache"/>.
 /// </summary>
-public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache, WebhookOutbox outbox)
+public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache, PartitionBounds bounds, LicenseCatalog catalog, WebhookOutbox outbox)
 {
     /// <summary>The license row alone, by a point read.</summary>
     public async Task<LicenseRow?> ReadAsync(string licenseId, CancellationToken ct)
@@ -25,11 +26,15 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
         return null;
     }
 
+    /// <summary>Writes the license's catalog row alone (a license created before the catalog existed, patched).</summary>
+    public Task ListInCatalogAsync(LicenseRow license, CancellationToken ct) => catalog.PutAsync(license, ct);
+
     /// <summary>Creates the license row with its event; false when the id (so the user key) is taken.</summary>
     public async Task<bool> AddAsync(LicenseRow license, AuditEventRow created, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
         await outbox.BeforeLicenseCommitAsync(license.ProductId, [created], ct).ConfigureAwait(false);
+        await catalog.PutAsync(license, ct).ConfigureAwait(false);
         return Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Add, license.ToEntity())], [created], ct)
             .ConfigureAwait(false));
     }
@@ -38,6 +43,7 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
     public async Task<bool> UpdateAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct)
     {
         await outbox.BeforeLicenseCommitAsync(license.ProductId, [updated], ct).ConfigureAwait(false);
+        await catalog.PutAsync(license, ct).ConfigureAwait(false);
         return Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct)
             .ConfigureAwait(false));
     }
@@ -57,6 +63,7 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
         }
 
         licenseCache.Forget(license.LicenseId, license.CreationId);
+        await catalog.RemoveAsync(license.LicenseId, ct).ConfigureAwait(false);
         foreach (var batch in seats.Chunk(TableOperations.MaxActions))
         {
             var actions = batch.Select(s => new TableTransactionAction(TableTransactionActionType.Delete, s.ToEntity(), ETag.All));
@@ -74,17 +81,49 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
             }
         }
 
+        await bounds.DeleteEndedIndexAsync(license.LicenseId, ct).ConfigureAwait(false);
         return true;
     }
 
-    /// <summary>A page of license rows and the token of the next; null when the token is not one this API handed out.</summary>
-    public async Task<(IReadOnlyList<LicenseRow> Licenses, string? Next)?> ListAsync(int pageSize, string? continuationToken, CancellationToken ct)
+    /// <summary>
+    /// A page of licenses (of one product, and/or with a customer name starting with <paramref name="namePrefix"/>)
+    /// and the token of the next; null when the token is not one this API handed out. Storage: one range read of the
+    /// catalog, then each listed license's row by point reads sent together. A catalog row whose license is missing
+    /// (a create under way, or one whose license write failed) is left out; one that differs from its license is
+    /// rewritten from it.
+    /// </summary>
+    public async Task<(IReadOnlyList<LicenseRow> Licenses, string? Next)?> ListAsync(
+        int pageSize, string? continuationToken, string? productId, string? namePrefix, CancellationToken ct)
     {
-        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {TableKeys.LicenseRow}");
-        return await TablePages.ReadAsync(tables.Licenses, filter, pageSize, continuationToken, ct).ConfigureAwait(false) is { } page
-            ? (page.Rows.Select(LicenseRow.FromEntity).ToArray(), page.Next)
-            : null;
+        if (await catalog.ReadPageAsync(pageSize, continuationToken, productId, namePrefix, ct).ConfigureAwait(false) is not { } page)
+        {
+            return null;
+        }
+
+        var reads = page.Entries.Select(e => TableOperations.PointReadAsync(tables.Licenses, e.LicenseId, TableKeys.LicenseRow, ct)).ToArray();
+        await Task.WhenAll(reads).ConfigureAwait(false);
+        var listed = new List<LicenseRow>(reads.Length);
+        foreach (var (entry, read) in page.Entries.Zip(reads))
+        {
+            if (read.Result is not { } row)
+            {
+                continue;
+            }
+
+            var license = LicenseRow.FromEntity(row);
+            if (!LicenseCatalog.Matches(entry, license))
+            {
+                await catalog.PutAsync(license, ct).ConfigureAwait(false);
+            }
+
+            if ((productId is null || license.ProductId == productId)
+                && (namePrefix is null || TableKeys.CatalogNameKey(license.CustomerName).StartsWith(TableKeys.CatalogNameKey(namePrefix), StringComparison.Ordinal)))
+            {
+                listed.Add(license);
+            }
+        }
+
+        return (listed, page.Next);
     }
 
     private bool Remember(LicenseRow license, bool committed)

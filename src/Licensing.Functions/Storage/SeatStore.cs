@@ -19,7 +19,7 @@ public sealed record SeatWrite(SeatRow Row, bool IsNew);
 /// counter commit in one single-partition transaction under the license row's ETag, renewals merge under the seat's
 /// ETag. A lost race returns false so the caller re-reads and decides again.
 /// </summary>
-public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, WebhookOutbox outbox, LicensingMetrics metrics)
+public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, PartitionBounds bounds, WebhookOutbox outbox, LicensingMetrics metrics)
 {
     /// <summary>This instance's copy of the license row (at most the cache TTL old), or null: read it fresh then.</summary>
     public LicenseRow? CachedLicense(string licenseId) => licenseCache.Get(licenseId);
@@ -104,6 +104,44 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, W
     }
 
     /// <summary>
+    /// The earliest expiry of the license's live leases, or null when it has none: reads only the ExpireAt column of
+    /// each live lease row (a full pool's one read of all its leases, before <see cref="RememberNoLapseBeforeAsync"/>).
+    /// </summary>
+    public async Task<DateTimeOffset?> ReadEarliestLeaseExpiryAsync(string licenseId, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {licenseId} and RowKey gt {TableKeys.LeaseRowsAfter} and RowKey lt {TableKeys.LeaseRowsBefore} and State eq {SeatState.Live}");
+        DateTimeOffset? earliest = null;
+        await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: [nameof(SeatRow.ExpireAt)], cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (entity.GetDateTimeOffset(nameof(SeatRow.ExpireAt)) is { } expireAt && (earliest is null || expireAt < earliest))
+            {
+                earliest = expireAt;
+            }
+        }
+
+        return earliest;
+    }
+
+    /// <summary>
+    /// Merges <see cref="LicenseRow.NoLapseBefore"/> under the license row's ETag. A lost race is no harm: whoever
+    /// changed the row decided afresh, and the next full refusal reads the leases again.
+    /// </summary>
+    public async Task RememberNoLapseBeforeAsync(LicenseRow license, CancellationToken ct)
+    {
+        try
+        {
+            var response = await tables.Licenses.UpdateEntityAsync(license.NoLapseBeforeEntity(), license.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            license.ETag = response.Headers.ETag ?? license.ETag;
+            licenseCache.Put(license);
+        }
+        catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
+        {
+            licenseCache.Forget(license.LicenseId);
+        }
+    }
+
+    /// <summary>
     /// The license row and every seat row of the partition (info and the admin API): one row-key range that
     /// leaves the audit events out.
     /// </summary>
@@ -128,14 +166,29 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, W
         return (Remember(licenseId, license), seats);
     }
 
+    /// <summary>A page of the license's seat rows (one row-key range) and the token of the next; null when the token is not ours.</summary>
+    public async Task<(IReadOnlyList<SeatRow> Seats, string? Next)?> ReadSeatPageAsync(string licenseId, int pageSize, string? continuationToken, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {licenseId} and RowKey gt {TableKeys.SeatPrefix} and RowKey lt {TableKeys.SeatRowsEnd}");
+        return await TablePages.ReadAsync(tables.Licenses, filter, pageSize, continuationToken, ct).ConfigureAwait(false) is { } page
+            ? (page.Rows.Select(SeatRow.FromEntity).ToArray(), page.Next)
+            : null;
+    }
+
     /// <summary>
     /// One single-partition transaction: the license's seat counter (merged under the license row's ETag, which
     /// serialises every change of the seat count), the seat rows and the audit events recording the change (created,
-    /// so they exist exactly when the change committed). False when another writer won the race.
+    /// so they exist exactly when the change committed). A seat that ends gets its entry in the license's ended-seat
+    /// index in the same transaction; once committed, the partition is trimmed when over its bounds
+    /// (<see cref="PartitionBounds"/>). False when another writer won the race.
     /// </summary>
     public async Task<bool> CommitAsync(LicenseRow license, IReadOnlyCollection<SeatWrite> seats, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
     {
-        var actions = new List<TableTransactionAction>(seats.Count + events.Count + 1)
+        var endings = seats.Select(w => w.Row).Where(s => s.State != SeatState.Live && s.EndedAt is not null).ToArray();
+        var eventsBefore = license.EventSequence - events.Count;
+        license.EndedSeats += endings.Length;
+        var actions = new List<TableTransactionAction>(seats.Count + endings.Length + events.Count + 1)
         {
             new(TableTransactionActionType.UpdateMerge, license.SeatCounterEntity(), license.ETag),
         };
@@ -147,14 +200,18 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, W
         }
 
         await outbox.BeforeLicenseCommitAsync(license.ProductId, events, ct).ConfigureAwait(false);
+        actions.AddRange(endings.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PartitionBounds.EndedIndexEntry(s))));
         var committed = await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
-        if (committed)
+        if (!committed)
         {
-            metrics.SeatsChanged(events);
-            licenseCache.Put(license);
+            license.EndedSeats -= endings.Length;
+            return false;
         }
 
-        return committed;
+        metrics.SeatsChanged(events);
+        licenseCache.Put(license);
+        await bounds.TrimAfterCommitAsync(license, eventsBefore, ct).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>

@@ -52,12 +52,14 @@ public sealed class StorageTables
         ExpiryIndex = service.GetTableClient(TableKeys.ExpiryIndexTable(settings.TablePrefix));
         ApiKeys = service.GetTableClient(TableKeys.ApiKeysTable(settings.TablePrefix));
         Webhooks = service.GetTableClient(TableKeys.WebhooksTable(settings.TablePrefix));
+        Catalog = service.GetTableClient(TableKeys.CatalogTable(settings.TablePrefix));
     }
 
     public TableClient Licenses { get; }
     public TableClient ExpiryIndex { get; }
     public TableClient ApiKeys { get; }
     public TableClient Webhooks { get; }
+    public TableClient Catalog { get; }
 
     /// <summary>Creates the tables once per process (Bicep declares them in Azure; Azurite starts empty).</summary>
     public Task EnsureCreatedAsync(CancellationToken ct)
@@ -75,7 +77,7 @@ public sealed class StorageTables
 
     private async Task CreateAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Licenses, ExpiryIndex, ApiKeys, Webhooks })
+        foreach (var table in new[] { Licenses, ExpiryIndex, ApiKeys, Catalog, Webhooks })
         {
             try
             {

@@ -11,14 +11,16 @@ namespace Licensing.Storage;
 /// license row is <c>license</c>, a seat row is <c>seat|act|…</c> (one per machine) or <c>seat|lease|…</c> (one per
 /// machine and client), an event row is <c>event|{generation}|{sequence}</c>, both inverted so events read newest
 /// first (generation: the license's creation time, so a license deleted and created again starts a new run of
-/// sequence numbers after the old). The prefixes sort
-/// <c>event|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats are one row-key range.</item>
+/// sequence numbers after the old). An ended-seat index row, <c>ended|{endedAt ticks}|{seat row}</c>, is written with
+/// each seat's ending, so the oldest ended seats are a range read. The prefixes sort
+/// <c>ended|</c> &lt; <c>event|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats are one row-key range.</item>
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
 /// <item>Webhooks table: webhooks in partition <c>webhook</c> (row = id); pending-event hints in <c>hint</c>
 /// (row = <c>{table}|{partition}|{eventRow}</c>, the partition holding only what is pending); attempts due in <c>due</c>
 /// (row = <c>{dueTicks}|{webhookId}|{deliveryId}|{attempt}</c>); each webhook's delivery log in <c>log|{webhookId}</c>
 /// (row = <c>{deliveryId}|{inverted attempt}</c>, newest delivery first).</item>
+/// <item>License catalog: partition <c>license</c>, row = the license id (a listing hint per license).</item>
 /// </list>
 /// </summary>
 public static class TableKeys
@@ -89,6 +91,16 @@ public static class TableKeys
     /// </summary>
     public static string WebhookEventId(string partition, string eventRow) => "evt_" + Hash("webhook-event", partition + "\n" + eventRow, 26);
 
+    public static string CatalogTable(string prefix) => prefix + "LicenseCatalog";
+
+    public const string CatalogPartition = "license";
+
+    /// <summary>A customer name as the catalog compares it for a prefix search: case ignored.</summary>
+    public static string CatalogNameKey(string? customerName) => (customerName ?? "").ToLowerInvariant();
+
+    /// <summary>Every name key starting with <paramref name="prefix"/> (not empty) sorts below this one.</summary>
+    public static string CatalogNamePrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+
     /// <summary>
     /// The license id is derived from its user key, so a client call finds its partition without a lookup;
     /// the hash is one-way, so a license id reveals nothing of the user key.
@@ -115,6 +127,21 @@ public static class TableKeys
 
     private const string LeasePrefix = SeatPrefix + "lease|";
     private const string ActivationPrefix = SeatPrefix + "act|";
+
+    /// <summary>
+    /// A seat's ending in the license's ended-seat index: its time first (not inverted), so the oldest endings are
+    /// the first rows of the range <see cref="EndedRowsAfter"/> to <see cref="EndedRowsBefore"/>.
+    /// </summary>
+    public static string EndedRow(DateTimeOffset endedAt, string seatRowKey) =>
+        string.Create(CultureInfo.InvariantCulture, $"{EndedPrefix}{endedAt.UtcTicks:D19}|{seatRowKey}");
+
+    /// <summary>Every ended-seat index row of a partition sorts strictly between these two keys ('}' follows '|').</summary>
+    public const string EndedRowsAfter = EndedPrefix;
+    public const string EndedRowsBefore = "ended}";
+
+    private const string EndedPrefix = "ended|";
+
+    public static bool IsEndedRow(string rowKey) => rowKey.StartsWith(EndedPrefix, StringComparison.Ordinal);
 
     public static bool IsEventRow(string rowKey) => rowKey.StartsWith(EventPrefix, StringComparison.Ordinal);
 

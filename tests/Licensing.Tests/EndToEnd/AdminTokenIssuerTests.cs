@@ -142,7 +142,7 @@ public sealed class AdminTokenIssuerTests
     }
 
     [Fact]
-    public async Task Failed_bearer_tokens_count_against_the_address_like_wrong_keys_until_even_a_right_key_is_refused()
+    public async Task Failed_bearer_tokens_count_against_the_address_like_wrong_keys_after_which_only_credentials_it_can_check_without_storage_are_served()
     {
         await using var issuer = await TestIssuer.StartAsync();
         await using var server = await ServerFixture.StartAsync(s =>
@@ -161,10 +161,14 @@ public sealed class AdminTokenIssuerTests
 
         using var rightKey = await server.SendAsync(HttpMethod.Get, AdminRoute, null, ServerFixture.AdminKey);
         using var rightToken = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, issuer.Mint(server.Clock.GetUtcNow()));
+        using var wrongAgain = await server.SendWithBearerAsync(HttpMethod.Get, AdminRoute, null, wrongAudience);
+        using var unknownKey = await server.SendAsync(HttpMethod.Get, AdminRoute, null, "lk_unknownkey_" + new string('a', 32));
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
-        Assert.Equal(HttpStatusCode.TooManyRequests, rightKey.StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, rightToken.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, rightKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, rightToken.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, wrongAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, unknownKey.StatusCode);
     }
 
     [Fact]

@@ -77,32 +77,48 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task Repeated_wrong_keys_from_one_address_get_it_refused_even_with_a_right_key_until_its_retry_after()
+    public async Task Repeated_wrong_keys_from_one_address_get_its_unknown_keys_429_until_its_retry_after_while_known_keys_are_served()
     {
         await using var server = await ServerFixture.StartAsync(s => s["Licensing:FailedKeyLimitPerAddress"] = "3");
-        var license = await server.CreateLicenseAsync(mode: 2, seats: 1);
-        const string Guessing = "127.0.0.7";
+        var license = await server.CreateLicenseAsync(mode: 2, seats: 2);
+        const string Office = "127.0.0.7";
         var request = new { license.UserKey, machineId = "m1" };
+        var unusedClientKey = await CreateClientKeyAsync(server);
+        var knownBefore = await SendAsync(server, HttpMethod.Post, "v1/license/info", request, server.ClientKey, "127.0.0.8");
 
         var wrong = new List<Answer>();
         for (var i = 0; i < 5; i++)
         {
-            wrong.Add(await SendAsync(server, HttpMethod.Post, "v1/license/request", request, "lk_wrongwrong_" + new string('a', 32), Guessing));
+            wrong.Add(await SendAsync(server, HttpMethod.Post, "v1/license/request", request, WrongKey(i), Office));
         }
 
-        var right = await SendAsync(server, HttpMethod.Post, "v1/license/request", request, server.ClientKey, Guessing);
-        var seatsWhileRefused = await LiveSeatsAsync(server, license);
-        server.Clock.Advance(right.RetryAfter!.Value - TimeSpan.FromSeconds(1));
-        var aSecondEarly = await SendAsync(server, HttpMethod.Post, "v1/license/request", request, server.ClientKey, Guessing);
-        server.Clock.Advance(TimeSpan.FromSeconds(1));
-        var onTime = await SendAsync(server, HttpMethod.Post, "v1/license/request", request, server.ClientKey, Guessing);
+        server.StorageRequests.Reset();
+        var wrongWhileRefused = await SendAsync(server, HttpMethod.Post, "v1/license/request", request, WrongKey(9), Office);
+        var storageForWrongKey = server.StorageRequests.Count;
+        var client = await SendAsync(server, HttpMethod.Post, "v1/license/request", request, server.ClientKey, Office);
+        var admin = await SendAsync(server, HttpMethod.Get, $"v1/admin/licenses/{license.LicenseId}", null, ServerFixture.AdminKey, Office);
+        var notYetKnown = await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = "m2" }, unusedClientKey, Office);
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        var onTime = await SendAsync(server, HttpMethod.Post, "v1/license/request", new { license.UserKey, machineId = "m2" }, unusedClientKey, Office);
 
+        Assert.Equal(Ok, knownBefore.Status);
         Assert.Equal([Unauthorized, Unauthorized, Unauthorized, Limited, Limited], wrong.Select(a => a.Status));
-        Assert.Equal(new Answer(Limited, TimeSpan.FromMinutes(1), "rate_limited"), right);
-        Assert.Equal(0, seatsWhileRefused);
-        Assert.Equal(new Answer(Limited, TimeSpan.FromSeconds(1), "rate_limited"), aSecondEarly);
-        Assert.Equal(Ok, onTime.Status);
-        Assert.Equal(1, await LiveSeatsAsync(server, license));
+        Assert.Equal(new Answer(Limited, TimeSpan.FromMinutes(1), "rate_limited"), wrongWhileRefused);
+        Assert.Equal(0, storageForWrongKey);
+        Assert.Equal(new Answer(Ok, null, null), client);
+        Assert.Equal(new Answer(Ok, null, null), admin);
+        Assert.Equal(new Answer(Limited, TimeSpan.FromMinutes(1), "rate_limited"), notYetKnown);
+        Assert.Equal(new Answer(Ok, null, null), onTime);
+        Assert.Equal(2, await LiveSeatsAsync(server, license));
+    }
+
+    private static string WrongKey(int i) => $"lk_wrongwron{(char)('a' + i)}_" + new string('a', 32);
+
+    /// <summary>A new client-scope API key, created by the admin and never used: the instance does not know it yet.</summary>
+    private static async Task<string> CreateClientKeyAsync(ServerFixture server)
+    {
+        using var created = await server.AdminPostAsync("v1/admin/api-keys", new { name = "office", scope = "client" });
+        return created.RootElement.GetProperty("key").GetString()!;
     }
 
     /// <summary>Seat requests of distinct machines, one after another (the clock stands still meanwhile).</summary>

@@ -48,6 +48,46 @@ public sealed class RunLocalScriptTests
         }
     }
 
+    [Fact]
+    public async Task The_smoke_script_passes_against_the_server_it_runs_and_stopping_the_script_stops_both()
+    {
+        const string adminKey = "run-local-smoke-admin-key-0123456789";
+        var local = Directory.CreateTempSubdirectory("licensing-run-local-");
+        var port = FreeLoopbackPort();
+        var environment = new Dictionary<string, string>
+        {
+            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AZURITE_TABLE_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LICENSING_LOCAL_DIR"] = local.FullName,
+            ["Licensing__AdminApiKey"] = adminKey,
+        };
+        try
+        {
+            await using var script = RunningProcess.Start("bash", ["scripts/run-local.sh"], environment);
+            await WaitUntilServingAsync(port, script);
+
+            var smoke = await ProcessRun.RunAsync("bash", ["scripts/smoke.sh", $"http://127.0.0.1:{port}/", adminKey], timeout: TimeSpan.FromMinutes(2));
+            // TERM, as a service manager stops it: a test run started in the background inherits SIGINT ignored, and
+            // bash cannot trap a signal it was started with ignored.
+            await script.SignalAsync("TERM");
+            var exitCode = await script.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+            Assert.True(smoke.ExitCode == 0, smoke.ToString());
+            var lines = smoke.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(15, lines.Length);
+            Assert.All(lines[..^1], line => Assert.StartsWith("smoke: ok    ", line, StringComparison.Ordinal));
+            Assert.Equal("smoke: passed", lines[^1]);
+            Assert.True(exitCode == 143, $"exit {exitCode}\n{script}");
+            Assert.Contains("==> Stopping local host (pid ", script.StdOut);
+            Assert.Contains("==> Stopping Azurite (pid ", script.StdOut);
+            Assert.False(Listens(port), $"the server still listens on {port}\n{script}");
+        }
+        finally
+        {
+            local.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Waits until the server answers GET /v1/license/keys (the script builds first, which takes a while).</summary>
     private static async Task WaitUntilServingAsync(int port, RunningProcess script)
     {

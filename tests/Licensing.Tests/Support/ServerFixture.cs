@@ -171,9 +171,13 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Runs the expiry timer's work once, as the timer function would.</summary>
     public Task<ExpiryRun> RunExpiryTimerAsync() => Services.GetRequiredService<LeaseExpiryService>().RunAsync(CancellationToken.None);
 
-    /// <summary>The stored license and seat rows of a license's partition, straight from storage (audit events apart).</summary>
+    /// <summary>The stored license and seat rows of a license's partition, straight from storage (audit events and the ended-seat index apart).</summary>
     public async Task<List<TableEntity>> StoredRowsAsync(string licenseId) =>
-        (await StoredPartitionAsync(licenseId)).Where(r => !TableKeys.IsEventRow(r.RowKey)).ToList();
+        (await StoredPartitionAsync(licenseId)).Where(r => !TableKeys.IsEventRow(r.RowKey) && !TableKeys.IsEndedRow(r.RowKey)).ToList();
+
+    /// <summary>The stored rows of a license's ended-seat index, oldest first, straight from storage.</summary>
+    public async Task<List<TableEntity>> StoredEndedIndexAsync(string licenseId) =>
+        (await StoredPartitionAsync(licenseId)).Where(r => TableKeys.IsEndedRow(r.RowKey)).ToList();
 
     /// <summary>The stored audit events of a license, newest first, straight from storage.</summary>
     public async Task<List<TableEntity>> StoredEventsAsync(string licenseId) =>
