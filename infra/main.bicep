@@ -1,5 +1,5 @@
 // Azure infrastructure of the licensing server: one Flex Consumption function app (dotnet-isolated 10.0)
-// that reaches everything (host storage, its four tables, Key Vault, Application Insights) with ONE
+// that reaches everything (host storage, its five tables, Key Vault, Application Insights) with ONE
 // user-assigned managed identity. No account keys, no connection strings with keys, no secret values:
 // the two secrets are created outside the template (scripts/ensure-secrets.sh) and read by the app through
 // Key Vault references.
@@ -38,7 +38,7 @@ param maximumInstanceCount int = 40
 @maxValue(40)
 param alwaysReadyInstances int = 0
 
-@description('Prepended to the names of the four tables (Licenses, LeaseExpiry, ApiKeys, LicenseCatalog) and passed to the app as Licensing__TablePrefix: letters and digits, starting with a letter, at most 21 characters; empty for none.')
+@description('Prepended to the names of the five tables (Licenses, LeaseExpiry, ApiKeys, LicenseCatalog, Webhooks) and passed to the app as Licensing__TablePrefix: letters and digits, starting with a letter, at most 21 characters; empty for none.')
 @maxLength(21)
 param tablePrefix string = ''
 
@@ -122,7 +122,7 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Storage: host storage (AzureWebJobsStorage), the deployment container and the app's four tables
+// Storage: host storage (AzureWebJobsStorage), the deployment container and the app's five tables
 // ---------------------------------------------------------------------------------------------------------
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
@@ -187,6 +187,11 @@ resource leaseExpiryTable 'Microsoft.Storage/storageAccounts/tableServices/table
 resource apiKeysTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = {
   parent: tableService
   name: '${tablePrefix}ApiKeys'
+}
+
+resource webhooksTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = {
+  parent: tableService
+  name: '${tablePrefix}Webhooks'
 }
 
 resource licenseCatalogTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = {
@@ -389,6 +394,18 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Licensing__ExpiryMaxEntriesPerRun'
           value: '5000'
+        }
+        {
+          name: 'Licensing__WebhookSchedule'
+          value: '*/5 * * * * *'
+        }
+        {
+          name: 'Licensing__AllowInsecureWebhookUrls'
+          value: 'false'
+        }
+        {
+          name: 'Licensing__AllowPrivateWebhookTargets'
+          value: 'false'
         }
         {
           name: 'Licensing__TokenRetention'

@@ -21,6 +21,8 @@ internal static class BenchCommandLine
         ("timer", "the expiry timer's run time with the same lapsed leases among few and many live ones"),
         ("seat-race", "rounds of many machines requesting at once on one small license: exactly its seats granted each round, "
             + "checked in the answers, the stored rows and info"),
+        ("webhooks", "seat grants with a seat.* webhook to a loopback receiver, the dispatcher on its default 5 s schedule: "
+            + "every event arrives, and the p95 lag from event to arrival"),
         ("full-pool", "one license with every seat held, then requests from new machines, each refused: storage requests per refusal"),
         ("soak", "mixed client traffic while storage (on disk) is stopped and restarted; checks the seat invariants and "
             + "that every answered seat change survives (exit 1 on a violation)"),

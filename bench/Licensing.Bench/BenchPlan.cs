@@ -119,6 +119,11 @@ public static class BenchPlan
             runs.Add(await SeatRaceScenario.RunAsync(context, ct).ConfigureAwait(false));
         }
 
+        if (wants.Contains("webhooks"))
+        {
+            runs.Add(await WebhookScenario.RunAsync(context, options.Smoke ? 50 : 1000, options.Smoke ? 4 : 8, ct).ConfigureAwait(false));
+        }
+
         if (wants.Contains("full-pool"))
         {
             runs.Add(await FullPoolScenario.RunAsync(context, options.Concurrency[0], ct).ConfigureAwait(false));

@@ -5,7 +5,7 @@
 // computable at the start of the deployment (BCP120), so the assignments live in this module, which receives the
 // principal id as a parameter.
 //
-// Storage Table Data Contributor is on the account, not on the app's three tables alone: the Functions host
+// Storage Table Data Contributor is on the account, not on the app's five tables alone: the Functions host
 // records its diagnostic events in tables of its own (AzureFunctionsDiagnosticEvents...), which it creates, lists
 // and purges, and without the role on the account it logs a 403 warning every few minutes.
 //
@@ -56,7 +56,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-// Storage Table Data Contributor on the account: the app's three tables and the host's diagnostic-events tables.
+// Storage Table Data Contributor on the account: the app's five tables and the host's diagnostic-events tables.
 resource storageTableData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   name: guid(storage.id, principalId, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')

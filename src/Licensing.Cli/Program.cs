@@ -4,11 +4,12 @@
 using System.CommandLine;
 using Licensing.Cli;
 
-RootCommand root = new("licensing: manage licenses and API keys on a licensing server, and try its client calls by hand.")
+RootCommand root = new("licensing: manage licenses, API keys and webhooks on a licensing server, and try its client calls by hand.")
 {
     LicenseCommands.Group(),
     PolicyCommands.Group(),
     KeyCommands.Group(),
+    WebhookCommands.Group(),
 };
 foreach (var command in ClientCommands.All())
 {

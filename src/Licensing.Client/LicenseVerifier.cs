@@ -210,6 +210,54 @@ public sealed class LicenseVerifier
         return (payload, header.Kid, kind);
     }
 
+    /// <summary>
+    /// Checks a compact JWS with a detached payload (<c>header..signature</c>, RFC 7515 appendix F) over
+    /// <paramref name="payload"/>, typed <paramref name="type"/> and signed with a published key; returns the key id.
+    /// </summary>
+    internal string VerifyDetached(string detachedJws, byte[] payload, string type)
+    {
+        var parts = detachedJws.Split('.');
+        if (parts.Length != 3 || parts[1].Length != 0)
+        {
+            throw LicensingException.VerificationFailed("Not a detached signature (expected header..signature).");
+        }
+
+        JwsHeader header;
+        byte[] signature;
+        try
+        {
+            header = Header(parts[0]);
+            signature = Base64UrlCodec.Decode(parts[2]);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            throw LicensingException.VerificationFailed("The signature is malformed.");
+        }
+
+        if (header.Alg != "ES256" || header.Kid is null || header.Typ != type)
+        {
+            throw LicensingException.VerificationFailed($"Expected an ES256 signature typed '{type}' with a key id.");
+        }
+
+        if (!_keys.TryGetValue(header.Kid, out var jwk))
+        {
+            throw LicensingException.VerificationFailed($"Signed with key '{header.Kid}', which is not one of the server's published keys.");
+        }
+
+        using var key = ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = Base64UrlCodec.Decode(jwk.X), Y = Base64UrlCodec.Decode(jwk.Y) },
+        });
+        var signingInput = Encoding.ASCII.GetBytes(parts[0] + "." + Base64UrlCodec.Encode(payload));
+        if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256))
+        {
+            throw LicensingException.VerificationFailed("The signature does not verify: the body was altered or not signed by this server.");
+        }
+
+        return header.Kid;
+    }
+
     private static JwsHeader Header(string encoded) =>
         JsonSerializer.Deserialize<JwsHeader>(Base64UrlCodec.Decode(encoded), WireJson.Options) ?? throw new FormatException("Empty header.");
 
@@ -261,6 +309,8 @@ public sealed class LicenseVerifier
 
 internal static class Base64UrlCodec
 {
+    public static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     public static byte[] Decode(string text)
     {
         var s = text.Replace('-', '+').Replace('_', '/');

@@ -127,7 +127,7 @@ public sealed class AuditEventPage
 }
 
 /// <summary>The admin API (an admin-scoped key, or a bearer token from the issuer the server trusts): licenses and API keys.</summary>
-public sealed class LicensingAdminClient : IDisposable
+public sealed partial class LicensingAdminClient : IDisposable
 {
     private readonly LicensingHttp _http;
     private readonly HttpClient? _ownedHttpClient;

@@ -86,6 +86,11 @@ public sealed class LicensingClient : IDisposable
     public Task<VerifiedLicense> VerifyLicenseAsync(byte[] licenseKey, TimeSpan? clockSkew = null, CancellationToken cancellationToken = default) =>
         _jwks.VerifyAsync(v => v.VerifyDocument(licenseKey), clockSkew ?? LicenseVerifier.DefaultClockSkew, cancellationToken);
 
+    /// <summary>The server's keys, cached, for verifiers that ride on this client (<see cref="WebhookVerifier"/>).</summary>
+    internal JwksCache Jwks => _jwks;
+
+    internal TimeProvider Clock => _clock;
+
     public void Dispose()
     {
         _jwks.Dispose();

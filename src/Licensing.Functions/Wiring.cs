@@ -7,6 +7,7 @@ using Licensing.Settings;
 using Licensing.Signing;
 using Licensing.Storage;
 using Licensing.Telemetry;
+using Licensing.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ public static class Wiring
         // Telemetry: the app's meter (exported in Azure by Program.cs, read in-process by tests).
         services.AddMetrics();
         services.AddSingleton<LicensingMetrics>();
+        services.AddSingleton<WebhookMetrics>();
 
         // Storage: every table read and write.
         services.AddOptions<TablePipelineOptions>();
@@ -44,6 +46,9 @@ public static class Wiring
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ExpiryIndex>();
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookDirectory>();
+        services.AddSingleton<WebhookOutbox>();
 
         // Signing: seat tokens, license documents, the JWKS.
         services.AddSingleton<TokenSigner>();
@@ -67,6 +72,12 @@ public static class Wiring
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
 
+        // Webhooks: the admin rules, and delivery (signed, retried with jitter, addresses checked after DNS).
+        services.AddSingleton<WebhookService>();
+        services.AddSingleton(new WebhookBackoff(Random.Shared));
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookDispatcher>();
+
         // HTTP: requests read, outcomes answered.
         services.AddSingleton<ApiEndpoint>();
         services.AddSingleton<ClientCalls>();
@@ -74,6 +85,7 @@ public static class Wiring
         services.AddSingleton<AdminPolicyCalls>();
         services.AddSingleton<TrialCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
+        services.AddSingleton<AdminWebhookCalls>();
         services.AddSingleton<AdminDiagnostics>();
         return services;
     }

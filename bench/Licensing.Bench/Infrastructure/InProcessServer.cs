@@ -38,12 +38,15 @@ public sealed class InProcessServer : IAsyncDisposable
 
     public LeaseExpiryService Expiry => _app.Services.GetRequiredService<LeaseExpiryService>();
 
+    public Licensing.Webhooks.WebhookDispatcher Webhooks => _app.Services.GetRequiredService<Licensing.Webhooks.WebhookDispatcher>();
+
     /// <param name="outagesExpected">
     /// Storage will be stopped on purpose (the soak): its "storage unavailable" warnings, one per 503, would drown the
     /// output, so only the endpoint's errors (unexpected failures) are logged.
     /// </param>
     public static async Task<InProcessServer> StartAsync(
-        string connectionString, int? port, TimeProvider clock, StorageCounter counter, CancellationToken ct, bool outagesExpected = false)
+        string connectionString, int? port, TimeProvider clock, StorageCounter counter, CancellationToken ct, bool outagesExpected = false,
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         if (port is { } fixedPort && await AzuriteProcess.AcceptsAsync(fixedPort, ct).ConfigureAwait(false))
         {
@@ -67,6 +70,11 @@ public sealed class InProcessServer : IAsyncDisposable
             ["Licensing:RateLimitPerKey"] = "0",
             ["Licensing:RateLimitPerAddress"] = "0",
         };
+        foreach (var (name, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[name] = value;
+        }
+
         var app = LocalFunctionsHost.Build([], settings, builder =>
         {
             builder.Services.AddSingleton(clock);

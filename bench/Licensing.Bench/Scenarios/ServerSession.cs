@@ -17,10 +17,11 @@ public sealed class ServerSession : IAsyncDisposable
     public ApiClient Api { get; }
 
     public static async Task<ServerSession> StartAsync(
-        BenchContext context, int connections, CancellationToken ct, TimeProvider? clock = null, bool outagesExpected = false)
+        BenchContext context, int connections, CancellationToken ct, TimeProvider? clock = null, bool outagesExpected = false,
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var server = await InProcessServer.StartAsync(
-            context.Azurite.ConnectionString, context.Options.Port, clock ?? TimeProvider.System, context.Counter, ct, outagesExpected).ConfigureAwait(false);
+            context.Azurite.ConnectionString, context.Options.Port, clock ?? TimeProvider.System, context.Counter, ct, outagesExpected, extraSettings).ConfigureAwait(false);
         var api = new ApiClient(server.BaseAddress, "", connections);
         try
         {

@@ -22,6 +22,11 @@ public static class Routes
     public const string AdminApiKeys = "v1/admin/api-keys";
     public const string AdminApiKey = "v1/admin/api-keys/{id}";
     public const string AdminApiKeyEvents = "v1/admin/api-keys/events";
+    public const string AdminWebhooks = "v1/admin/webhooks";
+    public const string AdminWebhook = "v1/admin/webhooks/{id}";
+    public const string AdminWebhookDeliveries = "v1/admin/webhooks/{id}/deliveries";
+    public const string AdminWebhookRedeliver = "v1/admin/webhooks/{id}/deliveries/{deliveryId}/redeliver";
+    public const string AdminWebhookPing = "v1/admin/webhooks/{id}/ping";
     public const string AdminWhoAmI = "v1/admin/whoami";
     public const string Anything = "{*path}";
 }

@@ -11,7 +11,7 @@ namespace Licensing.Http;
 /// The one place where the services' outcomes become answers: the reference's wire bodies, the admin views, and the
 /// status and problem details of each refusal.
 /// </summary>
-public static class Answers
+public static partial class Answers
 {
     /// <summary>An outcome's value as <paramref name="answer"/> writes it, or its refusal as a problem.</summary>
     public static IActionResult From<T>(Outcome<T> outcome, Func<T, IActionResult> answer)

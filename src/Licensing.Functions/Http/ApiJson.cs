@@ -26,6 +26,10 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(PolicyView))]
 [JsonSerializable(typeof(TrialLicenseResponse))]
 [JsonSerializable(typeof(PolicyPage))]
+[JsonSerializable(typeof(WebhookView))]
+[JsonSerializable(typeof(WebhookList))]
+[JsonSerializable(typeof(DeliveryView))]
+[JsonSerializable(typeof(DeliveryList))]
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but writes text such as apostrophes as they are (the body is JSON, never HTML).</summary>

@@ -39,6 +39,15 @@ public sealed class LicensingOptions
     /// <summary>The most expiry-index entries one timer run handles; the rest wait for the next run.</summary>
     public int ExpiryMaxEntriesPerRun { get; set; } = Expiry.LeaseExpiryService.MaxEntriesPerRun;
 
+    /// <summary>Six-field cron schedule of the DeliverWebhooks timer (every 5 s keeps delivery lag well within 15 s).</summary>
+    public string WebhookSchedule { get; set; } = "*/5 * * * * *";
+
+    /// <summary>Lets a webhook's URL be plain http on a loopback host (local development and tests); https otherwise.</summary>
+    public bool AllowInsecureWebhookUrls { get; set; }
+
+    /// <summary>Lets deliveries reach private, loopback, link-local and metadata addresses (refused after DNS otherwise).</summary>
+    public bool AllowPrivateWebhookTargets { get; set; }
+
     /// <summary>How long ended tokens stay visible in info before they are purged.</summary>
     public TimeSpan TokenRetention { get; set; } = TimeSpan.FromDays(7);
 

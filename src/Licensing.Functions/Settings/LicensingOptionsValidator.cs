@@ -67,6 +67,15 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
             failures.Add($"{SettingNames.ExpirySchedule} must be a six-field cron expression such as '0 */1 * * * *'.");
         }
 
+        try
+        {
+            CronExpression.Parse(options.WebhookSchedule, CronFormat.IncludeSeconds);
+        }
+        catch (CronFormatException)
+        {
+            failures.Add($"{SettingNames.WebhookSchedule} must be a six-field cron expression such as '*/5 * * * * *'.");
+        }
+
         if (options.ExpiryMaxEntriesPerRun is < 1 or > 100_000)
         {
             failures.Add($"{SettingNames.ExpiryMaxEntriesPerRun} must be between 1 and 100000.");

@@ -13,6 +13,9 @@ public static class SettingNames
     public const string TablePrefix = LicensingOptions.Section + ":" + nameof(LicensingOptions.TablePrefix);
     public const string ExpirySchedule = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpirySchedule);
     public const string ExpiryMaxEntriesPerRun = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpiryMaxEntriesPerRun);
+    public const string WebhookSchedule = LicensingOptions.Section + ":" + nameof(LicensingOptions.WebhookSchedule);
+    public const string AllowInsecureWebhookUrls = LicensingOptions.Section + ":" + nameof(LicensingOptions.AllowInsecureWebhookUrls);
+    public const string AllowPrivateWebhookTargets = LicensingOptions.Section + ":" + nameof(LicensingOptions.AllowPrivateWebhookTargets);
     public const string TokenRetention = LicensingOptions.Section + ":" + nameof(LicensingOptions.TokenRetention);
     public const string MaxEndedSeatsPerLicense = LicensingOptions.Section + ":" + nameof(LicensingOptions.MaxEndedSeatsPerLicense);
     public const string MaxEventsPerLicense = LicensingOptions.Section + ":" + nameof(LicensingOptions.MaxEventsPerLicense);
@@ -29,5 +32,8 @@ public static class SettingNames
 
     /// <summary>The timer trigger's binding expression: both hosts resolve it from configuration.</summary>
     public const string ExpiryScheduleBinding = "%" + ExpirySchedule + "%";
+
+    /// <summary>The webhook dispatcher's binding expression.</summary>
+    public const string WebhookScheduleBinding = "%" + WebhookSchedule + "%";
     
 }

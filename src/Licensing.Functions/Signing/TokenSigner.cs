@@ -18,6 +18,10 @@ public sealed class TokenSigner : IDisposable
     private readonly ECDsa _signingKey;
     private readonly Dictionary<string, string> _encodedHeaders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ECDsa> _verificationKeys = new(StringComparer.Ordinal);
+    private readonly string _detachedHeader;
+
+    /// <summary>The JWS header <c>typ</c> of a webhook delivery's signature.</summary>
+    public const string WebhookSignatureType = "webhook+jws";
 
     public TokenSigner(IOptions<LicensingOptions> options)
     {
@@ -35,6 +39,7 @@ public sealed class TokenSigner : IDisposable
             _encodedHeaders[kind] = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(header, SignedJson.Default.JwsHeader));
         }
 
+        _detachedHeader = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new JwsHeader("ES256", KeyId, WebhookSignatureType), SignedJson.Default.JwsHeader));
         _verificationKeys[KeyId] = _signingKey;
         if (previous is not null)
         {
@@ -64,6 +69,17 @@ public sealed class TokenSigner : IDisposable
         var signingInput = _encodedHeaders[payload.Kind] + "." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo));
         var signature = _signingKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return signingInput + "." + Base64Url.EncodeToString(signature);
+    }
+
+    /// <summary>
+    /// A compact JWS with a detached payload (RFC 7515 appendix F): <c>header..signature</c>, the signature over
+    /// <c>header.base64url(payload)</c>, so the payload travels as it is (a webhook's body) and is signed as sent.
+    /// </summary>
+    public string SignDetached(ReadOnlySpan<byte> payload)
+    {
+        var signingInput = _detachedHeader + "." + Base64Url.EncodeToString(payload);
+        var signature = _signingKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return _detachedHeader + ".." + Base64Url.EncodeToString(signature);
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Licensing.Storage;
 /// The API keys' partition: key rows and their audit events. A key is created with its event in one transaction
 /// (a duplicate id fails instead of overwriting) and deleted under the ETag it was read with, with its event.
 /// </summary>
-public sealed class ApiKeyStore(StorageTables tables)
+public sealed class ApiKeyStore(StorageTables tables, WebhookOutbox outbox)
 {
     /// <summary>
     /// Creates the key with the event recording it. The SDK retries a create whose first try committed and whose
@@ -17,6 +17,7 @@ public sealed class ApiKeyStore(StorageTables tables)
     public async Task CreateAsync(ApiKeyRow key, AuditEventRow created, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        await outbox.BeforeApiKeyCommitAsync(created, ct).ConfigureAwait(false);
         try
         {
             await tables.ApiKeys.SubmitTransactionAsync(
@@ -72,12 +73,14 @@ public sealed class ApiKeyStore(StorageTables tables)
             return false;
         }
 
+        var deleted = recordDeletion(ApiKeyRow.FromEntity(entity));
+        await outbox.BeforeApiKeyCommitAsync(deleted, ct).ConfigureAwait(false);
         try
         {
             await tables.ApiKeys.SubmitTransactionAsync(
                 [
                     new TableTransactionAction(TableTransactionActionType.Delete, entity, entity.ETag),
-                    new TableTransactionAction(TableTransactionActionType.Add, recordDeletion(ApiKeyRow.FromEntity(entity)).ToEntity()),
+                    new TableTransactionAction(TableTransactionActionType.Add, deleted.ToEntity()),
                 ],
                 ct).ConfigureAwait(false);
             return true;

@@ -5,7 +5,7 @@ namespace Licensing.Storage;
 /// <summary>Lower-case RFC 4648 base32 without padding: safe in table keys, URLs and typed by hand.</summary>
 public static class Base32
 {
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    public const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
     public static string Encode(ReadOnlySpan<byte> bytes)
     {

@@ -9,7 +9,7 @@ namespace Licensing.Storage;
 /// <see cref="LicenseCatalog"/>, whose row is written before a create or update and removed after a delete. Every read
 /// and committed change refreshes this instance's <see cref="LicenseCache"/>.
 /// </summary>
-public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache, PartitionBounds bounds, LicenseCatalog catalog)
+public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache, PartitionBounds bounds, LicenseCatalog catalog, WebhookOutbox outbox)
 {
     /// <summary>The license row alone, by a point read.</summary>
     public async Task<LicenseRow?> ReadAsync(string licenseId, CancellationToken ct)
@@ -33,6 +33,7 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
     public async Task<bool> AddAsync(LicenseRow license, AuditEventRow created, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        await outbox.BeforeLicenseCommitAsync(license.ProductId, [created], ct).ConfigureAwait(false);
         await catalog.PutAsync(license, ct).ConfigureAwait(false);
         return Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Add, license.ToEntity())], [created], ct)
             .ConfigureAwait(false));
@@ -41,6 +42,7 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
     /// <summary>Replaces the license row under its ETag (admin changes), with its event. False on a lost race.</summary>
     public async Task<bool> UpdateAsync(LicenseRow license, AuditEventRow updated, CancellationToken ct)
     {
+        await outbox.BeforeLicenseCommitAsync(license.ProductId, [updated], ct).ConfigureAwait(false);
         await catalog.PutAsync(license, ct).ConfigureAwait(false);
         return Remember(license, await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.UpdateReplace, license.ToEntity(), license.ETag)], [updated], ct)
             .ConfigureAwait(false));
@@ -53,6 +55,7 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
     /// </summary>
     public async Task<bool> DeleteAsync(LicenseRow license, IReadOnlyList<SeatRow> seats, AuditEventRow deleted, CancellationToken ct)
     {
+        await outbox.BeforeLicenseCommitAsync(license.ProductId, [deleted], ct).ConfigureAwait(false);
         if (!await TableOperations.SubmitAsync(tables.Licenses, [new(TableTransactionActionType.Delete, license.ToEntity(), license.ETag)], [deleted], ct)
                 .ConfigureAwait(false))
         {

@@ -19,7 +19,7 @@ public sealed record SeatWrite(SeatRow Row, bool IsNew);
 /// counter commit in one single-partition transaction under the license row's ETag, renewals merge under the seat's
 /// ETag. A lost race returns false so the caller re-reads and decides again.
 /// </summary>
-public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, PartitionBounds bounds, LicensingMetrics metrics)
+public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, PartitionBounds bounds, WebhookOutbox outbox, LicensingMetrics metrics)
 {
     /// <summary>This instance's copy of the license row (at most the cache TTL old), or null: read it fresh then.</summary>
     public LicenseRow? CachedLicense(string licenseId) => licenseCache.Get(licenseId);
@@ -199,6 +199,7 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, write.Row.ToEntity(), write.Row.ETag));
         }
 
+        await outbox.BeforeLicenseCommitAsync(license.ProductId, events, ct).ConfigureAwait(false);
         actions.AddRange(endings.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PartitionBounds.EndedIndexEntry(s))));
         var committed = await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
         if (!committed)

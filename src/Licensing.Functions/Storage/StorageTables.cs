@@ -18,7 +18,7 @@ public sealed class TablePipelineOptions
     public IList<HttpPipelinePolicy> PerRetryPolicies { get; } = [];
 }
 
-/// <summary>The app's four tables, reached by connection string or by managed identity as the settings say.</summary>
+/// <summary>The app's tables, reached by connection string or by managed identity as the settings say.</summary>
 public sealed class StorageTables
 {
     private readonly object _gate = new();
@@ -51,12 +51,14 @@ public sealed class StorageTables
         Licenses = service.GetTableClient(TableKeys.LicensesTable(settings.TablePrefix));
         ExpiryIndex = service.GetTableClient(TableKeys.ExpiryIndexTable(settings.TablePrefix));
         ApiKeys = service.GetTableClient(TableKeys.ApiKeysTable(settings.TablePrefix));
+        Webhooks = service.GetTableClient(TableKeys.WebhooksTable(settings.TablePrefix));
         Catalog = service.GetTableClient(TableKeys.CatalogTable(settings.TablePrefix));
     }
 
     public TableClient Licenses { get; }
     public TableClient ExpiryIndex { get; }
     public TableClient ApiKeys { get; }
+    public TableClient Webhooks { get; }
     public TableClient Catalog { get; }
 
     /// <summary>Creates the tables once per process (Bicep declares them in Azure; Azurite starts empty).</summary>
@@ -75,7 +77,7 @@ public sealed class StorageTables
 
     private async Task CreateAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Licenses, ExpiryIndex, ApiKeys, Catalog })
+        foreach (var table in new[] { Licenses, ExpiryIndex, ApiKeys, Catalog, Webhooks })
         {
             try
             {

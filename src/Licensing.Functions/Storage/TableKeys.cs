@@ -16,6 +16,10 @@ namespace Licensing.Storage;
 /// <c>ended|</c> &lt; <c>event|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats are one row-key range.</item>
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
+/// <item>Webhooks table: webhooks in partition <c>webhook</c> (row = id); pending-event hints in <c>hint</c>
+/// (row = <c>{table}|{partition}|{eventRow}</c>, the partition holding only what is pending); attempts due in <c>due</c>
+/// (row = <c>{dueTicks}|{webhookId}|{deliveryId}|{attempt}</c>); each webhook's delivery log in <c>log|{webhookId}</c>
+/// (row = <c>{deliveryId}|{inverted attempt}</c>, newest delivery first).</item>
 /// <item>License catalog: partition <c>license</c>, row = the license id (a listing hint per license).</item>
 /// <item>Licenses table, policies: partition <c>policy|{productId}</c>, row = the policy id (<c>pol_{productId}_{random}</c>,
 /// so a policy's id names its partition); the product's trial policy also holds the row <c>trial</c> of that partition,
@@ -69,6 +73,59 @@ public static class TableKeys
     public static string LicensesTable(string prefix) => prefix + "Licenses";
     public static string ExpiryIndexTable(string prefix) => prefix + "LeaseExpiry";
     public static string ApiKeysTable(string prefix) => prefix + "ApiKeys";
+    public static string WebhooksTable(string prefix) => prefix + "Webhooks";
+
+    public const string WebhookPartition = "webhook";
+    private static readonly System.Buffers.SearchValues<char> Base32Characters = System.Buffers.SearchValues.Create(Base32.Alphabet);
+    public const string WebhookHintPartition = "hint";
+    public const string WebhookDuePartition = "due";
+
+    /// <summary>The table a hint's event lives in: a license's partition, or the API keys' partition.</summary>
+    public const string HintLicensesTable = "L";
+    public const string HintApiKeysTable = "K";
+
+    /// <summary>A new webhook's public id, also its row key.</summary>
+    public static string NewWebhookId() => "wh_" + Base32.Random(20);
+
+    public static bool IsWebhookId(string id) =>
+        id.Length == 23 && id.StartsWith("wh_", StringComparison.Ordinal) && id.AsSpan(3).IndexOfAnyExcept(Base32Characters) < 0;
+
+    public static string WebhookLogPartition(string webhookId) => "log|" + webhookId;
+
+    /// <summary>Attempts due at or before <paramref name="at"/> sort below this key.</summary>
+    public static string WebhookRowsUpTo(DateTimeOffset at) =>
+        string.Create(CultureInfo.InvariantCulture, $"{at.UtcTicks:D19}|~");
+
+    /// <summary>
+    /// A hint names its event, not its time: the attempts of concurrent changes to one license that built the same next
+    /// event write one hint between them, so the event is delivered once, whichever attempt committed it.
+    /// </summary>
+    public static string WebhookHintRow(string table, string partition, string eventRow) => $"{table}|{partition}|{eventRow}";
+
+    public static string WebhookDueRow(DateTimeOffset dueAt, string webhookId, string deliveryId, int attempt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{dueAt.UtcTicks:D19}|{webhookId}|{deliveryId}|{attempt:D6}");
+
+    /// <summary>A new delivery's id: newer deliveries sort first in their webhook's log, random bits keep two apart.</summary>
+    public static string NewDeliveryId(DateTimeOffset at) =>
+        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks:D19}{Base32.Random(8)}");
+
+    public static bool IsDeliveryId(string id) =>
+        id.Length == 27 && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(19).IndexOfAnyExcept(Base32Characters) < 0;
+
+    public static string WebhookLogRow(string deliveryId, int attempt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{deliveryId}|{int.MaxValue - attempt:D10}");
+
+    /// <summary>Every log row of one delivery sorts strictly between these two keys ('}' follows '|').</summary>
+    public static (string After, string Before) WebhookLogRowsOf(string deliveryId) => (deliveryId + "|", deliveryId + "}");
+
+    public static string DeliveryIdOf(string logRow) => logRow[..logRow.IndexOf('|', StringComparison.Ordinal)];
+
+    /// <summary>
+    /// The id a webhook receiver sees for an audit event: unique across licenses (an event row key is unique only
+    /// within its partition) and the same on every delivery and redelivery, so receivers can deduplicate.
+    /// </summary>
+    public static string WebhookEventId(string partition, string eventRow) => "evt_" + Hash("webhook-event", partition + "\n" + eventRow, 26);
+
     public static string CatalogTable(string prefix) => prefix + "LicenseCatalog";
 
     public const string CatalogPartition = "license";
@@ -147,6 +204,10 @@ public static class TableKeys
     /// <summary>The public id of an event: its row key without the prefix, also the token of the page after it.</summary>
     public static string EventId(DateTimeOffset generation, long sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - generation.UtcTicks:D19}|{long.MaxValue - sequence:D19}");
+
+    /// <summary>A license event's sequence number, read back from its row key.</summary>
+    public static long EventSequenceOf(string eventRowKey) =>
+        long.MaxValue - long.Parse(eventRowKey.AsSpan(eventRowKey.Length - 19), NumberStyles.None, CultureInfo.InvariantCulture);
 
     public static bool IsEventId(string id) =>
         id.Length == 39 && id[19] == '|' && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(20).IndexOfAnyExceptInRange('0', '9') < 0;

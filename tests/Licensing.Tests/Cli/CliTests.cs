@@ -463,7 +463,7 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
 
         Assert.Equal(0, help.ExitCode);
         foreach (var command in new[] { "licenses create", "licenses list", "licenses show", "licenses update", "licenses delete",
-            "licenses revoke-token", "licenses events", "keys create", "keys list", "keys delete", "activate", "deactivate", "request", "heartbeat",
+            "licenses revoke-token", "licenses events", "keys create", "keys list", "keys delete", "webhooks create", "webhooks deliveries", "webhooks redeliver", "webhooks ping", "activate", "deactivate", "request", "heartbeat",
             "release", "validate", "info", "jwks", "--url", "--api-key", "--json", "LICENSING_URL", "LICENSING_API_KEY" })
         {
             Assert.Contains(command, help.StdOut);

@@ -34,10 +34,11 @@ public sealed class TemplatePromisesTests
 
         var tables = template.OfType("Microsoft.Storage/storageAccounts/tableServices/tables").Select(t => t.GetProperty("name").GetString()!).ToList();
 
-        Assert.Equal(4, tables.Count);
+        Assert.Equal(5, tables.Count);
         Assert.Contains(tables, n => n.Contains("Licenses", StringComparison.Ordinal));
         Assert.Contains(tables, n => n.Contains("LeaseExpiry", StringComparison.Ordinal));
         Assert.Contains(tables, n => n.Contains("ApiKeys", StringComparison.Ordinal));
+        Assert.Contains(tables, n => n.Contains("Webhooks", StringComparison.Ordinal));
         Assert.Contains(tables, n => n.Contains("LicenseCatalog", StringComparison.Ordinal));
         Assert.NotEmpty(template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"));
     }

@@ -50,7 +50,7 @@ public static class ModelServer
     private static async Task DeleteTablesAsync(string prefix)
     {
         var service = new TableServiceClient(TestStorage.ConnectionString);
-        foreach (var table in new[] { TableKeys.LicensesTable(prefix), TableKeys.ExpiryIndexTable(prefix), TableKeys.ApiKeysTable(prefix) })
+        foreach (var table in new[] { TableKeys.LicensesTable(prefix), TableKeys.ExpiryIndexTable(prefix), TableKeys.ApiKeysTable(prefix), TableKeys.WebhooksTable(prefix) })
         {
             await service.DeleteTableAsync(table);
         }

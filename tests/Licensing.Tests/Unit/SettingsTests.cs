@@ -14,6 +14,7 @@ public sealed class SettingsTests
     [InlineData("Licensing:StorageConnectionString", "")]
     [InlineData("Licensing:ExpirySchedule", "every minute")]
     [InlineData("Licensing:ExpiryMaxEntriesPerRun", "0")]
+    [InlineData("Licensing:WebhookSchedule", "every five seconds")]
     [InlineData("Licensing:DefaultHeartbeatInterval", "00:00:00")]
     [InlineData("Licensing:TablePrefix", "9bad")]
     [InlineData("Licensing:AdminApiKey", "@Microsoft.KeyVault(VaultName=kv-licensing;SecretName=licensing-admin-api-key)")]
@@ -75,7 +76,7 @@ public sealed class SettingsTests
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet();
 
-        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "ExpiryMaxEntriesPerRun", "TokenRetention", "MaxEndedSeatsPerLicense", "MaxEventsPerLicense", "ActivationTokenLifetime", "DefaultHeartbeatInterval", "LicenseCacheTtl", "RateLimitPerKey", "RateLimitPerAddress", "FailedKeyLimitPerAddress", "TrustedProxyCount", "AdminTokenIssuer", "AdminTokenAudience", "AdminTokenRole" };
+        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "ExpiryMaxEntriesPerRun", "WebhookSchedule", "AllowInsecureWebhookUrls", "AllowPrivateWebhookTargets", "TokenRetention", "MaxEndedSeatsPerLicense", "MaxEventsPerLicense", "ActivationTokenLifetime", "DefaultHeartbeatInterval", "LicenseCacheTtl", "RateLimitPerKey", "RateLimitPerAddress", "FailedKeyLimitPerAddress", "TrustedProxyCount", "AdminTokenIssuer", "AdminTokenAudience", "AdminTokenRole" };
 
         Assert.All(required, name => Assert.Contains("Licensing__" + name, values));
         Assert.All(typeof(LicensingOptions).GetProperties().Select(p => p.Name).Except(["SigningKey", "PreviousSigningKey", "TableServiceUri", "ManagedIdentityClientId"]),
