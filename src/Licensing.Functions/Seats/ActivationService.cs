@@ -16,7 +16,10 @@ public sealed class ActivationService(
     TimeProvider clock,
     IOptions<LicensingOptions> options)
 {
-    /// <summary>Storage: read (1) + transaction (2); an already activated machine costs the read only.</summary>
+    /// <summary>
+    /// Storage: read (1) + transaction (2); an already activated machine costs the read only, a refusal on a full
+    /// license the read and one more read of the machine's seat.
+    /// </summary>
     public Task<SeatDecision> ActivateAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var licenseId = TableKeys.LicenseId(call.UserKey);
@@ -39,7 +42,10 @@ public sealed class ActivationService(
 
             if (license!.LiveSeats >= license.MaxClientCount)
             {
-                return SeatDecision.Denied(Reasons.SeatsExhausted, license, license.LiveSeats);
+                // The two reads are not one snapshot: this machine's own activation may have committed between them,
+                // counted in the license row but missed by the seat read. Read the seat again before refusing.
+                var again = await store.ReadSeatsAsync(license, [seatRow], ct).ConfigureAwait(false);
+                return again.Seat(seatRow) is { State: SeatState.Live } ? null : SeatDecision.Denied(Reasons.SeatsExhausted, license, license.LiveSeats);
             }
 
             var activation = new SeatRow

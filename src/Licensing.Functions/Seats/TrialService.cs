@@ -59,16 +59,7 @@ public sealed class TrialService(
         }
 
         var machine = new ClientCall(userKey, call.MachineId, null, call.ClientName, "", call.ClientAddr);
-        var activation = await activations.ActivateAsync(caller, machine, ct).ConfigureAwait(false);
-        if (activation.DeniedReason == Reasons.SeatsExhausted)
-        {
-            // Activate reads the license and the machine's seat side by side, not as one snapshot: a contender's
-            // activation of this same machine can commit between the two reads and look like another machine's seat.
-            // Asked again, the seat is there to read.
-            activation = await activations.ActivateAsync(caller, machine, ct).ConfigureAwait(false);
-        }
-
-        return new TrialDecision(activation, userKey);
+        return new TrialDecision(await activations.ActivateAsync(caller, machine, ct).ConfigureAwait(false), userKey);
     }
 
     private async Task CreateLicenseAsync(Caller caller, PolicyRow policy, string userKey, CancellationToken ct)
