@@ -10,7 +10,7 @@ public sealed record UsageHour(DateTimeOffset Hour, int PeakSeats, int Grants, l
 /// <summary>A license's usage, hour by hour, oldest first.</summary>
 public sealed record UsageReport(IReadOnlyList<UsageHour> Hours);
 
-/// <summary>The hours asked for, from <see cref="From"/> (rounded down to its hour) to before <see cref="To"/>.</summary>
+/// <summary>The hours asked for: from the hour of <see cref="From"/> through the hour of <see cref="To"/>.</summary>
 public sealed record UsageSpan(DateTimeOffset From, DateTimeOffset To)
 {
     public static readonly TimeSpan Longest = TimeSpan.FromDays(93);
@@ -29,7 +29,7 @@ public sealed class LicenseUsageService(LicenseStore licenses, UsageStore usage,
     {
         var now = clock.GetUtcNow();
         var first = SeatUsage.HourOf(span.From);
-        var last = SeatUsage.HourOf(Min(span.To.AddTicks(-1), now));
+        var last = SeatUsage.HourOf(Min(span.To, now));
         var licenseRead = licenses.ReadAsync(licenseId, ct);
         var stored = last >= first ? usage.ReadAsync(licenseId, first, last, ct) : Task.FromResult(new StoredUsage([], new Dictionary<DateTimeOffset, long>(), null));
         await Task.WhenAll(licenseRead, stored).ConfigureAwait(false);

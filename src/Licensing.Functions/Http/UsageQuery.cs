@@ -17,9 +17,9 @@ public static class UsageQuery
         var to = Read(request, "to", errors) ?? now;
         var from = Read(request, "from", errors) ?? to - UsageSpan.Default;
         span = new UsageSpan(from, to);
-        if (errors.Count == 0 && from >= to)
+        if (errors.Count == 0 && from > to)
         {
-            errors["from"] = ["must be before 'to'."];
+            errors["from"] = ["must not be after 'to'."];
         }
         else if (errors.Count == 0 && to - from > UsageSpan.Longest)
         {

@@ -57,11 +57,11 @@ public sealed class UsageHistoryTests(ServerFixture server) : IClassFixture<Serv
         await ActivateAsync(license, "m1");
         await ActivateAsync(license, "m2");
         server.Clock.SetUtcNow(hour0.AddHours(5));
-        var quietWhileNothingFollows = await UsageAsync(license, $"from={Seconds(hour0.AddHours(2))}&to={Seconds(TruncateToHour(hour0).AddHours(4))}");
+        var quietWhileNothingFollows = await UsageAsync(license, $"from={Seconds(hour0.AddHours(2))}&to={Seconds(TruncateToHour(hour0).AddHours(3))}");
         using var deactivated = await server.CallAsync("v1/license/deactivate", new { license.UserKey, machineId = "m1" });
 
-        var quiet = await UsageAsync(license, $"from={Seconds(hour0.AddHours(2))}&to={Seconds(TruncateToHour(hour0).AddHours(4))}");
-        var changed = await UsageAsync(license, $"from={Seconds(hour0.AddHours(5))}&to={Seconds(hour0.AddHours(6))}");
+        var quiet = await UsageAsync(license, $"from={Seconds(hour0.AddHours(2))}&to={Seconds(TruncateToHour(hour0).AddHours(3))}");
+        var changed = await UsageAsync(license, $"from={Seconds(hour0.AddHours(5))}&to={Seconds(hour0.AddHours(5))}");
 
         var first = TruncateToHour(hour0);
         Assert.Equal([(first.AddHours(2), 2, 0, 0L), (first.AddHours(3), 2, 0, 0L)], quietWhileNothingFollows);
@@ -136,7 +136,7 @@ public sealed class UsageHistoryTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Theory]
-    [InlineData("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "from", "must be before 'to'.")]
+    [InlineData("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "from", "must not be after 'to'.")]
     [InlineData("from=2026-01-01T00:00:00Z&to=2026-04-05T00:00:00Z", "from", "must be at most 93 days before 'to'.")]
     [InlineData("from=yesterday", "from", "must be an RFC 3339 time with its offset (2026-11-01T00:00:00Z) or Unix seconds.")]
     [InlineData("to=2026-01-01T00:00:00", "to", "must be an RFC 3339 time with its offset (2026-11-01T00:00:00Z) or Unix seconds.")]
