@@ -101,6 +101,55 @@ public sealed class ConsoleBrowserTests(ServerFixture server, ConsoleBrowser bro
     }
 
     [Fact]
+    public async Task A_policy_gives_a_new_license_its_terms_and_policies_and_webhooks_are_created_and_deleted_in_the_console()
+    {
+        var page = await browser.NewPageAsync(server.Http.BaseAddress!.ToString());
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        var policyName = "Pro " + Guid.NewGuid().ToString("N")[..8];
+        var customer = "Policy Customer " + Guid.NewGuid().ToString("N")[..8];
+        await SignInAsync(page);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Policies", Exact = true }).ClickAsync();
+        await page.GetByLabel("Policy name", new() { Exact = true }).FillAsync(policyName);
+        await page.GetByLabel("Policy product", new() { Exact = true }).FillAsync("console-pro");
+        await page.GetByLabel("Policy licensing mode", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Floating" });
+        await page.GetByLabel("Policy seats", new() { Exact = true }).FillAsync("4");
+        await page.GetByLabel("Lasts (days)", new() { Exact = true }).FillAsync("365");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create policy", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Policies" }).Locator("tbody tr").Filter(new() { HasText = policyName }))
+            .ToContainTextAsync(["console-pro" + "Floating" + "4" + "365 d" + "No"]);
+        await CheckPageAsync(page, "13-policy-created");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Licenses", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "New license", Exact = true }).ClickAsync();
+        await page.GetByLabel("Policy", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = $"{policyName} (console-pro)" });
+        await Expect(page.GetByLabel("Seats", new() { Exact = true })).ToBeDisabledAsync();
+        await page.GetByLabel("Customer", new() { Exact = true }).FillAsync(customer);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+        var userKey = await page.Locator("#new-user-key").TextContentAsync();
+        var license = await AdminLicenseAsync(await LicenseIdOfUserKeyAsync(userKey!));
+        Assert.Equal((customer, "console-pro", 2, 4), (license.GetProperty("customerName").GetString(), license.GetProperty("productId").GetString(),
+            license.GetProperty("licensingMode").GetInt32(), license.GetProperty("maxClientCount").GetInt32()));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Policies", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete " + policyName, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"The policy \"{policyName}\" was deleted.");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Policies" })).Not.ToContainTextAsync(policyName);
+
+        var url = $"https://hooks.example.com/{Guid.NewGuid():N}";
+        await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks", Exact = true }).ClickAsync();
+        await page.GetByLabel("URL", new() { Exact = true }).FillAsync(url);
+        await page.GetByLabel("Events", new() { Exact = true }).FillAsync("license.*, seat.revoked");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create webhook", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Webhooks" }).Locator("tbody tr").Filter(new() { HasText = url }))
+            .ToContainTextAsync([url + "license.*, seat.revoked" + "every product" + "Yes"]);
+        await CheckPageAsync(page, "14-webhook-created");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete the webhook to " + url, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The webhook was deleted.");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Webhooks" })).Not.ToContainTextAsync(url);
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_refused_with_a_message_and_nothing_is_kept_in_session_storage()
     {
         var page = await browser.NewPageAsync(server.Http.BaseAddress!.ToString());
