@@ -22,7 +22,7 @@ function setAttributes(el, attrs) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith('on') && typeof value === 'function') {
       el.addEventListener(name.slice(2), value);
-    } else if (name === 'value' && 'value' in el && el.namespaceURI !== SVG) {
+    } else if (name === 'value' && el instanceof HTMLSelectElement) {
       el.value = value;
     } else {
       el.setAttribute(name, value === true ? '' : String(value));

@@ -93,8 +93,7 @@ async function newLicenseForm(onCreated) {
   const policy = h('select', { name: 'policyId' },
     h('option', { value: '' }, 'None: terms set here'),
     policies.map((p) => h('option', { value: p.policyId }, `${p.name} (${p.productId || 'any product'})`)));
-  const mode = h('select', { name: 'licensingMode' }, MODES.map((name, i) => h('option', { value: String(i) }, name)));
-  mode.value = '2';
+  const mode = h('select', { name: 'licensingMode' }, MODES.map((name, i) => h('option', { value: String(i), selected: i === 2 }, name)));
   const seats = h('input', { type: 'number', name: 'maxClientCount', min: '1', max: '100000', value: '5', required: true });
   const customer = h('input', { type: 'text', name: 'customerName', autocomplete: 'off', maxlength: '200' });
   const product = h('input', { type: 'text', name: 'productId', autocomplete: 'off', pattern: '[a-z0-9-]{1,64}' });

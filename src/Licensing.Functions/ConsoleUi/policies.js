@@ -39,8 +39,8 @@ export async function policiesPage() {
 
   const name = h('input', { type: 'text', autocomplete: 'off', required: true });
   const product = h('input', { type: 'text', autocomplete: 'off' });
-  const mode = h('select', {}, MODES.map((m, i) => h('option', { value: String(i) }, m)));
-  mode.value = '1';
+  // The default is marked on its option, not set on the select, so that form.reset() returns to it.
+  const mode = h('select', {}, MODES.map((m, i) => h('option', { value: String(i), selected: i === 1 }, m)));
   const seats = h('input', { type: 'number', min: '1', max: '100000', value: '1', required: true });
   const days = h('input', { type: 'number', min: '1', max: '36500' });
   const trial = h('input', { type: 'checkbox' });

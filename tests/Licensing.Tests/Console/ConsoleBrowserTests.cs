@@ -118,6 +118,8 @@ public sealed class ConsoleBrowserTests(ServerFixture server, ConsoleBrowser bro
         await page.GetByRole(AriaRole.Button, new() { Name = "Create policy", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Policies" }).Locator("tbody tr").Filter(new() { HasText = policyName }))
             .ToContainTextAsync(["console-pro" + "Floating" + "4" + "365 d" + "No"]);
+        await Expect(page.GetByLabel("Policy licensing mode", new() { Exact = true })).ToHaveValueAsync("1");
+        await Expect(page.GetByLabel("Policy seats", new() { Exact = true })).ToHaveValueAsync("1");
         await CheckPageAsync(page, "13-policy-created");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Licenses", Exact = true }).ClickAsync();
