@@ -49,6 +49,7 @@ public sealed class ConsoleBrowserTests(ServerFixture server, ConsoleBrowser bro
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Seats in use", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Activity", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "No seats were taken in the last 30 days. The limit is 3." })).ToBeVisibleAsync();
+        await Expect(page.Locator("svg.chart .limit-label")).ToHaveTextAsync("limit 3");
         await CheckPageAsync(page, "05-license");
 
         // A seat taken through the API shows, with its heartbeat, and is revoked from here.
