@@ -18,9 +18,9 @@ export function usageChart(usage, limit) {
   const x = (at) => PAD.left + ((at - usage.from) / (usage.to - usage.from)) * (WIDTH - PAD.left - PAD.right);
   const y = (seats) => HEIGHT - PAD.bottom - (seats / top) * (HEIGHT - PAD.top - PAD.bottom);
 
-  const summary = points.length === 0
+  const summary = peak === 0
     ? `No seats were taken in the last 30 days. The limit is ${limit}.`
-    : `Peak of ${peak} seats in use in the last 30 days; the limit is ${limit}.`;
+    : `Peak of ${peak} ${peak === 1 ? 'seat' : 'seats'} in use in the last 30 days; the limit is ${limit}.`;
 
   const svg = s('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': summary },
     s('title', {}, summary),

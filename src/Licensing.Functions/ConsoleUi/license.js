@@ -1,7 +1,7 @@
 // One license: its terms, live seats (revoke), suspend/resume, edits, entitlements, seats in use and activity.
 import { get, patch, post, withQuery, ApiError } from './api.js';
 import { h, field, table, message, clear } from './dom.js';
-import { modeName, dateTime, day, duration, endOfDay, licenseStatus } from './format.js';
+import { modeName, dateTime, day, duration, endOfDay, licenseStatus, toDate } from './format.js';
 import { usageChart } from './chart.js';
 
 export async function licensePage(licenseId) {
@@ -167,16 +167,17 @@ function terms(license) {
 }
 
 /** The last 30 days of hourly usage; a server without the usage route (404) gives an empty history. */
+// The server's default span (the last 30 days by its clock), drawn up to the end of the last hour it answered.
 async function usageOf(path) {
-  const to = new Date();
-  const from = new Date(to.getTime() - 30 * 86400000);
+  let items = [];
   try {
-    const page = await get(withQuery(`${path}/usage`, { from: from.toISOString(), to: to.toISOString() }));
-    return { from, to, items: page.items ?? [] };
+    items = (await get(`${path}/usage`)).items ?? [];
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return { from, to, items: [] };
-    throw error;
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
   }
+  const last = items.length ? toDate(items[items.length - 1].hour) : null;
+  const to = last ? new Date(last.getTime() + 3600000) : new Date();
+  return { from: new Date(to.getTime() - 30 * 86400000), to, items };
 }
 
 function usageSection(license, usage) {

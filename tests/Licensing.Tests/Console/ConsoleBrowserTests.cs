@@ -59,6 +59,7 @@ public sealed class ConsoleBrowserTests(ServerFixture server, ConsoleBrowser bro
         var seats = page.GetByRole(AriaRole.Table, new() { Name = "Seats", Exact = true });
         await Expect(seats.Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(seats.Locator("tbody tr")).ToContainTextAsync(["console-machine-1"]);
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Peak of 1 seat in use in the last 30 days; the limit is 3." })).ToBeVisibleAsync();
         await CheckPageAsync(page, "06-license-with-seat");
         await seats.GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "The seat of console-machine-1 was revoked." })).ToBeVisibleAsync();
