@@ -28,5 +28,6 @@ public static class Routes
     public const string AdminWebhookRedeliver = "v1/admin/webhooks/{id}/deliveries/{deliveryId}/redeliver";
     public const string AdminWebhookPing = "v1/admin/webhooks/{id}/ping";
     public const string AdminWhoAmI = "v1/admin/whoami";
+    public const string OpenApi = "v1/openapi.json";
     public const string Anything = "{*path}";
 }
