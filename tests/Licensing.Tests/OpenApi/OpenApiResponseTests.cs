@@ -17,7 +17,6 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
     private static readonly string[] SeatEvents = ["seat.*"];
 
     [Fact]
-    [Trait("Category", "Slow")]
     public async Task A_tour_of_every_operation_answers_as_the_document_describes()
     {
         var statuses = await TourAsync();
@@ -55,7 +54,6 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
     }
 
     [Fact]
-    [Trait("Category", "Slow")]
     public async Task Answers_over_the_rate_limit_are_described_too()
     {
         await using var limited = await ServerFixture.StartAsync(s => s["Licensing:RateLimitPerKey"] = "1");
