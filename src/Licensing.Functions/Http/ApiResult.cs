@@ -59,6 +59,10 @@ public sealed class ApiResult : IActionResult
 
     public static ApiResult NoContent() => new(204);
 
+    /// <summary>A 200 whose body is already JSON bytes (a document served as it is stored).</summary>
+    public static ApiResult OkBytes(ReadOnlyMemory<byte> json) =>
+        new(200, (stream, ct) => stream.WriteAsync(json, ct).AsTask(), JsonContentType, []);
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;

@@ -25,6 +25,7 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
 
     private readonly bool _systemClock;
     private WebApplication? _app;
+    private OpenApiCheckingHandler? _checking;
 
     public ServerFixture()
         : this(new TestClock())
@@ -43,6 +44,9 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
     public StorageRequestCounter StorageRequests { get; } = new();
 
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Every answer <see cref="Http"/> received, each checked against the OpenAPI document as it came.</summary>
+    public IReadOnlyCollection<RecordedResponse> Responses => _checking?.Recorded ?? [];
 
     public string ClientKey { get; private set; } = "";
 
@@ -83,7 +87,8 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient { BaseAddress = new Uri(address) };
+        _checking = new OpenApiCheckingHandler(OpenApiContract.Served);
+        Http = new HttpClient(_checking) { BaseAddress = new Uri(address) };
         var created = await SendForJsonAsync(HttpMethod.Post, "v1/admin/api-keys", new { name = "tests", scope = "client" }, settings["Licensing:AdminApiKey"]);
         ClientKey = created.RootElement.GetProperty("key").GetString()!;
     }
