@@ -138,6 +138,23 @@ public static class AuditEvents
                 json.WriteEndObject();
             }
 
+            // The lifecycle terms are recorded when set or changed: a new license without them records neither.
+            foreach (var (name, value, previous) in new[]
+            {
+                ("gracePeriod", after.GracePeriod, before?.GracePeriod),
+                ("maxBorrowDuration", after.MaxBorrowDuration, before?.MaxBorrowDuration),
+            })
+            {
+                if ((before is not null || value != TimeSpan.Zero) && Differs(name, value, previous ?? TimeSpan.Zero))
+                {
+                    var span = Duration.From(value);
+                    json.WriteStartObject();
+                    json.WriteNumber("seconds", span.Seconds);
+                    json.WriteNumber("nanos", span.Nanos);
+                    json.WriteEndObject();
+                }
+            }
+
             if (Differs("customerName", after.CustomerName, before?.CustomerName))
             {
                 json.WriteStringValue(after.CustomerName);

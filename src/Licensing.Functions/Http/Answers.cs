@@ -41,7 +41,9 @@ public static partial class Answers
             decision.MaxClientCount,
             Summary(decision.License),
             decision.DeniedReason,
-            Message(decision.DeniedReason)),
+            Message(decision.DeniedReason),
+            InGrace(decision.GraceEndsAt),
+            Timestamp.From(decision.GraceEndsAt)),
         ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     /// <summary>trial: activate's answer with the trial license's user key.</summary>
@@ -58,7 +60,9 @@ public static partial class Answers
                 Summary(decision.License),
                 trial.UserKey,
                 decision.DeniedReason,
-                Message(decision.DeniedReason)),
+                Message(decision.DeniedReason),
+                InGrace(decision.GraceEndsAt),
+                Timestamp.From(decision.GraceEndsAt)),
             ApiJson.Wire.TrialLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
     }
 
@@ -73,7 +77,9 @@ public static partial class Answers
             decision.MaxClientCount,
             Summary(decision.License),
             decision.DeniedReason,
-            Message(decision.DeniedReason)),
+            Message(decision.DeniedReason),
+            InGrace(decision.GraceEndsAt),
+            Timestamp.From(decision.GraceEndsAt)),
         ApiJson.Wire.RequestLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     public static IActionResult Heartbeat(LeaseRenewal renewal) => ApiResult.Ok(
@@ -84,7 +90,9 @@ public static partial class Answers
             Timestamp.From(renewal.TokenExpireAt),
             Duration.From(renewal.HeartbeatInterval),
             renewal.DeniedReason,
-            Message(renewal.DeniedReason)),
+            Message(renewal.DeniedReason),
+            InGrace(renewal.GraceEndsAt),
+            Timestamp.From(renewal.GraceEndsAt)),
         ApiJson.Wire.HeartbeatResponse).Noting(renewal.DeniedReason, licenseId: null, renewal.ActiveClientCount);
 
     /// <summary>deactivate and release.</summary>
@@ -95,6 +103,7 @@ public static partial class Answers
     public static IActionResult Info(LicenseHoldings holdings)
     {
         var (license, seats, at) = (holdings.License, holdings.Seats ?? [], holdings.At);
+        var graceEndsAt = LicenseRules.GraceEndsAt(license, at);
         return ApiResult.Ok(
             new LicenseInfoResponse(
                 TokenViews(seats, at),
@@ -106,7 +115,9 @@ public static partial class Answers
                 Timestamp.From(license.IssuedAt),
                 Timestamp.From(license.ExpireAt),
                 Timestamp.From(license.SupportExpireAt),
-                holdings.Truncated),
+                holdings.Truncated,
+                InGrace(graceEndsAt),
+                Timestamp.From(graceEndsAt)),
             ApiJson.Wire.LicenseInfoResponse).Noting(reason: null, license.LicenseId, LicenseRules.HeldSeats(seats, at));
     }
 
@@ -153,12 +164,17 @@ public static partial class Answers
         Duration.From(policy.Duration),
         Duration.From(policy.SupportDuration),
         Duration.From(policy.HeartbeatInterval),
+        Duration.From(policy.GracePeriod),
+        Duration.From(policy.MaxBorrowDuration),
         policy.Entitlements.Select(e => e.Code).ToArray(),
         EntitlementViews.Of(policy.Entitlements),
         policy.Trial,
         Timestamp.From(policy.CreatedAt));
 
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
+
+    /// <summary><c>inGrace: true</c> while the license is in its grace period; absent otherwise, like <c>graceEndsAt</c>.</summary>
+    private static bool? InGrace(DateTimeOffset? graceEndsAt) => graceEndsAt is null ? null : true;
 
     private static LicenseSummary? Summary(IssuedLicense? license) => license is null
         ? null
@@ -183,6 +199,8 @@ public static partial class Answers
             Timestamp.From(license.ExpireAt),
             Timestamp.From(license.SupportExpireAt),
             Duration.From(license.HeartbeatInterval),
+            Duration.From(license.GracePeriod),
+            Duration.From(license.MaxBorrowDuration),
             license.CustomerName,
             license.Features,
             license.Revoked,

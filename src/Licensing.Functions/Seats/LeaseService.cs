@@ -41,7 +41,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             }
 
             var own = read.Seat(seatRow);
-            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
+            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, LicenseRules.UsableUntil(license));
             if (own is not null && LicenseRules.HoldsSeat(own, now))
             {
                 // The same pair asking again: the same lease, renewed, no new seat.
@@ -139,13 +139,13 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 return LeaseRenewal.Denied(tokenReason, license);
             }
 
-            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
+            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, LicenseRules.UsableUntil(license));
             await HintEarlierExpiryAsync(lease!, expireAt, ct).ConfigureAwait(false);
             lease!.ExpireAt = expireAt;
             lease.LastHeartbeat = now;
             lease.ClientAddr = call.ClientAddr;
             return await store.RenewSeatAsync(lease, ct).ConfigureAwait(false)
-                ? new LeaseRenewal(null, license.LiveSeats, license.MaxClientCount, license.HeartbeatInterval, lease.ExpireAt)
+                ? new LeaseRenewal(null, license.LiveSeats, license.MaxClientCount, license.HeartbeatInterval, lease.ExpireAt, LicenseRules.GraceEndsAt(license, now))
                 : null;
         }, ct);
     }
@@ -157,7 +157,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
     /// </summary>
     private async Task RememberNoLapseBeforeAsync(LicenseRow license, DateTimeOffset now, CancellationToken ct)
     {
-        var renewedFromNow = LicenseRules.LeaseExpiry(now, license.HeartbeatInterval, license.ExpireAt);
+        var renewedFromNow = LicenseRules.LeaseExpiry(now, license.HeartbeatInterval, LicenseRules.UsableUntil(license));
         if (await store.ReadEarliestLeaseExpiryAsync(license.LicenseId, ct).ConfigureAwait(false) is { } earliest)
         {
             license.NoLapseBefore = earliest < renewedFromNow ? earliest : renewedFromNow;
