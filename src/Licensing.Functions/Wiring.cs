@@ -69,6 +69,7 @@ public static class Wiring
         services.AddSingleton<AdminLicenseService>();
         services.AddSingleton<PolicyService>();
         services.AddSingleton<TrialService>();
+        services.AddSingleton<BorrowService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
 
@@ -84,6 +85,7 @@ public static class Wiring
         services.AddSingleton<AdminLicenseCalls>();
         services.AddSingleton<AdminPolicyCalls>();
         services.AddSingleton<TrialCalls>();
+        services.AddSingleton<BorrowCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminWebhookCalls>();
         services.AddSingleton<AdminDiagnostics>();

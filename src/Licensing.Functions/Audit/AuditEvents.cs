@@ -20,6 +20,7 @@ public static class AuditEventTypes
     public const string SeatReleased = "seat.released";
     public const string SeatLapsed = "seat.lapsed";
     public const string SeatRevoked = "seat.revoked";
+    public const string SeatBorrowed = "seat.borrowed";
     public const string ApiKeyCreated = "apikey.created";
     public const string ApiKeyDeleted = "apikey.deleted";
 }

@@ -61,6 +61,20 @@ public static class LicenseRules
     public static DateTimeOffset LeaseExpiry(DateTimeOffset now, TimeSpan heartbeatInterval, DateTimeOffset? usableUntil) =>
         Cap(now + heartbeatInterval + heartbeatInterval, usableUntil);
 
+    /// <summary>
+    /// A renewed lease's expiry: one interval plus one of grace from now, or the end of its borrow if that is later
+    /// (a heartbeat never shortens a borrow); either way never past the license's end.
+    /// </summary>
+    public static DateTimeOffset RenewedLeaseExpiry(SeatRow lease, DateTimeOffset now, TimeSpan heartbeatInterval, DateTimeOffset? usableUntil)
+    {
+        var normal = LeaseExpiry(now, heartbeatInterval, usableUntil);
+        return lease.BorrowedUntil is { } borrowed && Cap(borrowed, usableUntil) > normal ? Cap(borrowed, usableUntil) : normal;
+    }
+
+    /// <summary>A borrow's end: now + the shorter of what was asked and what the license allows, never past the license's end.</summary>
+    public static DateTimeOffset BorrowExpiry(DateTimeOffset now, TimeSpan borrowFor, TimeSpan maxBorrowDuration, DateTimeOffset? usableUntil) =>
+        Cap(now + (borrowFor < maxBorrowDuration ? borrowFor : maxBorrowDuration), usableUntil);
+
     public static DateTimeOffset ActivationTokenExpiry(DateTimeOffset now, TimeSpan lifetime, DateTimeOffset? usableUntil) =>
         Cap(now + lifetime, usableUntil);
 

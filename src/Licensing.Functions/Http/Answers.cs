@@ -95,6 +95,17 @@ public static partial class Answers
             Timestamp.From(renewal.GraceEndsAt)),
         ApiJson.Wire.HeartbeatResponse).Noting(renewal.DeniedReason, licenseId: null, renewal.ActiveClientCount);
 
+    public static IActionResult Borrow(LeaseBorrow borrow) => ApiResult.Ok(
+        new BorrowLicenseResponse(
+            Borrowed: borrow.DeniedReason is null,
+            borrow.Token?.Token,
+            Timestamp.From(borrow.Token?.ExpireAt),
+            borrow.ActiveClientCount,
+            borrow.MaxClientCount,
+            borrow.DeniedReason,
+            Message(borrow.DeniedReason)),
+        ApiJson.Wire.BorrowLicenseResponse).Noting(borrow.DeniedReason, licenseId: null, borrow.ActiveClientCount);
+
     /// <summary>deactivate and release.</summary>
     public static IActionResult Counts(SeatCount count) =>
         ApiResult.Ok(new SeatCountResponse(count.LicenseId, count.ActiveClientCount, count.MaxClientCount), ApiJson.Wire.SeatCountResponse)

@@ -62,6 +62,16 @@ public sealed record HeartbeatResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
 
+/// <summary>borrow.</summary>
+public sealed record BorrowLicenseResponse(
+    bool Borrowed,
+    string? LicenseToken,
+    Timestamp? TokenExpireAt,
+    int ActiveClientCount,
+    int MaxClientCount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
 /// <summary>deactivate and release.</summary>
 public sealed record SeatCountResponse(string LicenseId, int ActiveClientCount, int MaxClientCount);
 

@@ -45,8 +45,9 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             if (own is not null && LicenseRules.HoldsSeat(own, now))
             {
                 // The same pair asking again: the same lease, renewed, no new seat.
-                await HintEarlierExpiryAsync(own, expireAt, ct).ConfigureAwait(false);
-                own.ExpireAt = expireAt;
+                var renewedAt = LicenseRules.RenewedLeaseExpiry(own, now, license.HeartbeatInterval, LicenseRules.UsableUntil(license));
+                await HintEarlierExpiryAsync(own, renewedAt, ct).ConfigureAwait(false);
+                own.ExpireAt = renewedAt;
                 own.LastHeartbeat = now;
                 own.ClientName = call.ClientName ?? own.ClientName;
                 own.ClientAddr = call.ClientAddr;
@@ -139,7 +140,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 return LeaseRenewal.Denied(tokenReason, license);
             }
 
-            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, LicenseRules.UsableUntil(license));
+            var expireAt = LicenseRules.RenewedLeaseExpiry(lease!, now, license!.HeartbeatInterval, LicenseRules.UsableUntil(license));
             await HintEarlierExpiryAsync(lease!, expireAt, ct).ConfigureAwait(false);
             lease!.ExpireAt = expireAt;
             lease.LastHeartbeat = now;
@@ -215,7 +216,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             : Task.CompletedTask;
 
     /// <summary>After the license's state: another machine (before anything about the seat), then missing or ended.</summary>
-    private static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)
+    internal static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)
     {
         if (claims.MachineHash != TableKeys.MachineHash(call.MachineId))
         {
