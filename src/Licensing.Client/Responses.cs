@@ -70,6 +70,14 @@ public sealed class HeartbeatResponse : LicenseOutcome
     public TimeSpan? HeartbeatInterval { get; set; }
 }
 
+/// <summary>The answer of borrow: the borrowed lease's new token, good offline until <see cref="TokenExpireAt"/>.</summary>
+public sealed class BorrowLicenseResponse : LicenseOutcome
+{
+    public bool Borrowed { get; set; }
+    public string? LicenseToken { get; set; }
+    public DateTimeOffset? TokenExpireAt { get; set; }
+}
+
 /// <summary>The answer of deactivate and release.</summary>
 public sealed class SeatCountResponse
 {

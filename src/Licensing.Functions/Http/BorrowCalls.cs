@@ -12,12 +12,12 @@ public sealed class BorrowCalls(ApiEndpoint endpoint, BorrowService borrows)
         endpoint.RunWithBodyAsync("borrow", request, ApiScopes.Client, async (caller, body, ct) =>
         {
             var call = ClientCallReader.ByToken(body, caller);
-            if (!body.Has("borrowFor"))
+            var borrowFor = body.Duration("borrowFor", TimeSpan.FromSeconds(1), BorrowCall.MaxBorrowFor);
+            if (borrowFor is null && !body.Errors.Any(e => e.Field == "borrowFor"))
             {
+                // Absent or null: Duration reads both as "not given".
                 body.AddError("borrowFor", "is required.");
             }
-
-            var borrowFor = body.Duration("borrowFor", TimeSpan.FromSeconds(1), BorrowCall.MaxBorrowFor);
             return body.Problem
                 ?? Answers.Borrow(await borrows.BorrowAsync(caller, new BorrowCall(call!, borrowFor!.Value), ct).ConfigureAwait(false));
         });
