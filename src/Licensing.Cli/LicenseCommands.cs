@@ -92,13 +92,13 @@ internal static class LicenseCommands
     {
         new Command("create", $"Create a license. Without {UserKey.Name} the server generates one.")
         {
-            Policy, Mode, Seats, Product, Expires, SupportExpires, Heartbeat, Customer, Features, Entitlements, UserKey,
+            Policy, Mode, Seats, Product, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace, LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, UserKey,
         }.Runs(CreateAsync),
         new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { Search, OfProduct, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a license and its seats.") { LicenseId }.Runs(ShowAsync),
         new Command("update", $"Change a license; {Features.Name} replaces the features.")
         {
-            LicenseId, NewSeats, Expires, SupportExpires, Heartbeat, Customer, Features, Entitlements, Suspend, Resume, Revoke, Unrevoke,
+            LicenseId, NewSeats, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace, LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, Suspend, Resume, Revoke, Unrevoke,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
         new Command("usage", "Show a license's seats in use, granted and refused, per UTC hour.") { LicenseId, From, To }.Runs(UsageAsync),
@@ -128,6 +128,8 @@ internal static class LicenseCommands
             ExpireAt = s.Get(Expires),
             SupportExpireAt = s.Get(SupportExpires),
             HeartbeatInterval = Seconds(s.Get(Heartbeat)),
+            GracePeriod = s.Get(LifecycleOptions.Grace),
+            MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
             CustomerName = s.Get(Customer),
             Features = FeaturesOf(s),
             UserKey = s.Get(UserKey),
@@ -185,16 +187,18 @@ internal static class LicenseCommands
             ExpireAt = s.Get(Expires),
             SupportExpireAt = s.Get(SupportExpires),
             HeartbeatInterval = Seconds(s.Get(Heartbeat)),
+            GracePeriod = s.Get(LifecycleOptions.Grace),
+            MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
             CustomerName = s.Get(Customer),
             Features = FeaturesOf(s),
             Entitlements = EntitlementOptions.EntitlementsOf(s),
             Suspended = OnOff(s, Suspend, Resume),
             Revoked = OnOff(s, Revoke, Unrevoke),
         };
-        if (changes is { MaxClientCount: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, CustomerName: null, Features: null, Entitlements: null, Suspended: null, Revoked: null })
+        if (changes is { MaxClientCount: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, GracePeriod: null, MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Suspended: null, Revoked: null })
         {
             throw new UsageException(
-                $"nothing to change: give {NewSeats.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, "
+                $"nothing to change: give {NewSeats.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, "
                 + $"{Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
 
@@ -291,6 +295,8 @@ internal static class LicenseCommands
             ("expireAt", view.ExpireAt),
             ("supportExpireAt", view.SupportExpireAt),
             ("heartbeatInterval", view.HeartbeatInterval),
+            ("gracePeriod", view.GracePeriod),
+            ("maxBorrowDuration", view.MaxBorrowDuration),
             ("customerName", view.CustomerName),
             ("features", view.Features),
             ("entitlements", EntitlementOptions.Describe(view.Entitlements)),

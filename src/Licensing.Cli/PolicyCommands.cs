@@ -59,13 +59,13 @@ internal static class PolicyCommands
     {
         new Command("create", "Define a policy; licenses create --policy ID copies its terms.")
         {
-            Name, Mode, Seats, Product, Duration, SupportDuration, Heartbeat, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial,
+            Name, Mode, Seats, Product, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace, LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial,
         }.Runs(CreateAsync),
         new Command("list", $"List policies, one page; {Product.Name} lists one product's, {All.Name} follows the pages.") { Product, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a policy.") { PolicyId }.Runs(ShowAsync),
         new Command("update", "Change a policy; licenses created from it before keep their terms.")
         {
-            PolicyId, NewName, NewSeats, Duration, SupportDuration, Heartbeat, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial, NoTrial,
+            PolicyId, NewName, NewSeats, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace, LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial, NoTrial,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a policy; licenses created from it keep their terms.") { PolicyId }.Runs(DeleteAsync),
     };
@@ -81,6 +81,8 @@ internal static class PolicyCommands
             Duration = s.Get(Duration),
             SupportDuration = s.Get(SupportDuration),
             HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            GracePeriod = s.Get(LifecycleOptions.Grace),
+            MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
             Features = EntitlementOptions.FeaturesOf(s),
             Entitlements = EntitlementOptions.EntitlementsOf(s),
             Trial = s.Get(Trial) ? true : null,
@@ -133,6 +135,8 @@ internal static class PolicyCommands
             Duration = s.Get(Duration),
             SupportDuration = s.Get(SupportDuration),
             HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            GracePeriod = s.Get(LifecycleOptions.Grace),
+            MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
             Features = EntitlementOptions.FeaturesOf(s),
             Entitlements = EntitlementOptions.EntitlementsOf(s),
             Trial = (s.Get(Trial), s.Get(NoTrial)) switch
@@ -143,10 +147,10 @@ internal static class PolicyCommands
                 _ => null,
             },
         };
-        if (changes is { Name: null, MaxClientCount: null, Duration: null, SupportDuration: null, HeartbeatInterval: null, Features: null, Entitlements: null, Trial: null })
+        if (changes is { Name: null, MaxClientCount: null, Duration: null, SupportDuration: null, HeartbeatInterval: null, GracePeriod: null, MaxBorrowDuration: null, Features: null, Entitlements: null, Trial: null })
         {
             throw new UsageException(
-                $"nothing to change: give {NewName.Name}, {NewSeats.Name}, {Duration.Name}, {SupportDuration.Name}, {Heartbeat.Name}, "
+                $"nothing to change: give {NewName.Name}, {NewSeats.Name}, {Duration.Name}, {SupportDuration.Name}, {Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, "
                 + $"{EntitlementOptions.Features.Name}, {EntitlementOptions.Entitlements.Name} or {Trial.Name}/{NoTrial.Name}");
         }
 
@@ -188,6 +192,8 @@ internal static class PolicyCommands
             ("duration", view.Duration),
             ("supportDuration", view.SupportDuration),
             ("heartbeatInterval", view.HeartbeatInterval),
+            ("gracePeriod", view.GracePeriod),
+            ("maxBorrowDuration", view.MaxBorrowDuration),
             ("entitlements", EntitlementOptions.Describe(view.Entitlements)),
             ("trial", view.Trial ? "yes" : "no"),
             ("createdAt", view.CreatedAt),

@@ -8,8 +8,11 @@ public enum LeaseState
     /// <summary>The seat is gone: revoked, lapsed, released elsewhere or the license changed. See LostReason.</summary>
     Lost,
 
-    /// <summary>The app gave the seat back (DisposeAsync).</summary>
+    /// <summary>The app gave the seat back (DisposeAsync, or ReturnAsync after a borrow).</summary>
     Released,
+
+    /// <summary>The seat is borrowed for offline work: no heartbeats until <see cref="FloatingLease.TokenExpireAt"/>.</summary>
+    Borrowed,
 }
 
 /// <summary>How a lease heartbeats.</summary>
@@ -57,7 +60,7 @@ public sealed class FloatingLease : IAsyncDisposable
         _identity = identity;
         _options = options;
         _clock = clock;
-        LicenseToken = granted.LicenseToken!;
+        _licenseToken = granted.LicenseToken!;
         LicenseId = granted.License?.LicenseId ?? "";
         License = granted.License;
         TokenExpireAt = granted.TokenExpireAt!.Value;
@@ -67,7 +70,13 @@ public sealed class FloatingLease : IAsyncDisposable
     /// <summary>Raised once, from the background loop, when the seat is lost. Exceptions of handlers are ignored.</summary>
     public event EventHandler<LeaseLostEventArgs>? Lost;
 
-    public string LicenseToken { get; }
+    /// <summary>The lease's token; after <see cref="BorrowAsync"/>, the borrowed one (good offline until <see cref="TokenExpireAt"/>).</summary>
+    public string LicenseToken
+    {
+        get { lock (_gate) { return _licenseToken; } }
+    }
+
+    private string _licenseToken;
     public string LicenseId { get; }
     public LicenseSummary? License { get; }
     private TimeSpan _heartbeatInterval;
@@ -111,7 +120,72 @@ public sealed class FloatingLease : IAsyncDisposable
         return lease;
     }
 
-    /// <summary>Stops heartbeating and releases the seat at once (a failure to release is ignored: the lease then lapses).</summary>
+    /// <summary>
+    /// Borrows the seat for offline work: the server keeps it without heartbeats for <paramref name="borrowFor"/> (at
+    /// most the license's <c>maxBorrowDuration</c>), this lease stops heartbeating and its <see cref="LicenseToken"/>
+    /// becomes the borrowed token, also saved to <paramref name="offlineCache"/> when given
+    /// (<see cref="OfflineLicenseCache.TryLoadToken"/> serves it with no network until it expires). Disposing a borrowed
+    /// lease keeps the borrow; <see cref="ReturnAsync"/> gives the seat back early. Throws <see cref="LicensingException"/>
+    /// of kind <see cref="LicensingErrorKind.Denied"/> (e.g. <see cref="LicenseReason.BorrowNotAllowed"/>) when the server
+    /// refuses: the lease then goes on heartbeating.
+    /// </summary>
+    /// <returns>When the borrow ends.</returns>
+    public async Task<DateTimeOffset> BorrowAsync(TimeSpan borrowFor, OfflineLicenseCache? offlineCache = null, CancellationToken cancellationToken = default)
+    {
+        if (State != LeaseState.Active)
+        {
+            throw new InvalidOperationException($"Only an active lease can be borrowed; this one is {State}.");
+        }
+
+        var answer = await _client.BorrowAsync(LicenseToken, _identity.MachineId, borrowFor, _identity.ClientId, cancellationToken).ConfigureAwait(false);
+        if (!answer.Borrowed || answer.LicenseToken is null || answer.TokenExpireAt is null)
+        {
+            throw LicensingException.Denied(answer.Reason ?? LicenseReason.Unknown, answer.ReasonCode, answer.Message ?? "The seat was not borrowed.");
+        }
+
+        _stop.Cancel();
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        lock (_gate)
+        {
+            _licenseToken = answer.LicenseToken;
+            _tokenExpireAt = answer.TokenExpireAt.Value;
+            if (_state == LeaseState.Active)
+            {
+                _state = LeaseState.Borrowed;
+            }
+        }
+
+        offlineCache?.SaveToken(answer.LicenseToken);
+        return answer.TokenExpireAt.Value;
+    }
+
+    /// <summary>Gives a borrowed seat back before its borrow ends (release); other states are left as they are.</summary>
+    public async Task ReturnAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_state != LeaseState.Borrowed)
+            {
+                return;
+            }
+
+            _state = LeaseState.Released;
+        }
+
+        await _client.ReleaseAsync(LicenseToken, _identity.MachineId, _identity.ClientId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops heartbeating and releases the seat at once (a failure to release is ignored: the lease then lapses). A
+    /// borrowed seat stays borrowed (see <see cref="ReturnAsync"/>).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();

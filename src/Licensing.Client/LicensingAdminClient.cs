@@ -12,6 +12,8 @@ public sealed class LicenseView
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
+    public TimeSpan? GracePeriod { get; set; }
+    public TimeSpan? MaxBorrowDuration { get; set; }
     public string? CustomerName { get; set; }
     public List<string> Features { get; set; } = [];
     public List<LicenseEntitlement> Entitlements { get; set; } = [];
@@ -43,6 +45,8 @@ public sealed class NewLicense
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
+    public TimeSpan? GracePeriod { get; set; }
+    public TimeSpan? MaxBorrowDuration { get; set; }
     public string? CustomerName { get; set; }
     public List<string>? Features { get; set; }
 
@@ -57,6 +61,8 @@ public sealed class LicenseChanges
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
+    public TimeSpan? GracePeriod { get; set; }
+    public TimeSpan? MaxBorrowDuration { get; set; }
     public string? CustomerName { get; set; }
     public List<string>? Features { get; set; }
 

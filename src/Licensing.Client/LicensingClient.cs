@@ -49,6 +49,19 @@ public sealed class LicensingClient : IDisposable
     public Task<HeartbeatResponse> HeartbeatAsync(string licenseToken, string machineId, string? clientId = null, CancellationToken cancellationToken = default) =>
         _http.SendAsync<HeartbeatResponse>(HttpMethod.Post, "v1/license/heartbeat", ByToken(licenseToken, machineId, clientId), cancellationToken);
 
+    /// <summary>
+    /// Borrows a live lease for offline work: it holds its seat without heartbeats until the answer's
+    /// <c>tokenExpireAt</c> (at most the license's <c>maxBorrowDuration</c>); <see cref="ReleaseAsync"/> returns it early.
+    /// </summary>
+    public Task<BorrowLicenseResponse> BorrowAsync(string licenseToken, string machineId, TimeSpan borrowFor, string? clientId = null, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<BorrowLicenseResponse>(HttpMethod.Post, "v1/license/borrow", new
+        {
+            licenseToken = licenseToken ?? throw new ArgumentNullException(nameof(licenseToken)),
+            machineId = machineId ?? throw new ArgumentNullException(nameof(machineId)),
+            clientId,
+            borrowFor,
+        }, cancellationToken);
+
     public Task<ValidateLicenseResponse> ValidateAsync(ClientIdentity identity, CancellationToken cancellationToken = default) =>
         _http.SendAsync<ValidateLicenseResponse>(HttpMethod.Post, "v1/license/validate", ByUserKey(identity), cancellationToken);
 

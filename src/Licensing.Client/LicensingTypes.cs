@@ -28,6 +28,9 @@ public enum LicenseReason
 
     /// <summary>The product offers no trial (trial calls).</summary>
     TrialNotAvailable,
+
+    /// <summary>The license allows no borrowing (borrow on a license whose maxBorrowDuration is 0).</summary>
+    BorrowNotAllowed,
 }
 
 public static class LicenseReasons
@@ -48,6 +51,7 @@ public static class LicenseReasons
         ["invalid_token"] = LicenseReason.InvalidToken,
         ["machine_mismatch"] = LicenseReason.MachineMismatch,
         ["trial_not_available"] = LicenseReason.TrialNotAvailable,
+        ["borrow_not_allowed"] = LicenseReason.BorrowNotAllowed,
     };
 
     /// <summary>The enum of a wire code; null stays null, an unknown code is <see cref="LicenseReason.Unknown"/>.</summary>

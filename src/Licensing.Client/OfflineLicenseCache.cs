@@ -21,21 +21,63 @@ public sealed class OfflineLicenseCache
     /// <summary>Stores a document (the <c>license.licenseKey</c> of a successful activate, request or validate).</summary>
     public void Save(byte[] licenseKey)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(_path));
+        WriteAtomically(_path, Encoding.ASCII.GetString(licenseKey ?? throw new ArgumentNullException(nameof(licenseKey))));
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder))
         {
             Directory.CreateDirectory(folder);
         }
 
-        var temporary = _path + ".tmp";
-        File.WriteAllText(temporary, Encoding.ASCII.GetString(licenseKey ?? throw new ArgumentNullException(nameof(licenseKey))));
-        if (File.Exists(_path))
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        if (File.Exists(path))
         {
-            File.Replace(temporary, _path, null);
+            File.Replace(temporary, path, null);
         }
         else
         {
-            File.Move(temporary, _path);
+            File.Move(temporary, path);
+        }
+    }
+
+    /// <summary>Stores a borrowed lease's token beside the document (<c>PATH.token</c>): it is good offline until its expiry.</summary>
+    public void SaveToken(string licenseToken) =>
+        WriteAtomically(_path + ".token", licenseToken ?? throw new ArgumentNullException(nameof(licenseToken)));
+
+    /// <summary>
+    /// The cached borrowed token if it verifies with <paramref name="verifier"/> and has not expired (its signed
+    /// <c>exp</c> is the borrow's end, with the verifier's clock tolerance); otherwise null. A token without an expiry
+    /// (a lease that was never borrowed) is not good offline.
+    /// </summary>
+    public VerifiedToken? TryLoadToken(LicenseVerifier verifier)
+    {
+        if (verifier is null)
+        {
+            throw new ArgumentNullException(nameof(verifier));
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(_path + ".token");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        try
+        {
+            var token = verifier.VerifyToken(text.Trim());
+            return token.ExpiresAt is { } end && _clock.GetUtcNow() < end + verifier.ClockSkew ? token : null;
+        }
+        catch (LicensingException)
+        {
+            return null;
         }
     }
 

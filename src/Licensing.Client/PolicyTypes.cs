@@ -13,6 +13,8 @@ public sealed class PolicyView
     public TimeSpan? Duration { get; set; }
     public TimeSpan? SupportDuration { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
+    public TimeSpan? GracePeriod { get; set; }
+    public TimeSpan? MaxBorrowDuration { get; set; }
     public List<string> Features { get; set; } = [];
     public List<LicenseEntitlement> Entitlements { get; set; } = [];
 
@@ -37,6 +39,8 @@ public sealed class NewPolicy
     public TimeSpan? Duration { get; set; }
     public TimeSpan? SupportDuration { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
+    public TimeSpan? GracePeriod { get; set; }
+    public TimeSpan? MaxBorrowDuration { get; set; }
     public List<string>? Features { get; set; }
     public List<LicenseEntitlement>? Entitlements { get; set; }
     public bool? Trial { get; set; }
@@ -51,6 +55,8 @@ public sealed class PolicyChanges
     public TimeSpan? Duration { get; set; }
     public TimeSpan? SupportDuration { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
+    public TimeSpan? GracePeriod { get; set; }
+    public TimeSpan? MaxBorrowDuration { get; set; }
     public List<string>? Features { get; set; }
     public List<LicenseEntitlement>? Entitlements { get; set; }
     public bool? Trial { get; set; }

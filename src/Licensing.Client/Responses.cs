@@ -30,6 +30,12 @@ public abstract class LicenseOutcome
 
     public int ActiveClientCount { get; set; }
     public int MaxClientCount { get; set; }
+
+    /// <summary>True while the license is past its expireAt but within its grace period; false otherwise.</summary>
+    public bool InGrace { get; set; }
+
+    /// <summary>When the grace period ends (set only while <see cref="InGrace"/>): the license stops working then.</summary>
+    public DateTimeOffset? GraceEndsAt { get; set; }
 }
 
 /// <summary>The answer of activate (the reference's ActivateLicenseResponse).</summary>
@@ -64,12 +70,26 @@ public sealed class HeartbeatResponse : LicenseOutcome
     public TimeSpan? HeartbeatInterval { get; set; }
 }
 
+/// <summary>The answer of borrow: the borrowed lease's new token, good offline until <see cref="TokenExpireAt"/>.</summary>
+public sealed class BorrowLicenseResponse : LicenseOutcome
+{
+    public bool Borrowed { get; set; }
+    public string? LicenseToken { get; set; }
+    public DateTimeOffset? TokenExpireAt { get; set; }
+}
+
 /// <summary>The answer of deactivate and release.</summary>
 public sealed class SeatCountResponse
 {
     public string LicenseId { get; set; } = "";
     public int ActiveClientCount { get; set; }
     public int MaxClientCount { get; set; }
+
+    /// <summary>True while the license is past its expireAt but within its grace period; false otherwise.</summary>
+    public bool InGrace { get; set; }
+
+    /// <summary>When the grace period ends (set only while <see cref="InGrace"/>): the license stops working then.</summary>
+    public DateTimeOffset? GraceEndsAt { get; set; }
 }
 
 /// <summary>One seat as info shows it; <see cref="Token"/> is its public id.</summary>
@@ -107,6 +127,12 @@ public sealed class LicenseInfoResponse
 
     /// <summary>True when older ended seats were left out: info lists every live seat and at most the 100 newest ended ones.</summary>
     public bool Truncated { get; set; }
+
+    /// <summary>True while the license is past its expireAt but within its grace period; false otherwise.</summary>
+    public bool InGrace { get; set; }
+
+    /// <summary>When the grace period ends (set only while <see cref="InGrace"/>): the license stops working then.</summary>
+    public DateTimeOffset? GraceEndsAt { get; set; }
 }
 
 /// <summary>A public signing key (RFC 7517).</summary>

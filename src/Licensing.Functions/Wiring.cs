@@ -70,6 +70,7 @@ public static class Wiring
         services.AddSingleton<AdminLicenseService>();
         services.AddSingleton<PolicyService>();
         services.AddSingleton<TrialService>();
+        services.AddSingleton<BorrowService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
         services.AddSingleton<LicenseUsageService>();
@@ -88,6 +89,7 @@ public static class Wiring
         services.AddSingleton<AdminLicenseCalls>();
         services.AddSingleton<AdminPolicyCalls>();
         services.AddSingleton<TrialCalls>();
+        services.AddSingleton<BorrowCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminWebhookCalls>();
         services.AddSingleton<AdminDiagnostics>();

@@ -53,6 +53,8 @@ public sealed class AdminLicenseService(
             ExpireAt = draft.ExpireAt,
             SupportExpireAt = draft.SupportExpireAt,
             HeartbeatInterval = draft.HeartbeatInterval ?? options.Value.DefaultHeartbeatInterval,
+            GracePeriod = draft.GracePeriod ?? TimeSpan.Zero,
+            MaxBorrowDuration = draft.MaxBorrowDuration ?? TimeSpan.Zero,
             CustomerName = draft.CustomerName,
             Entitlements = draft.Entitlements ?? [],
             IssuedAt = now,

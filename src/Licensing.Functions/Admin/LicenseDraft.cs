@@ -22,6 +22,8 @@ public sealed partial record LicenseDraft
     public DateTimeOffset? SupportExpireAt { get; init; }
     public bool HasSupportExpireAt { get; init; }
     public TimeSpan? HeartbeatInterval { get; init; }
+    public TimeSpan? GracePeriod { get; init; }
+    public TimeSpan? MaxBorrowDuration { get; init; }
     public string? CustomerName { get; init; }
     public bool HasCustomerName { get; init; }
     /// <summary>The entitlements to grant (the <c>features</c> shorthand merged in); null to keep them.</summary>
@@ -55,6 +57,8 @@ public sealed partial record LicenseDraft
         license.ExpireAt = HasExpireAt ? ExpireAt : license.ExpireAt;
         license.SupportExpireAt = HasSupportExpireAt ? SupportExpireAt : license.SupportExpireAt;
         license.HeartbeatInterval = HeartbeatInterval ?? license.HeartbeatInterval;
+        license.GracePeriod = GracePeriod ?? license.GracePeriod;
+        license.MaxBorrowDuration = MaxBorrowDuration ?? license.MaxBorrowDuration;
         license.CustomerName = HasCustomerName ? CustomerName : license.CustomerName;
         license.Entitlements = Entitlements is null ? license.Entitlements
             : HasEntitlementsField ? Entitlements

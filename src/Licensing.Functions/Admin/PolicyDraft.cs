@@ -21,6 +21,8 @@ public sealed record PolicyDraft
     public bool HasSupportDuration { get; init; }
     public TimeSpan? HeartbeatInterval { get; init; }
     public bool HasHeartbeatInterval { get; init; }
+    public TimeSpan? GracePeriod { get; init; }
+    public TimeSpan? MaxBorrowDuration { get; init; }
     public IReadOnlyList<Entitlement>? Entitlements { get; init; }
     public bool? Trial { get; init; }
 
@@ -38,6 +40,8 @@ public sealed record PolicyDraft
         policy.Duration = HasDuration ? Duration : policy.Duration;
         policy.SupportDuration = HasSupportDuration ? SupportDuration : policy.SupportDuration;
         policy.HeartbeatInterval = HasHeartbeatInterval ? HeartbeatInterval : policy.HeartbeatInterval;
+        policy.GracePeriod = GracePeriod ?? policy.GracePeriod;
+        policy.MaxBorrowDuration = MaxBorrowDuration ?? policy.MaxBorrowDuration;
         policy.Entitlements = Entitlements ?? policy.Entitlements;
         policy.Trial = Trial ?? policy.Trial;
     }

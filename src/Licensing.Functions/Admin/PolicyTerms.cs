@@ -15,6 +15,8 @@ public static class PolicyTerms
         SupportExpireAt = draft.HasSupportExpireAt ? draft.SupportExpireAt : now + policy.SupportDuration,
         HasSupportExpireAt = true,
         HeartbeatInterval = draft.HeartbeatInterval ?? policy.HeartbeatInterval,
+        GracePeriod = draft.GracePeriod ?? policy.GracePeriod,
+        MaxBorrowDuration = draft.MaxBorrowDuration ?? policy.MaxBorrowDuration,
         Entitlements = draft.Entitlements ?? policy.Entitlements,
         PolicyId = policy.PolicyId,
     };

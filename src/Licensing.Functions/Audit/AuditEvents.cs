@@ -20,6 +20,7 @@ public static class AuditEventTypes
     public const string SeatReleased = "seat.released";
     public const string SeatLapsed = "seat.lapsed";
     public const string SeatRevoked = "seat.revoked";
+    public const string SeatBorrowed = "seat.borrowed";
     public const string ApiKeyCreated = "apikey.created";
     public const string ApiKeyDeleted = "apikey.deleted";
 }
@@ -139,6 +140,23 @@ public static class AuditEvents
                 json.WriteNumber("seconds", interval.Seconds);
                 json.WriteNumber("nanos", interval.Nanos);
                 json.WriteEndObject();
+            }
+
+            // The lifecycle terms are recorded when set or changed: a new license without them records neither.
+            foreach (var (name, value, previous) in new[]
+            {
+                ("gracePeriod", after.GracePeriod, before?.GracePeriod),
+                ("maxBorrowDuration", after.MaxBorrowDuration, before?.MaxBorrowDuration),
+            })
+            {
+                if ((before is not null || value != TimeSpan.Zero) && Differs(name, value, previous ?? TimeSpan.Zero))
+                {
+                    var span = Duration.From(value);
+                    json.WriteStartObject();
+                    json.WriteNumber("seconds", span.Seconds);
+                    json.WriteNumber("nanos", span.Nanos);
+                    json.WriteEndObject();
+                }
             }
 
             if (Differs("customerName", after.CustomerName, before?.CustomerName))

@@ -8,6 +8,8 @@ public static class LicenseRules
     public static readonly TimeSpan MinHeartbeatInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxHeartbeatInterval = TimeSpan.FromDays(1);
     public const int MaxSeats = 100_000;
+    public static readonly TimeSpan MaxGracePeriod = TimeSpan.FromDays(90);
+    public static readonly TimeSpan MaxBorrowDuration = TimeSpan.FromDays(90);
 
     public static bool IsAllowedHeartbeatInterval(TimeSpan interval) =>
         interval >= MinHeartbeatInterval && interval <= MaxHeartbeatInterval;
@@ -38,7 +40,15 @@ public static class LicenseRules
         return requiredMode is { } mode && license.Mode != mode ? Reasons.WrongLicensingMode : null;
     }
 
-    public static bool IsExpired(LicenseRow license, DateTimeOffset now) => license.ExpireAt is { } at && at <= now;
+    /// <summary>Expired once its grace period after <c>expireAt</c> has passed too.</summary>
+    public static bool IsExpired(LicenseRow license, DateTimeOffset now) => UsableUntil(license) is { } at && at <= now;
+
+    /// <summary>The last moment the license works: <c>expireAt + gracePeriod</c>; no token outlives it. Null: no end.</summary>
+    public static DateTimeOffset? UsableUntil(LicenseRow license) => license.ExpireAt + license.GracePeriod;
+
+    /// <summary>When the license is in its grace period at <paramref name="now"/> (expired, grace not over): the grace's end; else null.</summary>
+    public static DateTimeOffset? GraceEndsAt(LicenseRow license, DateTimeOffset now) =>
+        license.ExpireAt is { } at && at <= now && !IsExpired(license, now) ? UsableUntil(license) : null;
 
     /// <summary>A seat holds its place while it is live and, for a lease, until its expiry passes.</summary>
     public static bool HoldsSeat(SeatRow seat, DateTimeOffset now) =>
@@ -48,18 +58,32 @@ public static class LicenseRules
     public static int HeldSeats(IEnumerable<SeatRow> seats, DateTimeOffset now) => seats.Count(s => HoldsSeat(s, now));
 
     /// <summary>A lease lapses one interval plus one interval of grace after its last grant or heartbeat.</summary>
-    public static DateTimeOffset LeaseExpiry(DateTimeOffset now, TimeSpan heartbeatInterval, DateTimeOffset? licenseExpireAt) =>
-        Cap(now + heartbeatInterval + heartbeatInterval, licenseExpireAt);
+    public static DateTimeOffset LeaseExpiry(DateTimeOffset now, TimeSpan heartbeatInterval, DateTimeOffset? usableUntil) =>
+        Cap(now + heartbeatInterval + heartbeatInterval, usableUntil);
 
-    public static DateTimeOffset ActivationTokenExpiry(DateTimeOffset now, TimeSpan lifetime, DateTimeOffset? licenseExpireAt) =>
-        Cap(now + lifetime, licenseExpireAt);
+    /// <summary>
+    /// A renewed lease's expiry: one interval plus one of grace from now, or the end of its borrow if that is later
+    /// (a heartbeat never shortens a borrow); either way never past the license's end.
+    /// </summary>
+    public static DateTimeOffset RenewedLeaseExpiry(SeatRow lease, DateTimeOffset now, TimeSpan heartbeatInterval, DateTimeOffset? usableUntil)
+    {
+        var normal = LeaseExpiry(now, heartbeatInterval, usableUntil);
+        return lease.BorrowedUntil is { } borrowed && Cap(borrowed, usableUntil) > normal ? Cap(borrowed, usableUntil) : normal;
+    }
+
+    /// <summary>A borrow's end: now + the shorter of what was asked and what the license allows, never past the license's end.</summary>
+    public static DateTimeOffset BorrowExpiry(DateTimeOffset now, TimeSpan borrowFor, TimeSpan maxBorrowDuration, DateTimeOffset? usableUntil) =>
+        Cap(now + (borrowFor < maxBorrowDuration ? borrowFor : maxBorrowDuration), usableUntil);
+
+    public static DateTimeOffset ActivationTokenExpiry(DateTimeOffset now, TimeSpan lifetime, DateTimeOffset? usableUntil) =>
+        Cap(now + lifetime, usableUntil);
 
     /// <summary>
     /// The token expiry an answer states for a seat granted earlier: its own, or the license's when an admin has
     /// brought the license's expiry forward since (no answer states a token outliving its license).
     /// </summary>
-    public static DateTimeOffset StatedTokenExpiry(DateTimeOffset seatExpireAt, DateTimeOffset? licenseExpireAt) =>
-        Cap(seatExpireAt, licenseExpireAt);
+    public static DateTimeOffset StatedTokenExpiry(DateTimeOffset seatExpireAt, DateTimeOffset? usableUntil) =>
+        Cap(seatExpireAt, usableUntil);
 
     /// <summary>
     /// How many lapsed-but-not-yet-ended leases a grant must end to make room for one more seat,

@@ -17,6 +17,7 @@ public static class Reasons
     public const string InvalidToken = "invalid_token";
     public const string MachineMismatch = "machine_mismatch";
     public const string TrialNotAvailable = "trial_not_available";
+    public const string BorrowNotAllowed = "borrow_not_allowed";
 
     public static string Message(string reason) => reason switch
     {
@@ -34,6 +35,7 @@ public static class Reasons
         InvalidToken => "The license token is malformed or its signature does not verify.",
         MachineMismatch => "The token belongs to another machine.",
         TrialNotAvailable => "The product offers no trial.",
+        BorrowNotAllowed => "The license does not allow borrowing a seat.",
         _ => reason,
     };
 }

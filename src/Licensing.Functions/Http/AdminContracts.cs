@@ -13,6 +13,8 @@ public sealed record LicenseView(
     Timestamp? ExpireAt,
     Timestamp? SupportExpireAt,
     Duration HeartbeatInterval,
+    Duration GracePeriod,
+    Duration MaxBorrowDuration,
     string? CustomerName,
     IReadOnlyList<string> Features,
     bool Revoked,

@@ -42,7 +42,9 @@ public static partial class Answers
             decision.MaxClientCount,
             Summary(decision.License),
             decision.DeniedReason,
-            Message(decision.DeniedReason)),
+            Message(decision.DeniedReason),
+            InGrace(decision.GraceEndsAt),
+            Timestamp.From(decision.GraceEndsAt)),
         ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     /// <summary>trial: activate's answer with the trial license's user key.</summary>
@@ -59,7 +61,9 @@ public static partial class Answers
                 Summary(decision.License),
                 trial.UserKey,
                 decision.DeniedReason,
-                Message(decision.DeniedReason)),
+                Message(decision.DeniedReason),
+                InGrace(decision.GraceEndsAt),
+                Timestamp.From(decision.GraceEndsAt)),
             ApiJson.Wire.TrialLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
     }
 
@@ -74,7 +78,9 @@ public static partial class Answers
             decision.MaxClientCount,
             Summary(decision.License),
             decision.DeniedReason,
-            Message(decision.DeniedReason)),
+            Message(decision.DeniedReason),
+            InGrace(decision.GraceEndsAt),
+            Timestamp.From(decision.GraceEndsAt)),
         ApiJson.Wire.RequestLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     public static IActionResult Heartbeat(LeaseRenewal renewal) => ApiResult.Ok(
@@ -85,8 +91,21 @@ public static partial class Answers
             Timestamp.From(renewal.TokenExpireAt),
             Duration.From(renewal.HeartbeatInterval),
             renewal.DeniedReason,
-            Message(renewal.DeniedReason)),
+            Message(renewal.DeniedReason),
+            InGrace(renewal.GraceEndsAt),
+            Timestamp.From(renewal.GraceEndsAt)),
         ApiJson.Wire.HeartbeatResponse).Noting(renewal.DeniedReason, licenseId: null, renewal.ActiveClientCount);
+
+    public static IActionResult Borrow(LeaseBorrow borrow) => ApiResult.Ok(
+        new BorrowLicenseResponse(
+            Borrowed: borrow.DeniedReason is null,
+            borrow.Token?.Token,
+            Timestamp.From(borrow.Token?.ExpireAt),
+            borrow.ActiveClientCount,
+            borrow.MaxClientCount,
+            borrow.DeniedReason,
+            Message(borrow.DeniedReason)),
+        ApiJson.Wire.BorrowLicenseResponse).Noting(borrow.DeniedReason, licenseId: null, borrow.ActiveClientCount);
 
     /// <summary>deactivate and release.</summary>
     public static IActionResult Counts(SeatCount count) =>
@@ -96,6 +115,7 @@ public static partial class Answers
     public static IActionResult Info(LicenseHoldings holdings)
     {
         var (license, seats, at) = (holdings.License, holdings.Seats ?? [], holdings.At);
+        var graceEndsAt = LicenseRules.GraceEndsAt(license, at);
         return ApiResult.Ok(
             new LicenseInfoResponse(
                 TokenViews(seats, at),
@@ -107,7 +127,9 @@ public static partial class Answers
                 Timestamp.From(license.IssuedAt),
                 Timestamp.From(license.ExpireAt),
                 Timestamp.From(license.SupportExpireAt),
-                holdings.Truncated),
+                holdings.Truncated,
+                InGrace(graceEndsAt),
+                Timestamp.From(graceEndsAt)),
             ApiJson.Wire.LicenseInfoResponse).Noting(reason: null, license.LicenseId, LicenseRules.HeldSeats(seats, at));
     }
 
@@ -158,12 +180,17 @@ public static partial class Answers
         Duration.From(policy.Duration),
         Duration.From(policy.SupportDuration),
         Duration.From(policy.HeartbeatInterval),
+        Duration.From(policy.GracePeriod),
+        Duration.From(policy.MaxBorrowDuration),
         policy.Entitlements.Select(e => e.Code).ToArray(),
         EntitlementViews.Of(policy.Entitlements),
         policy.Trial,
         Timestamp.From(policy.CreatedAt));
 
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
+
+    /// <summary><c>inGrace: true</c> while the license is in its grace period; absent otherwise, like <c>graceEndsAt</c>.</summary>
+    private static bool? InGrace(DateTimeOffset? graceEndsAt) => graceEndsAt is null ? null : true;
 
     private static LicenseSummary? Summary(IssuedLicense? license) => license is null
         ? null
@@ -188,6 +215,8 @@ public static partial class Answers
             Timestamp.From(license.ExpireAt),
             Timestamp.From(license.SupportExpireAt),
             Duration.From(license.HeartbeatInterval),
+            Duration.From(license.GracePeriod),
+            Duration.From(license.MaxBorrowDuration),
             license.CustomerName,
             license.Features,
             license.Revoked,

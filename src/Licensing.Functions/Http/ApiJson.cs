@@ -10,6 +10,7 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(ActivateLicenseResponse))]
 [JsonSerializable(typeof(RequestLicenseResponse))]
 [JsonSerializable(typeof(HeartbeatResponse))]
+[JsonSerializable(typeof(BorrowLicenseResponse))]
 [JsonSerializable(typeof(SeatCountResponse))]
 [JsonSerializable(typeof(LicenseInfoResponse))]
 [JsonSerializable(typeof(JwksResponse))]

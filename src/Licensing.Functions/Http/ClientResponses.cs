@@ -20,7 +20,9 @@ public sealed record ActivateLicenseResponse(
     int MaxClientCount,
     LicenseSummary? License,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
 
 /// <summary>trial: activate's answer and the user key of the machine's trial license.</summary>
 public sealed record TrialLicenseResponse(
@@ -32,7 +34,9 @@ public sealed record TrialLicenseResponse(
     LicenseSummary? License,
     string? UserKey,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
 
 public sealed record RequestLicenseResponse(
     bool Granted,
@@ -43,7 +47,9 @@ public sealed record RequestLicenseResponse(
     int MaxClientCount,
     LicenseSummary? License,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
 
 public sealed record HeartbeatResponse(
     bool Active,
@@ -51,6 +57,18 @@ public sealed record HeartbeatResponse(
     int MaxClientCount,
     Timestamp? TokenExpireAt,
     Duration? HeartbeatInterval,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
+
+/// <summary>borrow.</summary>
+public sealed record BorrowLicenseResponse(
+    bool Borrowed,
+    string? LicenseToken,
+    Timestamp? TokenExpireAt,
+    int ActiveClientCount,
+    int MaxClientCount,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
 
@@ -81,6 +99,8 @@ public sealed record LicenseInfoResponse(
     Timestamp IssuedAt,
     Timestamp? ExpireAt,
     Timestamp? SupportExpireAt,
-    bool Truncated);
+    bool Truncated,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
 
 public sealed record JwksResponse(IReadOnlyList<Signing.Jwk> Keys);

@@ -8,11 +8,11 @@ public static class LicenseDraftReader
 {
     /// <summary>What a create may name.</summary>
     public static readonly IReadOnlyList<string> CreateFields =
-        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "entitlements", "userKey", "policyId"];
+        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "userKey", "policyId"];
 
     /// <summary>What a patch may name (licensingMode, productId and userKey are named to be refused as fixed).</summary>
     public static readonly IReadOnlyList<string> PatchFields =
-        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "customerName", "features", "entitlements", "suspended", "revoked", "licensingMode", "productId", "userKey"];
+        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "suspended", "revoked", "licensingMode", "productId", "userKey"];
 
     public static LicenseDraft ForCreate(JsonFields fields, DateTimeOffset now)
     {
@@ -75,6 +75,8 @@ public static class LicenseDraftReader
         HasSupportExpireAt = fields.Has("supportExpireAt"),
         SupportExpireAt = fields.Timestamp("supportExpireAt"),
         HeartbeatInterval = fields.Duration("heartbeatInterval", LicenseRules.MinHeartbeatInterval, LicenseRules.MaxHeartbeatInterval),
+        GracePeriod = fields.Duration("gracePeriod", TimeSpan.Zero, LicenseRules.MaxGracePeriod),
+        MaxBorrowDuration = fields.Duration("maxBorrowDuration", TimeSpan.Zero, LicenseRules.MaxBorrowDuration),
         HasCustomerName = fields.Has("customerName"),
         CustomerName = fields.Text("customerName", LicenseDraft.MaxCustomerName),
         Entitlements = EntitlementReader.Merge(

@@ -10,6 +10,8 @@ public sealed record PolicyView(
     Duration? Duration,
     Duration? SupportDuration,
     Duration? HeartbeatInterval,
+    Duration GracePeriod,
+    Duration MaxBorrowDuration,
     IReadOnlyList<string> Features,
     IReadOnlyList<EntitlementView> Entitlements,
     bool Trial,

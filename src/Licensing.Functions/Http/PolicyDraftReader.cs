@@ -7,7 +7,7 @@ namespace Licensing.Http;
 public static class PolicyDraftReader
 {
     public static readonly IReadOnlyList<string> CreateFields =
-        ["name", "productId", "licensingMode", "maxClientCount", "duration", "supportDuration", "heartbeatInterval", "features", "entitlements", "trial"];
+        ["name", "productId", "licensingMode", "maxClientCount", "duration", "supportDuration", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "features", "entitlements", "trial"];
 
     /// <summary>What a patch may name (productId is named to be refused as fixed).</summary>
     public static readonly IReadOnlyList<string> PatchFields = CreateFields;
@@ -61,6 +61,8 @@ public static class PolicyDraftReader
         SupportDuration = fields.Duration("supportDuration", TimeSpan.FromSeconds(1), PolicyDraft.MaxDuration),
         HasHeartbeatInterval = fields.Has("heartbeatInterval"),
         HeartbeatInterval = fields.Duration("heartbeatInterval", LicenseRules.MinHeartbeatInterval, LicenseRules.MaxHeartbeatInterval),
+        GracePeriod = fields.Duration("gracePeriod", TimeSpan.Zero, LicenseRules.MaxGracePeriod),
+        MaxBorrowDuration = fields.Duration("maxBorrowDuration", TimeSpan.Zero, LicenseRules.MaxBorrowDuration),
         Entitlements = EntitlementReader.Merge(
             fields,
             fields.StringArray("features", LicenseDraft.MaxFeatures, LicenseDraft.MaxFeatureLength),

@@ -58,7 +58,7 @@ public sealed class ActivationService(
                 ClientName = call.ClientName,
                 ClientAddr = call.ClientAddr,
                 IssuedAt = now,
-                ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, license.ExpireAt),
+                ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, LicenseRules.UsableUntil(license)),
                 LastHeartbeat = now,
                 ETag = seat?.ETag ?? default,
             };
@@ -109,7 +109,7 @@ public sealed class ActivationService(
     private SeatDecision Activated(LicenseRow license, SeatRow seat, DateTimeOffset now)
     {
         // An activation granted before the license's expiry was brought forward answers (and signs) the license's.
-        seat.ExpireAt = LicenseRules.StatedTokenExpiry(seat.ExpireAt, license.ExpireAt);
+        seat.ExpireAt = LicenseRules.StatedTokenExpiry(seat.ExpireAt, LicenseRules.UsableUntil(license));
         return SeatGrants.Granted(credentials, license, seat, now);
     }
 }

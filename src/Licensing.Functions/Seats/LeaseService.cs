@@ -41,12 +41,13 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             }
 
             var own = read.Seat(seatRow);
-            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
+            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, LicenseRules.UsableUntil(license));
             if (own is not null && LicenseRules.HoldsSeat(own, now))
             {
                 // The same pair asking again: the same lease, renewed, no new seat.
-                await HintEarlierExpiryAsync(own, expireAt, ct).ConfigureAwait(false);
-                own.ExpireAt = expireAt;
+                var renewedAt = LicenseRules.RenewedLeaseExpiry(own, now, license.HeartbeatInterval, LicenseRules.UsableUntil(license));
+                await HintEarlierExpiryAsync(own, renewedAt, ct).ConfigureAwait(false);
+                own.ExpireAt = renewedAt;
                 own.LastHeartbeat = now;
                 own.ClientName = call.ClientName ?? own.ClientName;
                 own.ClientAddr = call.ClientAddr;
@@ -139,13 +140,13 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 return LeaseRenewal.Denied(tokenReason, license);
             }
 
-            var expireAt = LicenseRules.LeaseExpiry(now, license!.HeartbeatInterval, license.ExpireAt);
+            var expireAt = LicenseRules.RenewedLeaseExpiry(lease!, now, license!.HeartbeatInterval, LicenseRules.UsableUntil(license));
             await HintEarlierExpiryAsync(lease!, expireAt, ct).ConfigureAwait(false);
             lease!.ExpireAt = expireAt;
             lease.LastHeartbeat = now;
             lease.ClientAddr = call.ClientAddr;
             return await store.RenewSeatAsync(lease, ct).ConfigureAwait(false)
-                ? new LeaseRenewal(null, license.LiveSeats, license.MaxClientCount, license.HeartbeatInterval, lease.ExpireAt)
+                ? new LeaseRenewal(null, license.LiveSeats, license.MaxClientCount, license.HeartbeatInterval, lease.ExpireAt, LicenseRules.GraceEndsAt(license, now))
                 : null;
         }, ct);
     }
@@ -157,7 +158,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
     /// </summary>
     private async Task RememberNoLapseBeforeAsync(LicenseRow license, DateTimeOffset now, CancellationToken ct)
     {
-        var renewedFromNow = LicenseRules.LeaseExpiry(now, license.HeartbeatInterval, license.ExpireAt);
+        var renewedFromNow = LicenseRules.LeaseExpiry(now, license.HeartbeatInterval, LicenseRules.UsableUntil(license));
         if (await store.ReadEarliestLeaseExpiryAsync(license.LicenseId, ct).ConfigureAwait(false) is { } earliest)
         {
             license.NoLapseBefore = earliest < renewedFromNow ? earliest : renewedFromNow;
@@ -215,7 +216,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             : Task.CompletedTask;
 
     /// <summary>After the license's state: another machine (before anything about the seat), then missing or ended.</summary>
-    private static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)
+    internal static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)
     {
         if (claims.MachineHash != TableKeys.MachineHash(call.MachineId))
         {

@@ -47,7 +47,7 @@ public sealed class LicenseStatusService(
                         return SeatDecision.Denied(Reasons.NotActivated, license, license.LiveSeats);
                     }
 
-                    activation.ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, license.ExpireAt);
+                    activation.ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, LicenseRules.UsableUntil(license));
                     activation.LastHeartbeat = now;
                     return await store.RenewSeatAsync(activation, ct).ConfigureAwait(false)
                         ? SeatGrants.Granted(credentials, license, activation, now)
@@ -61,7 +61,7 @@ public sealed class LicenseStatusService(
                     }
 
                     // Not renewed here (heartbeats do that), but never stated as outliving the license.
-                    lease.ExpireAt = LicenseRules.StatedTokenExpiry(lease.ExpireAt, license.ExpireAt);
+                    lease.ExpireAt = LicenseRules.StatedTokenExpiry(lease.ExpireAt, LicenseRules.UsableUntil(license));
                     return SeatGrants.Granted(credentials, license, lease, now);
 
                 default:

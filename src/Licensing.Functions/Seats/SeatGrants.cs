@@ -1,3 +1,4 @@
+using Licensing.Domain;
 using Licensing.Signing;
 using Licensing.Storage;
 
@@ -13,5 +14,6 @@ internal static class SeatGrants
         license.MaxClientCount,
         license.HeartbeatInterval,
         seat is null ? null : credentials.IssueToken(seat, license, now),
-        credentials.IssueLicense(license, now));
+        credentials.IssueLicense(license, now),
+        LicenseRules.GraceEndsAt(license, now));
 }

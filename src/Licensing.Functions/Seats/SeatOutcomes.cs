@@ -20,14 +20,17 @@ public sealed record SeatDecision(
     int MaxClientCount,
     TimeSpan? HeartbeatInterval,
     IssuedToken? Token = null,
-    IssuedLicense? License = null)
+    IssuedLicense? License = null,
+    DateTimeOffset? GraceEndsAt = null)
 {
     public static SeatDecision Denied(string reason, LicenseRow? license, int activeClientCount) =>
         new(reason, activeClientCount, license?.MaxClientCount ?? 0, license?.HeartbeatInterval);
 }
 
 /// <summary>heartbeat: the lease kept alive until a new expiry, or a reason it is not.</summary>
-public sealed record LeaseRenewal(string? DeniedReason, int ActiveClientCount, int MaxClientCount, TimeSpan? HeartbeatInterval, DateTimeOffset? TokenExpireAt = null)
+/// <param name="GraceEndsAt">Set while the license is in its grace period.</param>
+public sealed record LeaseRenewal(
+    string? DeniedReason, int ActiveClientCount, int MaxClientCount, TimeSpan? HeartbeatInterval, DateTimeOffset? TokenExpireAt = null, DateTimeOffset? GraceEndsAt = null)
 {
     public static LeaseRenewal Denied(string reason, LicenseRow? license) =>
         new(reason, license?.LiveSeats ?? 0, license?.MaxClientCount ?? 0, license?.HeartbeatInterval);

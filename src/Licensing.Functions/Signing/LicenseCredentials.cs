@@ -17,7 +17,7 @@ public sealed class LicenseCredentials(TokenSigner signer)
             seat.TokenId,
             TableKeys.MachineHash(seat.MachineId),
             now.ToUnixTimeSeconds(),
-            seat.IsLease ? null : seat.ExpireAt.ToUnixTimeSeconds(),
+            seat.IsLease ? seat.BorrowedUntil?.ToUnixTimeSeconds() : seat.ExpireAt.ToUnixTimeSeconds(),
             seat.IsLease ? TokenKinds.Lease : TokenKinds.Activation,
             entitlements.Count == 0 ? null : SignedEntitlement.Of(entitlements));
         return new IssuedToken(signer.Sign(claims, SignedJson.Default.SeatToken), seat.ExpireAt);

@@ -19,6 +19,12 @@ public sealed class LicenseRow
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
     public TimeSpan HeartbeatInterval { get; set; }
+
+    /// <summary>How long after <see cref="ExpireAt"/> the license keeps working, flagged as in grace.</summary>
+    public TimeSpan GracePeriod { get; set; }
+
+    /// <summary>The longest a floating lease may be borrowed for offline work; zero: borrowing is not allowed.</summary>
+    public TimeSpan MaxBorrowDuration { get; set; }
     public string? CustomerName { get; set; }
     public IReadOnlyList<Entitlement> Entitlements { get; set; } = [];
 
@@ -71,6 +77,8 @@ public sealed class LicenseRow
         ExpireAt = e.GetDateTimeOffset(nameof(ExpireAt)),
         SupportExpireAt = e.GetDateTimeOffset(nameof(SupportExpireAt)),
         HeartbeatInterval = TimeSpan.FromTicks(e.GetInt64("HeartbeatIntervalTicks") ?? TimeSpan.TicksPerMinute * 5),
+        GracePeriod = TimeSpan.FromTicks(e.GetInt64("GracePeriodTicks") ?? 0),
+        MaxBorrowDuration = TimeSpan.FromTicks(e.GetInt64("MaxBorrowDurationTicks") ?? 0),
         CustomerName = e.GetString(nameof(CustomerName)),
         Entitlements = EntitlementList.Parse(e.GetString(nameof(Entitlements)), e.GetString(nameof(Features))),
         PolicyId = e.GetString(nameof(PolicyId)),
@@ -94,6 +102,8 @@ public sealed class LicenseRow
         [nameof(ExpireAt)] = ExpireAt,
         [nameof(SupportExpireAt)] = SupportExpireAt,
         ["HeartbeatIntervalTicks"] = HeartbeatInterval.Ticks,
+        ["GracePeriodTicks"] = GracePeriod.Ticks,
+        ["MaxBorrowDurationTicks"] = MaxBorrowDuration.Ticks,
         [nameof(CustomerName)] = CustomerName,
         [nameof(Features)] = FeatureList.Format(Features),
         [nameof(Entitlements)] = EntitlementList.Format(Entitlements),

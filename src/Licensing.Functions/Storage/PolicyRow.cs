@@ -17,6 +17,8 @@ public sealed class PolicyRow
     public TimeSpan? Duration { get; set; }
     public TimeSpan? SupportDuration { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
+    public TimeSpan GracePeriod { get; set; }
+    public TimeSpan MaxBorrowDuration { get; set; }
     public IReadOnlyList<Entitlement> Entitlements { get; set; } = [];
     public bool Trial { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
@@ -32,6 +34,8 @@ public sealed class PolicyRow
         Duration = Span(e.GetInt64("DurationTicks")),
         SupportDuration = Span(e.GetInt64("SupportDurationTicks")),
         HeartbeatInterval = Span(e.GetInt64("HeartbeatIntervalTicks")),
+        GracePeriod = TimeSpan.FromTicks(e.GetInt64("GracePeriodTicks") ?? 0),
+        MaxBorrowDuration = TimeSpan.FromTicks(e.GetInt64("MaxBorrowDurationTicks") ?? 0),
         Entitlements = EntitlementList.Parse(e.GetString(nameof(Entitlements)), featuresJson: null),
         Trial = e.GetBoolean(nameof(Trial)) ?? false,
         CreatedAt = e.GetDateTimeOffset(nameof(CreatedAt)) ?? DateTimeOffset.UnixEpoch,
@@ -47,6 +51,8 @@ public sealed class PolicyRow
         ["DurationTicks"] = Duration?.Ticks,
         ["SupportDurationTicks"] = SupportDuration?.Ticks,
         ["HeartbeatIntervalTicks"] = HeartbeatInterval?.Ticks,
+        ["GracePeriodTicks"] = GracePeriod.Ticks,
+        ["MaxBorrowDurationTicks"] = MaxBorrowDuration.Ticks,
         [nameof(Entitlements)] = EntitlementList.Format(Entitlements),
         [nameof(Trial)] = Trial,
         [nameof(CreatedAt)] = CreatedAt,

@@ -24,6 +24,9 @@ public sealed class SeatRow
     /// <summary>A lease: when it lapses unless a heartbeat comes. An activation: when its token must be renewed.</summary>
     public DateTimeOffset ExpireAt { get; set; }
     public DateTimeOffset? LastHeartbeat { get; set; }
+
+    /// <summary>A borrowed lease: it needs no heartbeat until then, and no heartbeat shortens it.</summary>
+    public DateTimeOffset? BorrowedUntil { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
     public ETag ETag { get; set; }
 
@@ -42,6 +45,7 @@ public sealed class SeatRow
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
         ExpireAt = e.GetDateTimeOffset(nameof(ExpireAt)) ?? DateTimeOffset.UnixEpoch,
         LastHeartbeat = e.GetDateTimeOffset(nameof(LastHeartbeat)),
+        BorrowedUntil = e.GetDateTimeOffset(nameof(BorrowedUntil)),
         EndedAt = e.GetDateTimeOffset(nameof(EndedAt)),
         ETag = e.ETag,
     };
@@ -57,6 +61,7 @@ public sealed class SeatRow
         [nameof(IssuedAt)] = IssuedAt,
         [nameof(ExpireAt)] = ExpireAt,
         [nameof(LastHeartbeat)] = LastHeartbeat,
+        [nameof(BorrowedUntil)] = BorrowedUntil,
         [nameof(EndedAt)] = EndedAt,
         ETag = ETag,
     };

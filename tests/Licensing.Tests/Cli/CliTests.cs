@@ -263,6 +263,22 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task Grace_and_max_borrow_are_set_by_flags_copied_from_a_policy_and_turned_off_with_zero()
+    {
+        var policy = await AdminAsync("policies", "create", "--name", "Roaming", "--product", "cli-" + Guid.NewGuid().ToString("N")[..8], "--mode", "floating",
+            "--seats", "5", "--grace", "7d", "--max-borrow", "12h");
+        var license = await AdminAsync("licenses", "create", "--policy", FieldOf(policy, "policyId"));
+        var updated = await AdminAsync("licenses", "update", FieldOf(license, "licenseId"), "--grace", "0", "--max-borrow", "30m");
+
+        Assert.Equal("604800s", FieldOf(policy, "gracePeriod"));
+        Assert.Equal("43200s", FieldOf(policy, "maxBorrowDuration"));
+        Assert.Equal("604800s", FieldOf(license, "gracePeriod"));
+        Assert.Equal("43200s", FieldOf(license, "maxBorrowDuration"));
+        Assert.Equal("0s", FieldOf(updated, "gracePeriod"));
+        Assert.Equal("1800s", FieldOf(updated, "maxBorrowDuration"));
+    }
+
+    [Fact]
     public async Task Policies_update_changes_a_policy_and_delete_removes_it()
     {
         var policyId = FieldOf(await AdminAsync("policies", "create", "--name", "Trial", "--product", "cli-" + Guid.NewGuid().ToString("N")[..8],

@@ -10,7 +10,7 @@ namespace Licensing.Tests.EndToEnd;
 /// <summary>
 /// Storage requests per call and the round trips of latency they take, exactly as the README states them (API key
 /// cached, the license's terms in this instance's cache for heartbeat and floating validate): heartbeat 2 in 2,
-/// floating validate 1 in 1, request 4 in 3, a repeated request 3 in 2, release 3 in 2,
+/// floating validate 1 in 1, request 4 in 3, a repeated request 3 in 2, borrow 4 in 3, release 3 in 2,
 /// activate 3 in 2, activation validate 4 in 2, deactivate 4 in 3; a repeated activate costs its read, 2 in 1; a first
 /// trial 9 in 8, a repeated trial 3 in 2. The
 /// license's partition holds a thousand audit events and other seats, and every read of the Licenses table is a
@@ -39,7 +39,7 @@ public sealed class StorageBudgetTests(ITestOutputHelper output) : IAsyncLifetim
     [Trait("Category", "Slow")]
     public async Task Each_floating_call_costs_exactly_its_stated_storage_requests_and_round_trips()
     {
-        var license = await _server.CreateLicenseAsync(Floating, seats: 5);
+        var license = await _server.CreateLicenseAsync(Floating, seats: 5, extra: new { maxBorrowDuration = new { seconds = 3600, nanos = 0 } });
         await FillPartitionAsync(license, otherSeats: ["other-1", "other-2", "other-3"], "v1/license/request");
 
         var request = await MeasureAsync(license, "v1/license/request", new { license.UserKey, machineId = "m1" }, readsTogether: 2);
@@ -47,6 +47,7 @@ public sealed class StorageBudgetTests(ITestOutputHelper output) : IAsyncLifetim
         var repeated = await MeasureAsync(license, "v1/license/request", new { license.UserKey, machineId = "m1" }, readsTogether: 2);
         var heartbeat = await MeasureAsync(license, "v1/license/heartbeat", new { licenseToken = token, machineId = "m1" }, readsTogether: 1);
         var validate = await MeasureAsync(license, "v1/license/validate", new { license.UserKey, machineId = "m1" }, readsTogether: 1);
+        var borrow = await MeasureAsync(license, "v1/license/borrow", new { licenseToken = token, machineId = "m1", borrowFor = new { seconds = 600, nanos = 0 } }, readsTogether: 2);
         var release = await MeasureAsync(license, "v1/license/release", new { licenseToken = token, machineId = "m1" }, readsTogether: 2);
 
         Assert.True(request.Body.GetProperty("granted").GetBoolean(), request.Body.GetRawText());
@@ -56,11 +57,13 @@ public sealed class StorageBudgetTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(4, repeated.Body.GetProperty("activeClientCount").GetInt32());
         Assert.True(heartbeat.Body.GetProperty("active").GetBoolean(), heartbeat.Body.GetRawText());
         Assert.True(validate.Body.GetProperty("success").GetBoolean(), validate.Body.GetRawText());
+        Assert.True(borrow.Body.GetProperty("borrowed").GetBoolean(), borrow.Body.GetRawText());
         Assert.Equal(3, release.Body.GetProperty("activeClientCount").GetInt32());
         AssertCost(request, requests: 4, roundTrips: 3);
         AssertCost(repeated, requests: 3, roundTrips: 2);
         AssertCost(heartbeat, requests: 2, roundTrips: 2, readsLicense: false);
         AssertCost(validate, requests: 1, roundTrips: 1, readsLicense: false);
+        AssertCost(borrow, requests: 4, roundTrips: 3);
         AssertCost(release, requests: 3, roundTrips: 2);
     }
 

@@ -23,6 +23,9 @@ public sealed class ModelSeat
     public DateTimeOffset ExpireAt { get; set; }
     public DateTimeOffset LastHeartbeat { get; set; }
 
+    /// <summary>A borrowed lease's end: no heartbeat shortens the lease before it.</summary>
+    public DateTimeOffset? BorrowedUntil { get; set; }
+
     /// <summary>How the seat's end was recorded (null: still recorded as live, even if it lapsed since).</summary>
     public SeatEnd? Recorded { get; private set; }
     public DateTimeOffset? EndedAt { get; private set; }
@@ -87,8 +90,12 @@ public sealed record TimerWork(IReadOnlyList<ModelSeat> Lapsed, IReadOnlyList<Mo
 /// seat ended.</item>
 /// </list>
 /// </summary>
-public sealed class LicenseModel(ModelMode mode, int maxClientCount, TimeSpan heartbeatInterval, DateTimeOffset now, TimeSpan activationLifetime, TimeSpan retention)
+public sealed class LicenseModel(
+    ModelMode mode, int maxClientCount, TimeSpan heartbeatInterval, DateTimeOffset now, TimeSpan activationLifetime, TimeSpan retention, TimeSpan maxBorrow = default)
 {
+    /// <summary>The license's maxBorrowDuration: zero, borrowing is not allowed.</summary>
+    public TimeSpan MaxBorrow { get; } = maxBorrow;
+
     private readonly Dictionary<SeatKey, ModelSeat> _seats = [];
     private int _grants;
 
@@ -170,6 +177,7 @@ public sealed class LicenseModel(ModelMode mode, int maxClientCount, TimeSpan he
         var expireAt = Cap(Now + HeartbeatInterval + HeartbeatInterval);
         if (own is not null && own.Holds(Now))
         {
+            expireAt = Renewed(own);
             own.ExpireAt = expireAt;
             own.LastHeartbeat = Now;
             return Ok(own, expireAt) with { HeartbeatInterval = HeartbeatInterval };
@@ -210,7 +218,9 @@ public sealed class LicenseModel(ModelMode mode, int maxClientCount, TimeSpan he
     }
 
     /// <summary>The license's state, then its mode, then another machine, then the seat's own state.</summary>
-    public Expected Heartbeat(TokenRef? token, string machineId)
+    public Expected Heartbeat(TokenRef? token, string machineId) => Heartbeat(token, machineId, renew: true);
+
+    private Expected Heartbeat(TokenRef? token, string machineId, bool renew)
     {
         if (token is null)
         {
@@ -238,9 +248,43 @@ public sealed class LicenseModel(ModelMode mode, int maxClientCount, TimeSpan he
             return inactive(ContractReasons.EndedLease(end));
         }
 
-        seat.ExpireAt = Cap(Now + HeartbeatInterval + HeartbeatInterval);
+        if (!renew)
+        {
+            return new Expected(200, true, null, RecordedLive, Max);
+        }
+
+        seat.ExpireAt = Renewed(seat);
         seat.LastHeartbeat = Now;
         return new Expected(200, true, null, RecordedLive, Max) { TokenExpireAt = seat.ExpireAt, HeartbeatInterval = HeartbeatInterval };
+    }
+
+    /// <summary>heartbeat's checks, then: not allowed when maxBorrowDuration is 0; else the lease's expiry moves to the borrow's end, never earlier.</summary>
+    public Expected Borrow(TokenRef? token, string machineId, TimeSpan borrowFor)
+    {
+        var checkedLike = Heartbeat(token, machineId, renew: false);
+        if (checkedLike.Outcome != true)
+        {
+            return checkedLike with { HeartbeatInterval = null };
+        }
+
+        if (MaxBorrow <= TimeSpan.Zero)
+        {
+            return new Expected(200, false, ContractReasons.BorrowNotAllowed, RecordedLive, Max);
+        }
+
+        var seat = Seat(token!.Key)!;
+        var until = Cap(Now + (borrowFor < MaxBorrow ? borrowFor : MaxBorrow));
+        seat.ExpireAt = until > seat.ExpireAt ? until : seat.ExpireAt;
+        seat.BorrowedUntil = seat.ExpireAt;
+        seat.LastHeartbeat = Now;
+        return new Expected(200, true, null, RecordedLive, Max) { Token = seat, TokenExpireAt = seat.ExpireAt };
+    }
+
+    /// <summary>A renewal's expiry: two intervals from now, or the borrow's end when later (both capped at the license's).</summary>
+    private DateTimeOffset Renewed(ModelSeat seat)
+    {
+        var normal = Cap(Now + HeartbeatInterval + HeartbeatInterval);
+        return seat.BorrowedUntil is { } borrowed && Cap(borrowed) > normal ? Cap(borrowed) : normal;
     }
 
     /// <summary>

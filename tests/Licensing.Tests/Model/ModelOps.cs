@@ -93,6 +93,12 @@ public sealed record HeartbeatOp(TokenPick Token, int? AsMachine) : ModelOp
     public override string ToString() => $"heartbeat {Token}{(AsMachine is { } m ? $" as m{m}" : "")}";
 }
 
+/// <summary>Borrow with a token for <c>Seconds</c>, presented by its own machine (null) or as machine <c>AsMachine</c>.</summary>
+public sealed record BorrowOp(TokenPick Token, int? AsMachine, int Seconds) : ModelOp
+{
+    public override string ToString() => $"borrow {Token} for {Seconds}s{(AsMachine is { } m ? $" as m{m}" : "")}";
+}
+
 public sealed record ReleaseOp(TokenPick Token, int? AsMachine) : ModelOp
 {
     public override string ToString() => $"release {Token}{(AsMachine is { } m ? $" as m{m}" : "")}";
@@ -141,6 +147,9 @@ public sealed record ModelSequence(ModelMode Mode, int Seats, int HeartbeatSecon
 
     public string UserKey => string.Create(CultureInfo.InvariantCulture, $"model-{Nonce:x16}");
 
+    /// <summary>The license's maxBorrowDuration, from the nonce: none (borrow_not_allowed) for a third of the sequences, else 30 s.</summary>
+    public int MaxBorrowSeconds => Nonce % 3 == 0 ? 0 : 30;
+
     public override string ToString() => Describe(Ops.Length);
 
     /// <summary>The license and the first <paramref name="steps"/> steps, numbered: a failed sequence prints up to its failing step.</summary>
@@ -169,6 +178,7 @@ public static class ModelGen
     private static readonly Gen<int?> AsMachine = Gen.Frequency((8, Gen.Const((int?)null)), (1, Machine.Select(m => (int?)m)));
 
     private static readonly Gen<ModelOp> Heartbeat = Gen.Select(Token, AsMachine, (t, m) => (ModelOp)new HeartbeatOp(t, m));
+    private static readonly Gen<ModelOp> Borrow = Gen.Select(Token, AsMachine, Gen.Int[1, 120], (t, m, s) => (ModelOp)new BorrowOp(t, m, s));
     private static readonly Gen<ModelOp> Release = Gen.Select(Token, AsMachine, (t, m) => (ModelOp)new ReleaseOp(t, m));
     private static readonly Gen<ModelOp> Revoke = Gen.Select(Token, Gen.Bool, (t, byId) => (ModelOp)new RevokeOp(t, byId));
 
@@ -201,7 +211,7 @@ public static class ModelGen
             (2, Request), (1, Heartbeat), (1, Release), (4, Trial)),
         ModelMode.Floating => Gen.Frequency(
             (25, Request), (18, Heartbeat), (8, Release), (7, Validate), (14, Advance), (5, RunTimer), (6, Info), (8, Patch), (3, Revoke),
-            (1, Activate), (1, Deactivate), (1, Trial)),
+            (1, Activate), (1, Deactivate), (1, Trial), (6, Borrow)),
         _ => Gen.Frequency(
             (20, Validate), (8, Info), (8, Patch), (6, Advance), (2, RunTimer), (2, Revoke),
             (4, Activate), (4, Deactivate), (4, Request), (3, Heartbeat), (3, Release), (2, Trial)),

@@ -33,11 +33,12 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
     public async Task RunAsync()
     {
         _model = new LicenseModel(
-            sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), sequence.StartAt, ModelServer.ActivationTokenLifetime, ModelServer.TokenRetention);
+            sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), sequence.StartAt, ModelServer.ActivationTokenLifetime, ModelServer.TokenRetention,
+            TimeSpan.FromSeconds(sequence.MaxBorrowSeconds));
         _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats, heartbeat {sequence.HeartbeatSeconds}s, clock from {Show(sequence.StartAt)}, tables {sequence.TablePrefix}*");
         _step = "start: the server's clock";
         Check(server.Clock.GetUtcNow() == sequence.StartAt, "the server's clock at the start", sequence.StartAt, server.Clock.GetUtcNow(), "(clock)");
-        _license = await server.CreateLicenseAsync((int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds, new { userKey = sequence.UserKey });
+        _license = await server.CreateLicenseAsync((int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds, new { userKey = sequence.UserKey, maxBorrowDuration = new { seconds = sequence.MaxBorrowSeconds, nanos = 0 } });
         await server.SendForJsonAsync(HttpMethod.Post, "v1/admin/policies", new
         {
             name = "Model trial", productId = TrialProduct, licensingMode = 1, maxClientCount = 1,
@@ -68,6 +69,7 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         RequestOp r => ClientCallAsync("request", "granted", new { _license.UserKey, machineId = MachineId(r.Machine), clientId = ClientId(r.Client) }, _model.Request(MachineId(r.Machine), ClientId(r.Client)), (r.Machine, r.Client)),
         ValidateOp v => ClientCallAsync("validate", "success", new { _license.UserKey, machineId = MachineId(v.Machine), clientId = ClientId(v.Client) }, _model.Validate(MachineId(v.Machine), ClientId(v.Client)), (v.Machine, v.Client)),
         HeartbeatOp h => HeartbeatAsync(h),
+        BorrowOp b => BorrowAsync(b),
         ReleaseOp r => ReleaseAsync(r),
         RevokeOp r => RevokeAsync(r),
         PatchOp p => PatchAsync(p.Patch),
@@ -120,6 +122,14 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         var machineId = op.AsMachine is { } m ? MachineId(m) : machine;
         var expected = _model.Heartbeat(reference, machineId);
         return ClientCallAsync("heartbeat", "active", new { licenseToken = token, machineId }, expected, slot: null);
+    }
+
+    private Task BorrowAsync(BorrowOp op)
+    {
+        var (token, reference, machine) = Pick(op.Token);
+        var machineId = op.AsMachine is { } m ? MachineId(m) : machine;
+        var expected = _model.Borrow(reference, machineId, TimeSpan.FromSeconds(op.Seconds));
+        return ClientCallAsync("borrow", "borrowed", new { licenseToken = token, machineId, borrowFor = new { seconds = op.Seconds, nanos = 0 } }, expected, slot: null);
     }
 
     private Task ReleaseAsync(ReleaseOp op)
@@ -181,7 +191,11 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         if (expected.Token is { } seat)
         {
             var isNew = CheckToken(token!, seat, expected.TokenExpireAt, answer);
-            Hold(slot ?? (0, 0), token!, new TokenRef(seat.Key, seat.Grant, seat.Key.MachineId));
+            if (slot is { } held)
+            {
+                // A borrow's new token (no slot) is the same grant's: the tokens held already name it.
+                Hold(held, token!, new TokenRef(seat.Key, seat.Grant, seat.Key.MachineId));
+            }
             label = call == "request" ? isNew ? "granted a new lease" : "same lease renewed" : label;
             label = call == "activate" ? isNew ? "activated a new machine" : "same activation again" : label;
         }

@@ -27,7 +27,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
                 "POST v1/admin/licenses 201", "POST v1/admin/licenses 201", "POST v1/admin/licenses 409", "POST v1/admin/licenses 400",
                 "POST v1/license/activate 200", "POST v1/license/validate 200", "POST v1/license/info 200", "POST v1/license/deactivate 200",
                 "POST v1/license/deactivate 404", "POST v1/license/deactivate 409",
-                "POST v1/license/request 200", "POST v1/license/request 200", "POST v1/license/heartbeat 200", "POST v1/license/heartbeat 200",
+                "POST v1/license/request 200", "POST v1/license/request 200", "POST v1/license/heartbeat 200", "POST v1/license/heartbeat 200", "POST v1/license/borrow 200",
                 "POST v1/license/release 200", "POST v1/license/release 404", "POST v1/license/activate 200", "POST v1/license/release 409", "POST v1/license/trial 200",
                 "POST v1/license/request 200", "GET v1/admin/licenses 200", "GET v1/admin/licenses?pageSize=0 400", "GET {licenseId} 200",
                 "GET v1/admin/licenses/nope 404", "PATCH {licenseId} 200", "POST {licenseId}/tokens/revoke 200",
@@ -50,7 +50,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
             .Select(r => OpenApiContract.Served.TemplateOf(r.Method, r.Path) is { } template ? $"{r.Method} {template}" : null)
             .OfType<string>()
             .ToHashSet();
-        Assert.Equal(39, operations.Count);
+        Assert.Equal(40, operations.Count);
         Assert.Equal(operations.Order(StringComparer.Ordinal), reached.Order(StringComparer.Ordinal));
         Assert.Empty(server.Responses.SelectMany(OpenApiContract.Served.Check));
     }
@@ -133,6 +133,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
         var token = grant["licenseToken"]!.GetValue<string>();
         await Post("v1/license/heartbeat", new { licenseToken = token, machineId = "m1" }, client);
         await Post("v1/license/heartbeat", new { licenseToken = "garbage", machineId = "m1" }, client);
+        await Post("v1/license/borrow", new { licenseToken = token, machineId = "m1", borrowFor = new { seconds = 60, nanos = 0 } }, client);
         await Post("v1/license/release", new { licenseToken = token, machineId = "m1" }, client);
         await Post("v1/license/release", new { licenseToken = "garbage", machineId = "m1" }, client);
         var activationGrant = (await Post("v1/license/activate", new { userKey = activationKey, machineId = "pc-2" }, client))!;

@@ -53,9 +53,15 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         new("clientId", FieldKind.Text, Max: 256), new("clientName", FieldKind.Text, Max: 256), new("userKey", FieldKind.Text, Max: 128),
     ];
 
+    private static readonly FieldSpec[] BorrowFields =
+    [
+        .. ByToken, new("borrowFor", FieldKind.Duration, Required: true, Min: 1, Max: 3_153_600_000),
+    ];
+
     private static readonly FieldSpec[] LicenseFields =
     [
         new("expireAt", FieldKind.Timestamp), new("supportExpireAt", FieldKind.Timestamp), new("heartbeatInterval", FieldKind.Duration, Min: 1, Max: 86_400),
+        new("gracePeriod", FieldKind.Duration, Min: 0, Max: 7_776_000), new("maxBorrowDuration", FieldKind.Duration, Min: 0, Max: 7_776_000),
         new("customerName", FieldKind.Text, Max: 256), new("features", FieldKind.TextList, Max: 64),
     ];
 
@@ -91,6 +97,7 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         [nameof(Api.Info)] = new(Access.Client, ByUserKey, UserKeyBody),
         [nameof(Api.Heartbeat)] = new(Access.Client, ByToken, TokenBody),
         [nameof(Api.Release)] = new(Access.Client, ByToken, TokenBody),
+        [nameof(Api.Borrow)] = new(Access.Client, BorrowFields, BorrowBody),
         [nameof(Api.Jwks)] = new(Access.Anonymous, [], null),
         [nameof(Api.CreateLicense)] = new(Access.Admin, CreateLicenseFields, CreateLicenseBody),
         [nameof(Api.ListLicenses)] = new(Access.Admin, [], null),
@@ -130,6 +137,9 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
     private static List<RawProperty> TokenBody(FuzzLicense license, Random random) =>
         [new("licenseToken", Json.Text(license.Token ?? "no-token")), new("machineId", Json.Text(license.MachineId))];
 
+    private static List<RawProperty> BorrowBody(FuzzLicense license, Random random) =>
+        [.. TokenBody(license, random), new("borrowFor", Json.Raw($"{{\"seconds\": {1 + random.Next(7200)}, \"nanos\": 0}}"))];
+
     private static List<RawProperty> CreateLicenseBody(FuzzLicense license, Random random)
     {
         var body = new List<RawProperty>
@@ -143,6 +153,8 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
             body.Add(new("expireAt", Json.Raw("{\"seconds\": 4102444800, \"nanos\": 0}")));
             body.Add(new("customerName", Json.Text("Fuzz Ltd")));
             body.Add(new("features", Json.Raw("[\"pro\", \"sso\"]")));
+            body.Add(new("maxBorrowDuration", Json.Raw("{\"seconds\": 3600, \"nanos\": 0}")));
+            body.Add(new("gracePeriod", Json.Raw("{\"seconds\": 600, \"nanos\": 0}")));
         }
 
         return body;

@@ -15,6 +15,7 @@ public sealed class FunctionsMetadataTests
         { "v1/license/heartbeat", "post" },
         { "v1/license/validate", "post" },
         { "v1/license/info", "post" },
+        { "v1/license/borrow", "post" },
         { "v1/license/keys", "get" },
         { "v1/admin/licenses", "post" },
         { "v1/admin/licenses", "get" },

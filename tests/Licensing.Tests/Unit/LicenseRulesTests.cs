@@ -41,7 +41,7 @@ public sealed class LicenseRulesTests
     {
         var interval = TimeSpan.FromMinutes(5);
 
-        Assert.Equal(Now.AddMinutes(10), LicenseRules.LeaseExpiry(Now, interval, licenseExpireAt: null));
+        Assert.Equal(Now.AddMinutes(10), LicenseRules.LeaseExpiry(Now, interval, usableUntil: null));
         Assert.Equal(Now.AddMinutes(7), LicenseRules.LeaseExpiry(Now, interval, Now.AddMinutes(7)));
     }
 

@@ -8,7 +8,7 @@ namespace Licensing.Tests.Webhooks;
 public sealed class WebhookAdminTests : IAsyncLifetime
 {
     private static readonly string[] SeatsAndCreations = ["seat.*", "license.created"];
-    private static readonly string[] GrantedAndBorrowed = ["seat.granted", "seat.borrowed"];
+    private static readonly string[] GrantedAndTeleported = ["seat.granted", "seat.teleported"];
     private static readonly string[] Everything = ["*"];
 
     private ServerFixture _server = null!;
@@ -47,13 +47,13 @@ public sealed class WebhookAdminTests : IAsyncLifetime
     public async Task A_create_names_every_field_it_refuses()
     {
         using var response = await _server.SendAsync(HttpMethod.Post, "v1/admin/webhooks",
-            new { url = "http://hooks.example.com/licensing", events = GrantedAndBorrowed, productId = "Not A Product", colour = "red" }, ServerFixture.AdminKey);
+            new { url = "http://hooks.example.com/licensing", events = GrantedAndTeleported, productId = "Not A Product", colour = "red" }, ServerFixture.AdminKey);
         var errors = (await ServerFixture.ReadJsonAsync(response)).RootElement.GetProperty("errors");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["colour", "events", "productId", "url"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("must be https.", errors.GetProperty("url")[0].GetString());
-        Assert.StartsWith("'seat.borrowed' is not an event type", errors.GetProperty("events")[0].GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("'seat.teleported' is not an event type", errors.GetProperty("events")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -25,7 +25,7 @@ public sealed class WebhookDeliveryTests : WebhookHarness
         Assert.Equal(WebhookRules.EventTypes.Order(StringComparer.Ordinal), bodies.Select(b => b.GetProperty("type").GetString()!).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(
             ["apikey.created", "apikey.deleted", "license.created", "license.created", "license.deleted", "license.updated", "seat.activated", "seat.activated",
-             "seat.deactivated", "seat.granted", "seat.granted", "seat.lapsed", "seat.released", "seat.revoked", "webhook.ping"],
+             "seat.borrowed", "seat.deactivated", "seat.granted", "seat.granted", "seat.lapsed", "seat.released", "seat.revoked", "webhook.ping"],
             bodies.Select(b => b.GetProperty("type").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(received.Length, run.Delivered);
         Assert.All(received, r => Assert.True(WebhookServer.SignatureVerifies(jwks, r), r.Body));
@@ -187,8 +187,9 @@ public sealed class WebhookDeliveryTests : WebhookHarness
         {
         }
 
-        var floating = await Server.CreateLicenseAsync(Floating, seats: 2, heartbeatSeconds: 5);
+        var floating = await Server.CreateLicenseAsync(Floating, seats: 2, heartbeatSeconds: 5, extra: new { maxBorrowDuration = new { seconds = 60, nanos = 0 } });
         var lease = await Server.CallAsync("v1/license/request", new { floating.UserKey, machineId = "m1" });
+        await Server.CallAsync("v1/license/borrow", new { licenseToken = lease.RootElement.GetProperty("licenseToken").GetString(), machineId = "m1", borrowFor = new { seconds = 30, nanos = 0 } });
         await Server.CallAsync("v1/license/release", new { licenseToken = lease.RootElement.GetProperty("licenseToken").GetString(), machineId = "m1" });
         await Server.CallAsync("v1/license/request", new { floating.UserKey, machineId = "m2" });
         Server.Clock.Advance(TimeSpan.FromSeconds(11));
