@@ -28,6 +28,9 @@ public enum LicenseReason
 
     /// <summary>The product offers no trial (trial calls).</summary>
     TrialNotAvailable,
+
+    /// <summary>The license's seats have moved to other machines as often as its terms allow in 30 days (activate of a new machine).</summary>
+    TransferLimitReached,
 }
 
 public static class LicenseReasons
@@ -48,6 +51,7 @@ public static class LicenseReasons
         ["invalid_token"] = LicenseReason.InvalidToken,
         ["machine_mismatch"] = LicenseReason.MachineMismatch,
         ["trial_not_available"] = LicenseReason.TrialNotAvailable,
+        ["transfer_limit_reached"] = LicenseReason.TransferLimitReached,
     };
 
     /// <summary>The enum of a wire code; null stays null, an unknown code is <see cref="LicenseReason.Unknown"/>.</summary>

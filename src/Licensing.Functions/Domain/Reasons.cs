@@ -17,6 +17,7 @@ public static class Reasons
     public const string InvalidToken = "invalid_token";
     public const string MachineMismatch = "machine_mismatch";
     public const string TrialNotAvailable = "trial_not_available";
+    public const string TransferLimitReached = "transfer_limit_reached";
 
     public static string Message(string reason) => reason switch
     {
@@ -34,6 +35,7 @@ public static class Reasons
         InvalidToken => "The license token is malformed or its signature does not verify.",
         MachineMismatch => "The token belongs to another machine.",
         TrialNotAvailable => "The product offers no trial.",
+        TransferLimitReached => "The license's seats have moved to other machines as often as its terms allow in 30 days.",
         _ => reason,
     };
 }

@@ -41,7 +41,8 @@ public static partial class Answers
             decision.MaxClientCount,
             Summary(decision.License),
             decision.DeniedReason,
-            Message(decision.DeniedReason)),
+            Message(decision.DeniedReason),
+            OverageFlag(decision.Overage)),
         ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     /// <summary>trial: activate's answer with the trial license's user key.</summary>
@@ -73,7 +74,8 @@ public static partial class Answers
             decision.MaxClientCount,
             Summary(decision.License),
             decision.DeniedReason,
-            Message(decision.DeniedReason)),
+            Message(decision.DeniedReason),
+            OverageFlag(decision.Overage)),
         ApiJson.Wire.RequestLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     public static IActionResult Heartbeat(LeaseRenewal renewal) => ApiResult.Ok(
@@ -156,9 +158,14 @@ public static partial class Answers
         policy.Entitlements.Select(e => e.Code).ToArray(),
         EntitlementViews.Of(policy.Entitlements),
         policy.Trial,
-        Timestamp.From(policy.CreatedAt));
+        Timestamp.From(policy.CreatedAt),
+        policy.OverageSeats,
+        policy.MaxTransfers);
 
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
+
+    /// <summary>An overage seat says so (<c>overage: true</c>); any other leaves the property out.</summary>
+    private static bool? OverageFlag(bool overage) => overage ? true : null;
 
     private static LicenseSummary? Summary(IssuedLicense? license) => license is null
         ? null
@@ -190,6 +197,8 @@ public static partial class Answers
             Timestamp.From(license.IssuedAt),
             EntitlementViews.Of(license.Entitlements),
             license.PolicyId,
+            license.OverageSeats,
+            license.MaxTransfers,
             withTokens && seats is not null ? TokenViews(seats, at) : null,
             withTokens && seats is not null ? holdings.Truncated : null);
     }
@@ -207,7 +216,8 @@ public static partial class Answers
             Timestamp.From(seat.IssuedAt),
             Timestamp.From(seat.EndedAt is { } ended && ended < seat.ExpireAt ? ended : seat.ExpireAt),
             Timestamp.From(seat.LastHeartbeat),
-            seat.State == SeatState.Live && !LicenseRules.HoldsSeat(seat, at) ? SeatState.Expired : seat.State)).ToArray();
+            seat.State == SeatState.Live && !LicenseRules.HoldsSeat(seat, at) ? SeatState.Expired : seat.State,
+            OverageFlag(seat.Overage))).ToArray();
 
     private static AuditEventView EventView(AuditEventRow row) => new(
         TableKeys.EventIdOf(row.RowKey),
@@ -221,7 +231,8 @@ public static partial class Answers
         row.MachineId,
         row.ClientId,
         row.ClientName,
-        row.Changes is { } changes ? ParseChanges(changes) : null);
+        row.Changes is { } changes ? ParseChanges(changes) : null,
+        row.Overage is true ? true : null);
 
     private static JsonElement ParseChanges(string json)
     {

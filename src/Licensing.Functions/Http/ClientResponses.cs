@@ -20,7 +20,8 @@ public sealed record ActivateLicenseResponse(
     int MaxClientCount,
     LicenseSummary? License,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
 
 /// <summary>trial: activate's answer and the user key of the machine's trial license.</summary>
 public sealed record TrialLicenseResponse(
@@ -43,7 +44,8 @@ public sealed record RequestLicenseResponse(
     int MaxClientCount,
     LicenseSummary? License,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
 
 public sealed record HeartbeatResponse(
     bool Active,
@@ -69,7 +71,8 @@ public sealed record LicenseTokenView(
     Timestamp IssuedAt,
     Timestamp ExpireAt,
     [property: JsonPropertyName("lastHearbeat")] Timestamp? LastHeartbeat,
-    string State);
+    string State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
 
 public sealed record LicenseInfoResponse(
     IReadOnlyList<LicenseTokenView> LicenseTokens,

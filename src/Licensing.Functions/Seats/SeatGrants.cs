@@ -13,5 +13,6 @@ internal static class SeatGrants
         license.MaxClientCount,
         license.HeartbeatInterval,
         seat is null ? null : credentials.IssueToken(seat, license, now),
-        credentials.IssueLicense(license, now));
+        credentials.IssueLicense(license, now),
+        Overage: seat?.Overage ?? false);
 }

@@ -20,7 +20,8 @@ public sealed record SeatDecision(
     int MaxClientCount,
     TimeSpan? HeartbeatInterval,
     IssuedToken? Token = null,
-    IssuedLicense? License = null)
+    IssuedLicense? License = null,
+    bool Overage = false)
 {
     public static SeatDecision Denied(string reason, LicenseRow? license, int activeClientCount) =>
         new(reason, activeClientCount, license?.MaxClientCount ?? 0, license?.HeartbeatInterval);

@@ -25,6 +25,9 @@ public sealed class SeatRow
     public DateTimeOffset ExpireAt { get; set; }
     public DateTimeOffset? LastHeartbeat { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Granted beyond the license's maxClientCount (one of its overage seats); set at the grant, never changed.</summary>
+    public bool Overage { get; set; }
     public ETag ETag { get; set; }
 
     public bool IsLease => TokenId.StartsWith(TokenIds.LeasePrefix, StringComparison.Ordinal);
@@ -43,6 +46,7 @@ public sealed class SeatRow
         ExpireAt = e.GetDateTimeOffset(nameof(ExpireAt)) ?? DateTimeOffset.UnixEpoch,
         LastHeartbeat = e.GetDateTimeOffset(nameof(LastHeartbeat)),
         EndedAt = e.GetDateTimeOffset(nameof(EndedAt)),
+        Overage = e.GetBoolean(nameof(Overage)) ?? false,
         ETag = e.ETag,
     };
 
@@ -58,6 +62,7 @@ public sealed class SeatRow
         [nameof(ExpireAt)] = ExpireAt,
         [nameof(LastHeartbeat)] = LastHeartbeat,
         [nameof(EndedAt)] = EndedAt,
+        [nameof(Overage)] = Overage,
         ETag = ETag,
     };
 
