@@ -33,11 +33,13 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
     public async Task RunAsync()
     {
         _model = new LicenseModel(
-            sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), sequence.StartAt, ModelServer.ActivationTokenLifetime, ModelServer.TokenRetention);
-        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats, heartbeat {sequence.HeartbeatSeconds}s, clock from {Show(sequence.StartAt)}, tables {sequence.TablePrefix}*");
+            sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), sequence.StartAt, ModelServer.ActivationTokenLifetime, ModelServer.TokenRetention,
+            sequence.OverageSeats, sequence.MaxTransfers);
+        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats + {sequence.OverageSeats} overage, maxTransfers {sequence.MaxTransfers}, heartbeat {sequence.HeartbeatSeconds}s, clock from {Show(sequence.StartAt)}, tables {sequence.TablePrefix}*");
         _step = "start: the server's clock";
         Check(server.Clock.GetUtcNow() == sequence.StartAt, "the server's clock at the start", sequence.StartAt, server.Clock.GetUtcNow(), "(clock)");
-        _license = await server.CreateLicenseAsync((int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds, new { userKey = sequence.UserKey });
+        _license = await server.CreateLicenseAsync(
+            (int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds, new { userKey = sequence.UserKey, overageSeats = sequence.OverageSeats, maxTransfers = sequence.MaxTransfers });
         await server.SendForJsonAsync(HttpMethod.Post, "v1/admin/policies", new
         {
             name = "Model trial", productId = TrialProduct, licensingMode = 1, maxClientCount = 1,
@@ -129,13 +131,18 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         return CountsCallAsync("release", new { licenseToken = token, machineId }, () => _model.Release(reference, machineId));
     }
 
-    private Task AdvanceAsync(AdvanceOp op)
+    private async Task AdvanceAsync(AdvanceOp op)
     {
+        if (op.Seconds == ModelGen.MonthSeconds)
+        {
+            // The timer runs every minute in production: a month without it would start past its first run's look-back.
+            await RunTimerAsync();
+        }
+
         var by = (_model.HeartbeatInterval * op.Intervals) + TimeSpan.FromSeconds(op.Seconds);
         server.Clock.Advance(by);
         _model.Advance(by);
-        tally.Count(op.Intervals == 0 ? "clock: small step" : $"clock: {op.Intervals} interval(s) or more");
-        return Task.CompletedTask;
+        tally.Count(op.Seconds == ModelGen.MonthSeconds ? "clock: 30 days" : op.Intervals == 0 ? "clock: small step" : $"clock: {op.Intervals} interval(s) or more");
     }
 
     /// <summary>The sequence's server serves this license alone, so the run's counts are this license's, exactly.</summary>
@@ -177,6 +184,8 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
         var token = Text(answer, "licenseToken");
         Check((token is not null) == (expected.Token is not null), "licenseToken present", expected.Token is not null, token is not null, answer);
+        var overage = expected.Token?.Overage == true ? true : (bool?)null;
+        Check(Bool(answer, "overage") == overage, "overage", overage, Bool(answer, "overage"), answer);
         var label = expected.Outcome == true ? "ok" : expected.Reason!;
         if (expected.Token is { } seat)
         {
@@ -184,6 +193,7 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
             Hold(slot ?? (0, 0), token!, new TokenRef(seat.Key, seat.Grant, seat.Key.MachineId));
             label = call == "request" ? isNew ? "granted a new lease" : "same lease renewed" : label;
             label = call == "activate" ? isNew ? "activated a new machine" : "same activation again" : label;
+            label += isNew && seat.Overage ? " (overage)" : "";
         }
 
         _trace.Add($"     -> {label}, active {expected.Active}/{expected.Max}");
@@ -275,7 +285,8 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
     private async Task PatchAsync(LicensePatch patch)
     {
-        var view = _model.Patch(patch);
+        var refused = _model.Refuses(patch);
+        var view = refused ? _model.View() : _model.Patch(patch);
         var body = new JsonObject();
         if (patch.MaxClientCount is { } max)
         {
@@ -311,6 +322,13 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
         using var response = await server.SendAsync(HttpMethod.Patch, $"v1/admin/licenses/{_license.LicenseId}", body, ServerFixture.AdminKey);
         var answer = (await ServerFixture.ReadJsonAsync(response)).RootElement;
+        if (refused)
+        {
+            Check(response.StatusCode == HttpStatusCode.BadRequest && Text(answer, "code") == "validation_failed", "a PATCH below the overage seats", "400 validation_failed", $"{(int)response.StatusCode} {Text(answer, "code")}", answer);
+            tally.Count("admin PATCH: refused below the overage seats");
+            return;
+        }
+
         Check(response.StatusCode == HttpStatusCode.OK, "HTTP status", 200, (int)response.StatusCode, answer);
         CheckView(view, answer, isAdminView: true);
         tally.Count("admin PATCH");
@@ -368,6 +386,7 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
             Check(Time(shown, "expireAt") == shownExpiry, $"expireAt of {id}", shownExpiry, Time(shown, "expireAt"), shown);
             Check(Time(shown, "issuedAt") == seat.IssuedAt, $"issuedAt of {id}", seat.IssuedAt, Time(shown, "issuedAt"), shown);
+            Check(Bool(shown, "overage") == (seat.Overage ? true : null), $"overage of {id}", seat.Overage, Bool(shown, "overage"), shown);
             Check(Time(shown, "lastHearbeat") == seat.LastHeartbeat, $"lastHearbeat of {id}", seat.LastHeartbeat, Time(shown, "lastHearbeat"), shown);
         }
     }
@@ -386,7 +405,8 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
             var seat = modelSeatOfRow.GetValueOrDefault(row.RowKey);
             var state = seat is null ? null : seat.Recorded is { } end ? SeatStateNames.Of(end) : SeatStateNames.Live;
             Check(seat is not null && row.GetString("State") == state, $"stored state of {row.RowKey}", state, row.GetString("State"), "(storage)");
-            Check(_tokenIdOfGrant.GetValueOrDefault(seat!.Grant) == row.GetString("TokenId"), $"stored token id of {row.RowKey}", _tokenIdOfGrant.GetValueOrDefault(seat.Grant), row.GetString("TokenId"), "(storage)");
+            Check((row.GetBoolean("Overage") ?? false) == seat!.Overage, $"stored overage flag of {row.RowKey}", seat.Overage, row.GetBoolean("Overage"), "(storage)");
+            Check(_tokenIdOfGrant.GetValueOrDefault(seat.Grant) == row.GetString("TokenId"), $"stored token id of {row.RowKey}", _tokenIdOfGrant.GetValueOrDefault(seat.Grant), row.GetString("TokenId"), "(storage)");
         }
     }
 
