@@ -131,6 +131,32 @@ public sealed class OverageTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal(["overageSeats (2) must be at most maxClientCount (1)."], ErrorsOf(lower, "maxClientCount"));
     }
 
+    [Fact]
+    public async Task A_pool_full_at_its_limit_plus_overage_reads_its_leases_once_and_then_refuses_from_the_license_row()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 3, heartbeatSeconds: 60, extra: new { overageSeats = 1 });
+        var holders = new List<JsonElement>();
+        for (var i = 0; i < 4; i++)
+        {
+            holders.Add(await RequestAsync(license, $"holder-{i}"));
+        }
+
+        var filledAt = server.Clock.GetUtcNow();
+        server.StorageRequests.Reset();
+        var first = await RequestAsync(license, "newcomer-0");
+        var firstCost = server.StorageRequests.Count;
+        server.StorageRequests.Reset();
+        var second = await RequestAsync(license, "newcomer-1");
+        var secondCost = server.StorageRequests.Count;
+
+        Assert.Equal([false, false, false, true], holders.Select(OverageOf));
+        Assert.Equal(("seats_exhausted", 4, 3), Denial(first));
+        Assert.Equal(("seats_exhausted", 4, 3), Denial(second));
+        // The two point reads, the lapsed-lease query, the read of every live lease's expiry, the merge of the row; then the reads alone.
+        Assert.Equal((5, 2), (firstCost, secondCost));
+        Assert.Equal(filledAt.AddSeconds(120), (await server.StoredLicenseRowAsync(license.LicenseId))!.GetDateTimeOffset("NoLapseBefore"));
+    }
+
     /// <summary>The seat rows, the license row, info, the admin seats page and the audit trail all agree on the seven.</summary>
     private async Task AssertStoredAndShownAsync(License license, List<JsonElement> grants, string infoMachine)
     {
