@@ -31,6 +31,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 # shellcheck source=scripts/azurite.sh
 . scripts/azurite.sh
+# shellcheck source=scripts/browser.sh
+. scripts/browser.sh
 
 trap 'azurite_stop' EXIT
 trap 'exit 130' INT
@@ -39,6 +41,9 @@ trap 'exit 129' HUP
 
 echo "==> Azurite: checking install"
 azurite_install
+
+echo "==> Browser tests: checking chromium and axe-core"
+browser_install
 
 port="$(free_port)"
 echo "==> Azurite: starting in-memory table service on 127.0.0.1:$port"

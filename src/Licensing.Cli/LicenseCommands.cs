@@ -54,6 +54,23 @@ internal static class LicenseCommands
 
     private static readonly Option<string> Policy = new("--policy") { HelpName = "ID", Description = "a policy whose terms the license copies (the options given win)" };
 
+    private static readonly Option<string> Search = new("--search")
+    {
+        HelpName = "TEXT", Description = "find by license id, exact user key, or the start of the customer's name (case ignored)",
+    };
+
+    private static readonly Option<string> OfProduct = new("--product") { HelpName = "ID", Description = "only this product's licenses" };
+
+    private static readonly Option<DateTimeOffset?> From = new("--from")
+    {
+        HelpName = "DATE", Description = "the first hour, a DATE as for --expires (default: 30 days before --to)", CustomParser = ValueParsers.Date,
+    };
+
+    private static readonly Option<DateTimeOffset?> To = new("--to")
+    {
+        HelpName = "DATE", Description = "the last hour, a DATE as for --expires (default: now)", CustomParser = ValueParsers.Date,
+    };
+
     private static readonly Option<string> UserKey = new("--user-key") { HelpName = "KEY", Description = "the key its users enter (default: one the server generates)" };
 
     private static readonly Option<int?> PageSize = new("--page-size")
@@ -78,7 +95,7 @@ internal static class LicenseCommands
             Policy, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Expires, SupportExpires, Heartbeat, Customer, Features, Entitlements,
             UserKey,
         }.Runs(CreateAsync),
-        new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { PageSize, All }.Runs(ListAsync),
+        new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { Search, OfProduct, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a license and its seats.") { LicenseId }.Runs(ShowAsync),
         new Command("update", $"Change a license; {Features.Name} replaces the features.")
         {
@@ -86,6 +103,7 @@ internal static class LicenseCommands
             Suspend, Resume, Revoke, Unrevoke,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
+        new Command("usage", "Show a license's seats in use, granted and refused, per UTC hour.") { LicenseId, From, To }.Runs(UsageAsync),
         new Command("events", "Show a license's audit trail, newest first (also of a deleted license).") { LicenseId, PageSize, All }.Runs(EventsAsync),
         new Command("revoke-token", "End one seat now; TOKEN is its public id (as show lists it) or its bearer token.")
         {
@@ -131,7 +149,7 @@ internal static class LicenseCommands
 
         var (items, more) = await Pages.ReadAsync(s.Get(All), async token =>
         {
-            var next = await admin.ListLicensesAsync(pageSize, token);
+            var next = await admin.SearchLicensesAsync(s.Get(Search), s.Get(OfProduct), pageSize, token);
             return (next.Items, next.ContinuationToken);
         });
         var page = new LicensePage { Items = items, ContinuationToken = more };
@@ -236,6 +254,19 @@ internal static class LicenseCommands
             s.Out.Out.WriteLine("(older events: add --all to list them all)");
         }
 
+        return 0;
+    }
+
+    private static async Task<int> UsageAsync(Session s)
+    {
+        var usage = await s.Admin().GetLicenseUsageAsync(s.Required(LicenseId), s.Get(From), s.Get(To));
+        if (s.Out.Json)
+        {
+            s.PrintAnswer();
+            return 0;
+        }
+
+        s.Out.Table(["HOUR", "PEAK SEATS", "GRANTS", "DENIALS"], usage.Items.Select(h => new object?[] { h.Hour, h.PeakSeats, h.Grants, h.Denials }));
         return 0;
     }
 

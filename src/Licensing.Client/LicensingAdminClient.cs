@@ -208,16 +208,8 @@ public sealed partial class LicensingAdminClient : IDisposable
         _http.SendAsync<PolicyView>(HttpMethod.Get, "v1/admin/policies/" + Uri.EscapeDataString(policyId), null, cancellationToken);
 
     /// <summary>A page of policies, of one product when <paramref name="productId"/> is given.</summary>
-    public Task<PolicyPage> ListPoliciesAsync(string? productId = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default)
-    {
-        var path = Paged("v1/admin/policies", pageSize, continuationToken);
-        if (!string.IsNullOrEmpty(productId))
-        {
-            path += (path.Contains('?') ? "&" : "?") + "productId=" + Uri.EscapeDataString(productId);
-        }
-
-        return _http.SendAsync<PolicyPage>(HttpMethod.Get, path, null, cancellationToken);
-    }
+    public Task<PolicyPage> ListPoliciesAsync(string? productId = null, int? pageSize = null, string? continuationToken = null, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<PolicyPage>(HttpMethod.Get, WithQuery(Paged("v1/admin/policies", pageSize, continuationToken), "productId", productId), null, cancellationToken);
 
     public Task<PolicyView> UpdatePolicyAsync(string policyId, PolicyChanges changes, CancellationToken cancellationToken = default) =>
         _http.SendAsync<PolicyView>(new HttpMethod("PATCH"), "v1/admin/policies/" + Uri.EscapeDataString(policyId),

@@ -49,6 +49,7 @@ public static class Wiring
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<WebhookDirectory>();
         services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<UsageStore>();
 
         // Signing: seat tokens, license documents, the JWKS.
         services.AddSingleton<TokenSigner>();
@@ -71,6 +72,9 @@ public static class Wiring
         services.AddSingleton<TrialService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
+        services.AddSingleton<LicenseUsageService>();
+        services.AddSingleton<SeatDenials>();
+        services.AddHostedService(provider => provider.GetRequiredService<SeatDenials>());
 
         // Webhooks: the admin rules, and delivery (signed, retried with jitter, addresses checked after DNS).
         services.AddSingleton<WebhookService>();

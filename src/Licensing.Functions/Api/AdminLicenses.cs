@@ -68,3 +68,11 @@ public sealed class ListLicenseSeats(AdminLicenseCalls calls)
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AdminLicenseSeats)] HttpRequest req, string licenseId) =>
         calls.SeatsAsync(req, licenseId);
 }
+
+/// <summary>GET /v1/admin/licenses/{licenseId}/usage?from=&amp;to=: seats in use, granted and refused, per UTC hour.</summary>
+public sealed class GetLicenseUsage(AdminLicenseCalls calls)
+{
+    [Function(nameof(GetLicenseUsage))]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.AdminLicenseUsage)] HttpRequest req, string licenseId) =>
+        calls.UsageAsync(req, licenseId);
+}

@@ -15,6 +15,7 @@ public static class Routes
     public const string AdminLicenses = "v1/admin/licenses";
     public const string AdminLicense = "v1/admin/licenses/{licenseId}";
     public const string AdminLicenseSeats = "v1/admin/licenses/{licenseId}/seats";
+    public const string AdminLicenseUsage = "v1/admin/licenses/{licenseId}/usage";
     public const string AdminLicenseEvents = "v1/admin/licenses/{licenseId}/events";
     public const string AdminRevokeToken = "v1/admin/licenses/{licenseId}/tokens/revoke";
     public const string AdminPolicies = "v1/admin/policies";
@@ -28,5 +29,6 @@ public static class Routes
     public const string AdminWebhookRedeliver = "v1/admin/webhooks/{id}/deliveries/{deliveryId}/redeliver";
     public const string AdminWebhookPing = "v1/admin/webhooks/{id}/ping";
     public const string AdminWhoAmI = "v1/admin/whoami";
+    public const string Console = "console/{*asset}";
     public const string Anything = "{*path}";
 }

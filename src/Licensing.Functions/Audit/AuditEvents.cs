@@ -32,6 +32,9 @@ public static class AuditEvents
 
     private static long _apiKeyEvents;
 
+    /// <summary>Whether the event records a seat granted (an activation or a lease), as seat usage counts grants.</summary>
+    public static bool IsGrant(AuditEventRow e) => e.Type is AuditEventTypes.SeatActivated or AuditEventTypes.SeatGranted;
+
     /// <summary>An API key created or deleted (ordered as <see cref="TableKeys.ApiKeyEventRow"/> says).</summary>
     public static AuditEventRow ApiKey(string type, ApiKeyRow key, DateTimeOffset at, Caller caller) => new()
     {

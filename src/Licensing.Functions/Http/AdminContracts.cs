@@ -56,6 +56,11 @@ public sealed record AuditEventView(
 
 public sealed record AuditEventPage(IReadOnlyList<AuditEventView> Items, string? ContinuationToken);
 
+/// <summary>GET /v1/admin/licenses/{id}/usage: one UTC hour of seat usage.</summary>
+public sealed record UsageHourView(Timestamp Hour, int PeakSeats, int Grants, long Denials);
+
+public sealed record UsageView(IReadOnlyList<UsageHourView> Items);
+
 /// <summary>
 /// GET /v1/admin/whoami: who the server takes the caller for, from which address, and the forwarding headers that
 /// reached the app, so an operator can check the address handling after deploying.

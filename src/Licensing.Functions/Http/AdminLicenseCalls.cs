@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Licensing.Http;
 
 /// <summary>The admin API's license calls: an admin caller, the request read and checked, the service's outcome, its answer.</summary>
-public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService licenses, TimeProvider clock)
+public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService licenses, LicenseUsageService usage, TimeProvider clock)
 {
     public Task<IActionResult> CreateAsync(HttpRequest request) =>
         endpoint.RunWithBodyAsync("admin.licenses.create", request, ApiScopes.Admin, async (caller, body, ct) =>
@@ -95,6 +95,12 @@ public sealed class AdminLicenseCalls(ApiEndpoint endpoint, AdminLicenseService 
             UnknownId(licenseId)
             ?? PageQuery.TryRead(request, out var page)
             ?? Answers.From(await licenses.EventsAsync(licenseId, page, ct).ConfigureAwait(false), Answers.Events));
+
+    public Task<IActionResult> UsageAsync(HttpRequest request, string licenseId) =>
+        endpoint.RunAsync("admin.licenses.usage", request, ApiScopes.Admin, async (_, ct) =>
+            UnknownId(licenseId)
+            ?? UsageQuery.TryRead(request, clock.GetUtcNow(), out var span)
+            ?? Answers.From(await usage.ReadAsync(licenseId, span, ct).ConfigureAwait(false), Answers.Usage));
 
     /// <summary>A route's license id that cannot be one: an unknown license, answered without a storage call.</summary>
     private static IActionResult? UnknownId(string licenseId) =>

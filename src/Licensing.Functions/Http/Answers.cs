@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Licensing.Admin;
 using Licensing.Domain;
 using Licensing.Seats;
 using Licensing.Storage;
@@ -131,6 +132,10 @@ public static partial class Answers
 
     public static IActionResult Events(AuditPage page) =>
         ApiResult.Ok(new AuditEventPage(page.Events.Select(EventView).ToArray(), page.Next), ApiJson.Wire.AuditEventPage);
+
+    public static IActionResult Usage(UsageReport report) => ApiResult.Ok(
+        new UsageView(report.Hours.Select(h => new UsageHourView(Timestamp.From(h.Hour), h.PeakSeats, h.Grants, h.Denials)).ToArray()),
+        ApiJson.Wire.UsageView);
 
     public static IActionResult CreatedKey(ApiKeyRow row, string key) =>
         ApiResult.Created(new CreatedApiKey(row.Id, row.Name, row.Scope, row.ProductId, Timestamp.From(row.CreatedAt), Timestamp.From(row.ExpiresAt), key), ApiJson.Wire.CreatedApiKey);

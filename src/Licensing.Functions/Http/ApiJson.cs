@@ -20,6 +20,7 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(CreatedApiKey))]
 [JsonSerializable(typeof(ApiKeyList))]
 [JsonSerializable(typeof(AuditEventPage))]
+[JsonSerializable(typeof(UsageView))]
 [JsonSerializable(typeof(ApiKeyTerms))]
 [JsonSerializable(typeof(WhoAmIView))]
 [JsonSerializable(typeof(string))]

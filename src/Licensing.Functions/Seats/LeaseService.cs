@@ -15,8 +15,8 @@ namespace Licensing.Seats;
 public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, LicenseCredentials credentials, TimeProvider clock)
 {
     /// <summary>
-    /// A grant's transaction: the counter, the lease and its event, and three rows (seat, ended-seat index entry, event)
-    /// per lapsed lease it ends: at most 3 + 3 × 32 = 99 of the 100 actions a transaction holds.
+    /// A grant's transaction: the counter, the hour's usage row, the lease and its event, and three rows (seat, ended-seat
+    /// index entry, event) per lapsed lease it ends: at most 4 + 3 × 32 = 100, the actions a transaction holds.
     /// </summary>
     private const int MaxReclaimsPerGrant = 32;
 

@@ -57,6 +57,12 @@ public sealed class LicenseRow
     /// <summary>The number of the license's last audit event; each event takes the next, in the same transaction.</summary>
     public long EventSequence { get; set; }
 
+    /// <summary>The seat usage of the hour of the license's last seat change (also stored in that hour's usage row).</summary>
+    public SeatUsage? Usage { get; set; }
+
+    /// <summary>The live seats as stored when this row was read (what a seat change starts from).</summary>
+    public int StoredLiveSeats { get; set; }
+
     /// <summary>The rows of the license's ended-seat index (one per seat ending not yet trimmed), kept like <see cref="LiveSeats"/>.</summary>
     public int EndedSeats { get; set; }
     public ETag ETag { get; set; }
@@ -75,6 +81,8 @@ public sealed class LicenseRow
         MaxTransfers = e.GetInt32(nameof(MaxTransfers)) ?? 0,
         RecentDeactivations = e.GetString(nameof(RecentDeactivations)) ?? "",
         LiveSeats = e.GetInt32(nameof(LiveSeats)) ?? 0,
+        StoredLiveSeats = e.GetInt32(nameof(LiveSeats)) ?? 0,
+        Usage = UsageColumns.Read(e),
         ExpireAt = e.GetDateTimeOffset(nameof(ExpireAt)),
         SupportExpireAt = e.GetDateTimeOffset(nameof(SupportExpireAt)),
         HeartbeatInterval = TimeSpan.FromTicks(e.GetInt64("HeartbeatIntervalTicks") ?? TimeSpan.TicksPerMinute * 5),
@@ -91,7 +99,7 @@ public sealed class LicenseRow
         ETag = e.ETag,
     };
 
-    public TableEntity ToEntity() => new(LicenseId, TableKeys.LicenseRow)
+    public TableEntity ToEntity() => new TableEntity(LicenseId, TableKeys.LicenseRow)
     {
         [nameof(UserKey)] = UserKey,
         [nameof(ProductId)] = ProductId,
@@ -115,17 +123,17 @@ public sealed class LicenseRow
         [nameof(EndedSeats)] = EndedSeats,
         [nameof(CreationId)] = CreationId,
         ETag = ETag,
-    };
+    }.WithUsage(Usage);
 
     /// <summary>Only the counters (and the recent deactivations), for a merge inside a seat transaction.</summary>
-    public TableEntity SeatCounterEntity() => new(LicenseId, TableKeys.LicenseRow)
+    public TableEntity SeatCounterEntity() => new TableEntity(LicenseId, TableKeys.LicenseRow)
     {
         [nameof(LiveSeats)] = LiveSeats,
         [nameof(RecentDeactivations)] = RecentDeactivations,
         [nameof(EventSequence)] = EventSequence,
         [nameof(EndedSeats)] = EndedSeats,
         ETag = ETag,
-    };
+    }.WithUsage(Usage);
 
     /// <summary>Only <see cref="NoLapseBefore"/>, for a merge under the row's ETag.</summary>
     public TableEntity NoLapseBeforeEntity() => new(LicenseId, TableKeys.LicenseRow)

@@ -9,13 +9,14 @@ namespace Licensing.Storage;
 /// <summary>
 /// Keeps a license's partition bounded however often its seats change: at most
 /// <see cref="LicensingOptions.MaxEndedSeatsPerLicense"/> ended seats and <see cref="LicensingOptions.MaxEventsPerLicense"/>
-/// audit events, each plus less than one <see cref="Batch"/>. Both are trimmed oldest first, by range reads of rows
+/// audit events, each plus less than one <see cref="Batch"/>, and seat usage no older than the oldest event kept. All are
+/// trimmed oldest first, by range reads of rows
 /// whose keys sort by age (the ended-seat index, the event rows), never a scan: once the ended-seat index has grown a
 /// batch past its cap, and each time the event numbers cross a multiple of the batch past theirs. Trimming is best
 /// effort after a committed change: a trim that loses a race or fails is done by the next change that finds the
 /// license over its cap.
 /// </summary>
-public sealed class PartitionBounds(StorageTables tables, IOptions<LicensingOptions> options)
+public sealed class PartitionBounds(StorageTables tables, UsageStore usage, IOptions<LicensingOptions> options)
 {
     /// <summary>How far past its cap a license may grow before it is trimmed back to the cap, in one transaction.</summary>
     public const int Batch = 40;
@@ -104,9 +105,13 @@ public sealed class PartitionBounds(StorageTables tables, IOptions<LicensingOpti
         await TableOperations.SubmitAsync(tables.Licenses, actions, [], ct).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes the license's events older than its newest <paramref name="cap"/> (and any of an earlier license with its id).</summary>
+    /// <summary>
+    /// Deletes the license's events older than its newest <paramref name="cap"/> (and any of an earlier license with its
+    /// id), then its seat usage of the hours before the newest event deleted: usage is kept as long as the trail.
+    /// </summary>
     private async Task TrimEventsAsync(LicenseRow license, int cap, CancellationToken ct)
     {
+        DateTimeOffset? newestDeleted = null;
         var oldestKept = TableKeys.EventRow(license.IssuedAt, license.EventSequence - cap + 1);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {license.LicenseId} and RowKey gt {oldestKept} and RowKey lt {TableKeys.EventRowsEnd}");
@@ -117,8 +122,16 @@ public sealed class PartitionBounds(StorageTables tables, IOptions<LicensingOpti
                 || !await TableOperations.SubmitAsync(tables.Licenses, [.. older.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All))], [], ct)
                     .ConfigureAwait(false))
             {
-                return;
+                break;
             }
+
+            var newest = older.Max(e => e.GetDateTimeOffset(nameof(AuditEventRow.At)) ?? DateTimeOffset.MinValue);
+            newestDeleted = newestDeleted is { } known && known > newest ? known : newest;
+        }
+
+        if (newestDeleted is { } at)
+        {
+            await usage.DeleteBeforeAsync(license.LicenseId, SeatUsage.HourOf(at), ct).ConfigureAwait(false);
         }
     }
 

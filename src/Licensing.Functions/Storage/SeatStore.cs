@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Licensing.Audit;
 using Licensing.Domain;
 using Licensing.Telemetry;
 
@@ -178,8 +179,8 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
 
     /// <summary>
     /// One single-partition transaction: the license's seat counter (merged under the license row's ETag, which
-    /// serialises every change of the seat count), the seat rows and the audit events recording the change (created,
-    /// so they exist exactly when the change committed). A seat that ends gets its entry in the license's ended-seat
+    /// serialises every change of the seat count) with its hour's seat usage, that hour's usage row, the seat rows and
+    /// the audit events recording the change (created, so they exist exactly when the change committed). A seat that ends gets its entry in the license's ended-seat
     /// index in the same transaction; once committed, the partition is trimmed when over its bounds
     /// (<see cref="PartitionBounds"/>). False when another writer won the race.
     /// </summary>
@@ -188,9 +189,12 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
         var endings = seats.Select(w => w.Row).Where(s => s.State != SeatState.Live && s.EndedAt is not null).ToArray();
         var eventsBefore = license.EventSequence - events.Count;
         license.EndedSeats += endings.Length;
-        var actions = new List<TableTransactionAction>(seats.Count + endings.Length + events.Count + 1)
+        var usageBefore = license.Usage;
+        license.Usage = SeatUsage.After(usageBefore, events.Max(e => e.At), license.StoredLiveSeats, license.LiveSeats, events.Count(AuditEvents.IsGrant));
+        var actions = new List<TableTransactionAction>(seats.Count + endings.Length + events.Count + 2)
         {
             new(TableTransactionActionType.UpdateMerge, license.SeatCounterEntity(), license.ETag),
+            new(TableTransactionActionType.UpsertReplace, UsageColumns.UsageRow(license.LicenseId, license.Usage)),
         };
         foreach (var write in seats)
         {
@@ -205,9 +209,11 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
         if (!committed)
         {
             license.EndedSeats -= endings.Length;
+            license.Usage = usageBefore;
             return false;
         }
 
+        license.StoredLiveSeats = license.LiveSeats;
         metrics.SeatsChanged(events);
         licenseCache.Put(license);
         await bounds.TrimAfterCommitAsync(license, eventsBefore, ct).ConfigureAwait(false);

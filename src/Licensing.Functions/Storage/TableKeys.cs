@@ -12,8 +12,11 @@ namespace Licensing.Storage;
 /// machine and client), an event row is <c>event|{generation}|{sequence}</c>, both inverted so events read newest
 /// first (generation: the license's creation time, so a license deleted and created again starts a new run of
 /// sequence numbers after the old). An ended-seat index row, <c>ended|{endedAt ticks}|{seat row}</c>, is written with
-/// each seat's ending, so the oldest ended seats are a range read. The prefixes sort
-/// <c>ended|</c> &lt; <c>event|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats are one row-key range.</item>
+/// each seat's ending, so the oldest ended seats are a range read. Seat usage per UTC hour is <c>hour|yyyyMMddHH</c>
+/// (written with each seat change of the hour) and <c>hour|yyyyMMddHH|denials|{instance}</c> (an instance's refusals
+/// in that hour), so a span of hours is a range read. The prefixes sort
+/// <c>ended|</c> &lt; <c>event|</c> &lt; <c>hour|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats
+/// are one row-key range.</item>
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
 /// <item>Webhooks table: webhooks in partition <c>webhook</c> (row = id); pending-event hints in <c>hint</c>
@@ -175,6 +178,30 @@ public static class TableKeys
     public const string EndedRowsBefore = "ended}";
 
     private const string EndedPrefix = "ended|";
+
+    /// <summary>A license's seat usage in the UTC hour starting at <paramref name="hour"/>.</summary>
+    public static string UsageRow(DateTimeOffset hour) =>
+        string.Create(CultureInfo.InvariantCulture, $"{UsagePrefix}{hour.UtcDateTime:yyyyMMddHH}");
+
+    /// <summary>One instance's count of refused seats in the hour (each instance writes only its own).</summary>
+    public static string UsageDenialsRow(DateTimeOffset hour, string instanceId) => UsageRow(hour) + "|denials|" + instanceId;
+
+    public static bool IsUsageRow(string rowKey) => rowKey.StartsWith(UsagePrefix, StringComparison.Ordinal);
+
+    public static bool IsUsageDenialsRow(string rowKey) => rowKey.Contains("|denials|", StringComparison.Ordinal);
+
+    /// <summary>The hour a usage row (or denials row) is of, or null when the key is not one.</summary>
+    public static DateTimeOffset? HourOfUsageRow(string rowKey) =>
+        rowKey.StartsWith(UsagePrefix, StringComparison.Ordinal) && rowKey.Length >= UsagePrefix.Length + 10
+            && DateTime.TryParseExact(rowKey.AsSpan(UsagePrefix.Length, 10), "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var hour)
+            ? new DateTimeOffset(hour, TimeSpan.Zero)
+            : null;
+
+    /// <summary>Every usage row of a partition sorts strictly between these two keys ('}' follows '|').</summary>
+    public const string UsageRowsAfter = UsagePrefix;
+    public const string UsageRowsBefore = "hour}";
+
+    private const string UsagePrefix = "hour|";
 
     public static bool IsEndedRow(string rowKey) => rowKey.StartsWith(EndedPrefix, StringComparison.Ordinal);
 

@@ -154,6 +154,39 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task Licenses_list_finds_by_the_start_of_the_customer_name_within_one_product()
+    {
+        var customer = "Searchable " + Guid.NewGuid().ToString("N")[..8];
+        var wanted = await server.CreateLicenseAsync(Floating, seats: 1, extra: new { customerName = customer + " Ltd", productId = "cli-search" });
+        await server.CreateLicenseAsync(Floating, seats: 1, extra: new { customerName = customer + " GmbH", productId = "cli-other" });
+
+        var json = await AdminAsync("licenses", "list", "--search", customer.ToUpperInvariant(), "--product", "cli-search", "--json");
+
+        using var page = JsonDocument.Parse(json.StdOut);
+        Assert.Equal([wanted.LicenseId], page.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("licenseId").GetString()));
+    }
+
+    [Fact]
+    public async Task Licenses_usage_shows_each_hour_with_its_peak_grants_and_denials()
+    {
+        var license = await server.CreateLicenseAsync(Floating, seats: 1);
+        await ClientAsync("request", "--user-key", license.UserKey, "--machine-id", "usage-pc", "--json");
+        var hour = server.Clock.GetUtcNow();
+        hour = new DateTimeOffset(hour.UtcTicks - (hour.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+
+        var table = await AdminAsync("licenses", "usage", license.LicenseId, "--from", hour.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var json = await AdminAsync("licenses", "usage", license.LicenseId, "--json");
+
+        var lines = table.StdOut.TrimEnd('\n').Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(["HOUR", "PEAK", "SEATS", "GRANTS", "DENIALS"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal([hour.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), "1", "1", "0"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        using var usage = JsonDocument.Parse(json.StdOut);
+        var last = usage.RootElement.GetProperty("items")[usage.RootElement.GetProperty("items").GetArrayLength() - 1];
+        Assert.Equal((hour.ToUnixTimeSeconds(), 1, 1), (last.GetProperty("hour").GetProperty("seconds").GetInt64(), last.GetProperty("peakSeats").GetInt32(), last.GetProperty("grants").GetInt32()));
+    }
+
+    [Fact]
     public async Task Json_prints_the_servers_answer_as_it_sent_it_with_its_timestamps_and_durations()
     {
         var license = await server.CreateLicenseAsync(Floating, seats: 2, heartbeatSeconds: 45, extra: new { expireAt = "2030-01-01T00:00:00Z" });

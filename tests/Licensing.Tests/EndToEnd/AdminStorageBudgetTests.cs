@@ -48,6 +48,20 @@ public sealed class AdminStorageBudgetTests(ServerFixture server) : IClassFixtur
             $"create {createCost}, get {getCost}, list {listCost}, patch {patchCost}, deliveries {deliveriesCost}, delete {deleteCost}, seats page {seatsCost}");
     }
 
+    [Fact]
+    public async Task The_usage_of_a_license_costs_two_storage_requests_or_three_when_its_span_saw_no_seat_change()
+    {
+        var license = await server.CreateLicenseAsync(2, seats: 3);
+        using var granted = await server.CallAsync("v1/license/request", new { license.UserKey, machineId = "budget" });
+        server.Clock.Advance(TimeSpan.FromHours(2));
+
+        var (_, changedCost) = await MeasureAsync(HttpMethod.Get, $"v1/admin/licenses/{license.LicenseId}/usage", null);
+        var (_, quietCost) = await MeasureAsync(
+            HttpMethod.Get, $"v1/admin/licenses/{license.LicenseId}/usage?from={server.Clock.GetUtcNow().AddHours(-1).ToUnixTimeSeconds()}", null);
+
+        Assert.Equal("with a change 2, quiet 3", $"with a change {changedCost}, quiet {quietCost}");
+    }
+
     private async Task<(System.Text.Json.JsonDocument? Body, int Cost)> MeasureAsync(HttpMethod method, string route, object? body)
     {
         server.StorageRequests.Reset();

@@ -173,7 +173,11 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>The stored license and seat rows of a license's partition, straight from storage (audit events and the ended-seat index apart).</summary>
     public async Task<List<TableEntity>> StoredRowsAsync(string licenseId) =>
-        (await StoredPartitionAsync(licenseId)).Where(r => !TableKeys.IsEventRow(r.RowKey) && !TableKeys.IsEndedRow(r.RowKey)).ToList();
+        (await StoredPartitionAsync(licenseId)).Where(r => !TableKeys.IsEventRow(r.RowKey) && !TableKeys.IsEndedRow(r.RowKey) && !TableKeys.IsUsageRow(r.RowKey)).ToList();
+
+    /// <summary>The stored seat usage rows of a license (hour tallies and denial counts), oldest hour first, straight from storage.</summary>
+    public async Task<List<TableEntity>> StoredUsageRowsAsync(string licenseId) =>
+        (await StoredPartitionAsync(licenseId)).Where(r => TableKeys.IsUsageRow(r.RowKey)).ToList();
 
     /// <summary>The stored rows of a license's ended-seat index, oldest first, straight from storage.</summary>
     public async Task<List<TableEntity>> StoredEndedIndexAsync(string licenseId) =>

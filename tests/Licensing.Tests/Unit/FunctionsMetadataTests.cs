@@ -27,6 +27,7 @@ public sealed class FunctionsMetadataTests
         { "v1/admin/api-keys", "get" },
         { "v1/admin/api-keys/events", "get" },
         { "v1/admin/api-keys/{id}", "delete" },
+        { "console/{*asset}", "get" },
     };
 
     [Theory]
