@@ -92,13 +92,15 @@ internal static class LicenseCommands
     {
         new Command("create", $"Create a license. Without {UserKey.Name} the server generates one.")
         {
-            Policy, Mode, Seats, Product, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace, LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, UserKey,
+            Policy, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
+            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, UserKey,
         }.Runs(CreateAsync),
         new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { Search, OfProduct, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a license and its seats.") { LicenseId }.Runs(ShowAsync),
         new Command("update", $"Change a license; {Features.Name} replaces the features.")
         {
-            LicenseId, NewSeats, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace, LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, Suspend, Resume, Revoke, Unrevoke,
+            LicenseId, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
+            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, Suspend, Resume, Revoke, Unrevoke,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
         new Command("usage", "Show a license's seats in use, granted and refused, per UTC hour.") { LicenseId, From, To }.Runs(UsageAsync),
@@ -123,6 +125,8 @@ internal static class LicenseCommands
             PolicyId = policyId,
             LicensingMode = s.Get(Mode),
             MaxClientCount = s.Get(Seats),
+            OverageSeats = s.Get(SeatTermOptions.Overage),
+            MaxTransfers = s.Get(SeatTermOptions.Transfers),
             Entitlements = EntitlementOptions.EntitlementsOf(s),
             ProductId = s.Get(Product),
             ExpireAt = s.Get(Expires),
@@ -184,6 +188,8 @@ internal static class LicenseCommands
         var changes = new LicenseChanges
         {
             MaxClientCount = s.Get(NewSeats),
+            OverageSeats = s.Get(SeatTermOptions.Overage),
+            MaxTransfers = s.Get(SeatTermOptions.Transfers),
             ExpireAt = s.Get(Expires),
             SupportExpireAt = s.Get(SupportExpires),
             HeartbeatInterval = Seconds(s.Get(Heartbeat)),
@@ -195,10 +201,15 @@ internal static class LicenseCommands
             Suspended = OnOff(s, Suspend, Resume),
             Revoked = OnOff(s, Revoke, Unrevoke),
         };
-        if (changes is { MaxClientCount: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, GracePeriod: null, MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Suspended: null, Revoked: null })
+        if (changes is
+            {
+                MaxClientCount: null, OverageSeats: null, MaxTransfers: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, GracePeriod: null,
+                MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Suspended: null, Revoked: null,
+            })
         {
             throw new UsageException(
-                $"nothing to change: give {NewSeats.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, "
+                $"nothing to change: give {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, "
+                + $"{LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, "
                 + $"{Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
 
@@ -292,6 +303,7 @@ internal static class LicenseCommands
             ("licensingMode", Modes.Name(view.LicensingMode)),
             ("maxClientCount", view.MaxClientCount),
             ("activeClientCount", view.ActiveClientCount),
+            .. SeatTermOptions.Fields(view.OverageSeats, view.MaxTransfers),
             ("expireAt", view.ExpireAt),
             ("supportExpireAt", view.SupportExpireAt),
             ("heartbeatInterval", view.HeartbeatInterval),
@@ -317,7 +329,7 @@ internal static class LicenseCommands
             ["TOKEN", "STATE", "MACHINE ID", "CLIENT ID", "CLIENT NAME", "ADDRESS", "EXPIRES", "LAST HEARTBEAT"],
             tokens.Select(t => new object?[]
             {
-                t.Token, t.State ?? (t.Revoked ? "ended" : "live"), t.MachineId, t.ClientId, t.ClientName, t.ClientAddr, t.ExpireAt, t.LastHeartbeat,
+                t.Token, SeatTermOptions.StateOf(t, t.State ?? (t.Revoked ? "ended" : "live")), t.MachineId, t.ClientId, t.ClientName, t.ClientAddr, t.ExpireAt, t.LastHeartbeat,
             }));
 
     private static string State(LicenseView view) =>

@@ -59,13 +59,15 @@ internal static class PolicyCommands
     {
         new Command("create", "Define a policy; licenses create --policy ID copies its terms.")
         {
-            Name, Mode, Seats, Product, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace, LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial,
+            Name, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace,
+            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial,
         }.Runs(CreateAsync),
         new Command("list", $"List policies, one page; {Product.Name} lists one product's, {All.Name} follows the pages.") { Product, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a policy.") { PolicyId }.Runs(ShowAsync),
         new Command("update", "Change a policy; licenses created from it before keep their terms.")
         {
-            PolicyId, NewName, NewSeats, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace, LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial, NoTrial,
+            PolicyId, NewName, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace,
+            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial, NoTrial,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a policy; licenses created from it keep their terms.") { PolicyId }.Runs(DeleteAsync),
     };
@@ -77,6 +79,8 @@ internal static class PolicyCommands
             Name = s.Required(Name),
             LicensingMode = s.Required(Mode),
             MaxClientCount = s.Required(Seats),
+            OverageSeats = s.Get(SeatTermOptions.Overage),
+            MaxTransfers = s.Get(SeatTermOptions.Transfers),
             ProductId = s.Get(Product),
             Duration = s.Get(Duration),
             SupportDuration = s.Get(SupportDuration),
@@ -132,6 +136,8 @@ internal static class PolicyCommands
         {
             Name = s.Get(NewName),
             MaxClientCount = s.Get(NewSeats),
+            OverageSeats = s.Get(SeatTermOptions.Overage),
+            MaxTransfers = s.Get(SeatTermOptions.Transfers),
             Duration = s.Get(Duration),
             SupportDuration = s.Get(SupportDuration),
             HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
@@ -147,10 +153,15 @@ internal static class PolicyCommands
                 _ => null,
             },
         };
-        if (changes is { Name: null, MaxClientCount: null, Duration: null, SupportDuration: null, HeartbeatInterval: null, GracePeriod: null, MaxBorrowDuration: null, Features: null, Entitlements: null, Trial: null })
+        if (changes is
+            {
+                Name: null, MaxClientCount: null, OverageSeats: null, MaxTransfers: null, Duration: null, SupportDuration: null, HeartbeatInterval: null,
+                GracePeriod: null, MaxBorrowDuration: null, Features: null, Entitlements: null, Trial: null,
+            })
         {
             throw new UsageException(
-                $"nothing to change: give {NewName.Name}, {NewSeats.Name}, {Duration.Name}, {SupportDuration.Name}, {Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, "
+                $"nothing to change: give {NewName.Name}, {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Duration.Name}, {SupportDuration.Name}, "
+                + $"{Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, "
                 + $"{EntitlementOptions.Features.Name}, {EntitlementOptions.Entitlements.Name} or {Trial.Name}/{NoTrial.Name}");
         }
 
@@ -189,6 +200,7 @@ internal static class PolicyCommands
             ("productId", view.ProductId),
             ("licensingMode", Modes.Name(view.LicensingMode)),
             ("maxClientCount", view.MaxClientCount),
+            .. SeatTermOptions.Fields(view.OverageSeats, view.MaxTransfers),
             ("duration", view.Duration),
             ("supportDuration", view.SupportDuration),
             ("heartbeatInterval", view.HeartbeatInterval),

@@ -20,6 +20,12 @@ public sealed class LicenseView
 
     /// <summary>The policy the license was created from, if any.</summary>
     public string? PolicyId { get; set; }
+
+    /// <summary>Seats granted beyond <see cref="MaxClientCount"/>, each flagged overage.</summary>
+    public int OverageSeats { get; set; }
+
+    /// <summary>How many times in a rolling 30 days an activation may move to another machine; 0: unlimited.</summary>
+    public int MaxTransfers { get; set; }
     public bool Revoked { get; set; }
     public bool Suspended { get; set; }
     public DateTimeOffset? IssuedAt { get; set; }
@@ -37,6 +43,12 @@ public sealed class NewLicense
 {
     public LicensingMode? LicensingMode { get; set; }
     public int? MaxClientCount { get; set; }
+
+    /// <summary>Seats beyond the limit (0 to the limit; the server's default 0).</summary>
+    public int? OverageSeats { get; set; }
+
+    /// <summary>Moves of an activation allowed in a rolling 30 days (0, the default: unlimited).</summary>
+    public int? MaxTransfers { get; set; }
 
     /// <summary>The policy whose terms the license copies; what is set here wins.</summary>
     public string? PolicyId { get; set; }
@@ -58,6 +70,8 @@ public sealed class NewLicense
 public sealed class LicenseChanges
 {
     public int? MaxClientCount { get; set; }
+    public int? OverageSeats { get; set; }
+    public int? MaxTransfers { get; set; }
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }

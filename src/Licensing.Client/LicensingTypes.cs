@@ -31,6 +31,8 @@ public enum LicenseReason
 
     /// <summary>The license allows no borrowing (borrow on a license whose maxBorrowDuration is 0).</summary>
     BorrowNotAllowed,
+    /// <summary>The license's seats have moved to other machines as often as its terms allow in 30 days (activate of a new machine).</summary>
+    TransferLimitReached,
 }
 
 public static class LicenseReasons
@@ -52,6 +54,7 @@ public static class LicenseReasons
         ["machine_mismatch"] = LicenseReason.MachineMismatch,
         ["trial_not_available"] = LicenseReason.TrialNotAvailable,
         ["borrow_not_allowed"] = LicenseReason.BorrowNotAllowed,
+        ["transfer_limit_reached"] = LicenseReason.TransferLimitReached,
     };
 
     /// <summary>The enum of a wire code; null stays null, an unknown code is <see cref="LicenseReason.Unknown"/>.</summary>

@@ -21,6 +21,12 @@ public sealed class PolicyView
     /// <summary>The product's trial policy (at most one per product).</summary>
     public bool Trial { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>Seats beyond the limit that licenses made from it get.</summary>
+    public int OverageSeats { get; set; }
+
+    /// <summary>Moves of an activation allowed in a rolling 30 days; 0: unlimited.</summary>
+    public int MaxTransfers { get; set; }
 }
 
 public sealed class PolicyPage
@@ -36,6 +42,8 @@ public sealed class NewPolicy
     public string? ProductId { get; set; }
     public LicensingMode LicensingMode { get; set; }
     public int MaxClientCount { get; set; }
+    public int? OverageSeats { get; set; }
+    public int? MaxTransfers { get; set; }
     public TimeSpan? Duration { get; set; }
     public TimeSpan? SupportDuration { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
@@ -52,6 +60,8 @@ public sealed class PolicyChanges
     public string? Name { get; set; }
     public LicensingMode? LicensingMode { get; set; }
     public int? MaxClientCount { get; set; }
+    public int? OverageSeats { get; set; }
+    public int? MaxTransfers { get; set; }
     public TimeSpan? Duration { get; set; }
     public TimeSpan? SupportDuration { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }

@@ -45,6 +45,9 @@ public class ActivateLicenseResponse : LicenseOutcome
     public string? LicenseToken { get; set; }
     public DateTimeOffset? TokenExpireAt { get; set; }
     public LicenseSummary? License { get; set; }
+
+    /// <summary>True when the seat is one of the license's overage seats (granted beyond maxClientCount).</summary>
+    public bool Overage { get; set; }
 }
 
 /// <summary>The answer of validate (the reference's ValidateLicenseResponse, the same shape as activate's).</summary>
@@ -60,6 +63,9 @@ public sealed class RequestLicenseResponse : LicenseOutcome
     public DateTimeOffset? TokenExpireAt { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
     public LicenseSummary? License { get; set; }
+
+    /// <summary>True when the lease is one of the license's overage seats (granted beyond maxClientCount).</summary>
+    public bool Overage { get; set; }
 }
 
 /// <summary>The answer of heartbeat.</summary>
@@ -110,6 +116,9 @@ public sealed class LicenseTokenInfo
     public DateTimeOffset? LastHeartbeat { get; set; }
 
     public string? State { get; set; }
+
+    /// <summary>True for a seat granted as one of the license's overage seats.</summary>
+    public bool Overage { get; set; }
 }
 
 /// <summary>The answer of info.</summary>

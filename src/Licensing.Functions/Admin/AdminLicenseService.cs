@@ -41,6 +41,11 @@ public sealed class AdminLicenseService(
             draft = PolicyTerms.Fill(draft, policy, clock.GetUtcNow());
         }
 
+        if (SeatTerms.OverageProblem(draft.MaxClientCount!.Value, draft.OverageSeats ?? 0) is { } overageProblem)
+        {
+            return new Refusal(RefusalCodes.ValidationFailed, overageProblem, Field: "overageSeats");
+        }
+
         var now = clock.GetUtcNow();
         var userKey = draft.UserKey ?? UserKeyGenerator.Generate();
         var license = new LicenseRow
@@ -50,6 +55,8 @@ public sealed class AdminLicenseService(
             ProductId = draft.ProductId ?? "default",
             Mode = draft.Mode!.Value,
             MaxClientCount = draft.MaxClientCount!.Value,
+            OverageSeats = draft.OverageSeats ?? 0,
+            MaxTransfers = draft.MaxTransfers ?? 0,
             ExpireAt = draft.ExpireAt,
             SupportExpireAt = draft.SupportExpireAt,
             HeartbeatInterval = draft.HeartbeatInterval ?? options.Value.DefaultHeartbeatInterval,
@@ -149,6 +156,12 @@ public sealed class AdminLicenseService(
 
             var before = LicenseRow.FromEntity(license.ToEntity());
             draft.ApplyTo(license);
+            if (SeatTerms.OverageProblem(license.MaxClientCount, license.OverageSeats) is { } overageProblem)
+            {
+                // Lowering maxClientCount below the overage (or raising the overage past it) is refused, not clamped.
+                return new Refusal(RefusalCodes.ValidationFailed, overageProblem, draft.OverageSeats is null ? "maxClientCount" : "overageSeats");
+            }
+
             var updated = AuditEvents.License(AuditEventTypes.LicenseUpdated, before, license, clock.GetUtcNow(), caller);
             if (updated.Changes is null)
             {

@@ -16,6 +16,8 @@ public sealed partial record LicenseDraft
 
     public LicensingMode? Mode { get; init; }
     public int? MaxClientCount { get; init; }
+    public int? OverageSeats { get; init; }
+    public int? MaxTransfers { get; init; }
     public string? ProductId { get; init; }
     public DateTimeOffset? ExpireAt { get; init; }
     public bool HasExpireAt { get; init; }
@@ -54,6 +56,8 @@ public sealed partial record LicenseDraft
     public void ApplyTo(Storage.LicenseRow license)
     {
         license.MaxClientCount = MaxClientCount ?? license.MaxClientCount;
+        license.OverageSeats = OverageSeats ?? license.OverageSeats;
+        license.MaxTransfers = MaxTransfers ?? license.MaxTransfers;
         license.ExpireAt = HasExpireAt ? ExpireAt : license.ExpireAt;
         license.SupportExpireAt = HasSupportExpireAt ? SupportExpireAt : license.SupportExpireAt;
         license.HeartbeatInterval = HeartbeatInterval ?? license.HeartbeatInterval;

@@ -15,6 +15,8 @@ public sealed record PolicyDraft
     public string? ProductId { get; init; }
     public LicensingMode? Mode { get; init; }
     public int? MaxClientCount { get; init; }
+    public int? OverageSeats { get; init; }
+    public int? MaxTransfers { get; init; }
     public TimeSpan? Duration { get; init; }
     public bool HasDuration { get; init; }
     public TimeSpan? SupportDuration { get; init; }
@@ -37,6 +39,8 @@ public sealed record PolicyDraft
         policy.Name = Name ?? policy.Name;
         policy.Mode = Mode ?? policy.Mode;
         policy.MaxClientCount = MaxClientCount ?? policy.MaxClientCount;
+        policy.OverageSeats = OverageSeats ?? policy.OverageSeats;
+        policy.MaxTransfers = MaxTransfers ?? policy.MaxTransfers;
         policy.Duration = HasDuration ? Duration : policy.Duration;
         policy.SupportDuration = HasSupportDuration ? SupportDuration : policy.SupportDuration;
         policy.HeartbeatInterval = HasHeartbeatInterval ? HeartbeatInterval : policy.HeartbeatInterval;

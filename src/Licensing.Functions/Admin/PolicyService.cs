@@ -51,6 +51,11 @@ public sealed class PolicyService(PolicyStore policies, TimeProvider clock)
                 return new Refusal(RefusalCodes.ValidationFailed, message, field);
             }
 
+            if (SeatTerms.OverageProblem(policy.MaxClientCount, policy.OverageSeats) is { } overageProblem)
+            {
+                return new Refusal(RefusalCodes.ValidationFailed, overageProblem, draft.OverageSeats is null ? "maxClientCount" : "overageSeats");
+            }
+
             return await policies.UpdateAsync(policy, wasTrial, ct).ConfigureAwait(false) switch
             {
                 PolicyWrite.Done => policy,

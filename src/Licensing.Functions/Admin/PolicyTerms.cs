@@ -9,6 +9,8 @@ public static class PolicyTerms
     {
         Mode = draft.Mode ?? policy.Mode,
         MaxClientCount = draft.MaxClientCount ?? policy.MaxClientCount,
+        OverageSeats = draft.OverageSeats ?? policy.OverageSeats,
+        MaxTransfers = draft.MaxTransfers ?? policy.MaxTransfers,
         ProductId = policy.ProductId,
         ExpireAt = draft.HasExpireAt ? draft.ExpireAt : now + policy.Duration,
         HasExpireAt = true,

@@ -83,6 +83,7 @@ public static class AuditEvents
         MachineId = seat.MachineId,
         ClientId = seat.ClientId,
         ClientName = seat.ClientName,
+        Overage = seat.Overage && type is AuditEventTypes.SeatActivated or AuditEventTypes.SeatGranted ? true : null,
     };
 
     /// <summary>
@@ -121,6 +122,19 @@ public static class AuditEvents
             if (Differs("maxClientCount", after.MaxClientCount, before?.MaxClientCount))
             {
                 json.WriteNumberValue(after.MaxClientCount);
+            }
+
+            // Compared with the default (0) for a new license, so a create lists them only when it names them.
+            if (after.OverageSeats != (before?.OverageSeats ?? 0))
+            {
+                json.WriteNumber("overageSeats", after.OverageSeats);
+                count++;
+            }
+
+            if (after.MaxTransfers != (before?.MaxTransfers ?? 0))
+            {
+                json.WriteNumber("maxTransfers", after.MaxTransfers);
+                count++;
             }
 
             if (Differs("expireAt", after.ExpireAt, before?.ExpireAt))

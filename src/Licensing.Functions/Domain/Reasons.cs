@@ -18,6 +18,7 @@ public static class Reasons
     public const string MachineMismatch = "machine_mismatch";
     public const string TrialNotAvailable = "trial_not_available";
     public const string BorrowNotAllowed = "borrow_not_allowed";
+    public const string TransferLimitReached = "transfer_limit_reached";
 
     public static string Message(string reason) => reason switch
     {
@@ -36,6 +37,7 @@ public static class Reasons
         MachineMismatch => "The token belongs to another machine.",
         TrialNotAvailable => "The product offers no trial.",
         BorrowNotAllowed => "The license does not allow borrowing a seat.",
+        TransferLimitReached => "The license's seats have moved to other machines as often as its terms allow in 30 days.",
         _ => reason,
     };
 }

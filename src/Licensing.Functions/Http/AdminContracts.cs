@@ -22,6 +22,8 @@ public sealed record LicenseView(
     Timestamp IssuedAt,
     IReadOnlyList<EntitlementView> Entitlements,
     string? PolicyId,
+    int OverageSeats,
+    int MaxTransfers,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LicenseTokenView>? LicenseTokens = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Truncated = null);
 
@@ -51,7 +53,8 @@ public sealed record AuditEventView(
     string? MachineId,
     string? ClientId,
     string? ClientName,
-    System.Text.Json.JsonElement? Changes);
+    System.Text.Json.JsonElement? Changes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
 
 public sealed record AuditEventPage(IReadOnlyList<AuditEventView> Items, string? ContinuationToken);
 

@@ -44,7 +44,8 @@ public static partial class Answers
             decision.DeniedReason,
             Message(decision.DeniedReason),
             InGrace(decision.GraceEndsAt),
-            Timestamp.From(decision.GraceEndsAt)),
+            Timestamp.From(decision.GraceEndsAt),
+            OverageFlag(decision.Overage)),
         ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     /// <summary>trial: activate's answer with the trial license's user key.</summary>
@@ -80,7 +81,8 @@ public static partial class Answers
             decision.DeniedReason,
             Message(decision.DeniedReason),
             InGrace(decision.GraceEndsAt),
-            Timestamp.From(decision.GraceEndsAt)),
+            Timestamp.From(decision.GraceEndsAt),
+            OverageFlag(decision.Overage)),
         ApiJson.Wire.RequestLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     public static IActionResult Heartbeat(LeaseRenewal renewal) => ApiResult.Ok(
@@ -185,12 +187,17 @@ public static partial class Answers
         policy.Entitlements.Select(e => e.Code).ToArray(),
         EntitlementViews.Of(policy.Entitlements),
         policy.Trial,
-        Timestamp.From(policy.CreatedAt));
+        Timestamp.From(policy.CreatedAt),
+        policy.OverageSeats,
+        policy.MaxTransfers);
 
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
 
     /// <summary><c>inGrace: true</c> while the license is in its grace period; absent otherwise, like <c>graceEndsAt</c>.</summary>
     private static bool? InGrace(DateTimeOffset? graceEndsAt) => graceEndsAt is null ? null : true;
+
+    /// <summary>An overage seat says so (<c>overage: true</c>); any other leaves the property out.</summary>
+    private static bool? OverageFlag(bool overage) => overage ? true : null;
 
     private static LicenseSummary? Summary(IssuedLicense? license) => license is null
         ? null
@@ -224,6 +231,8 @@ public static partial class Answers
             Timestamp.From(license.IssuedAt),
             EntitlementViews.Of(license.Entitlements),
             license.PolicyId,
+            license.OverageSeats,
+            license.MaxTransfers,
             withTokens && seats is not null ? TokenViews(seats, at) : null,
             withTokens && seats is not null ? holdings.Truncated : null);
     }
@@ -241,7 +250,8 @@ public static partial class Answers
             Timestamp.From(seat.IssuedAt),
             Timestamp.From(seat.EndedAt is { } ended && ended < seat.ExpireAt ? ended : seat.ExpireAt),
             Timestamp.From(seat.LastHeartbeat),
-            seat.State == SeatState.Live && !LicenseRules.HoldsSeat(seat, at) ? SeatState.Expired : seat.State)).ToArray();
+            seat.State == SeatState.Live && !LicenseRules.HoldsSeat(seat, at) ? SeatState.Expired : seat.State,
+            OverageFlag(seat.Overage))).ToArray();
 
     private static AuditEventView EventView(AuditEventRow row) => new(
         TableKeys.EventIdOf(row.RowKey),
@@ -255,7 +265,8 @@ public static partial class Answers
         row.MachineId,
         row.ClientId,
         row.ClientName,
-        row.Changes is { } changes ? ParseChanges(changes) : null);
+        row.Changes is { } changes ? ParseChanges(changes) : null,
+        row.Overage is true ? true : null);
 
     private static JsonElement ParseChanges(string json)
     {

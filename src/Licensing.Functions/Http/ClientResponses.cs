@@ -22,7 +22,8 @@ public sealed record ActivateLicenseResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
 
 /// <summary>trial: activate's answer and the user key of the machine's trial license.</summary>
 public sealed record TrialLicenseResponse(
@@ -49,7 +50,8 @@ public sealed record RequestLicenseResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
 
 public sealed record HeartbeatResponse(
     bool Active,
@@ -87,7 +89,8 @@ public sealed record LicenseTokenView(
     Timestamp IssuedAt,
     Timestamp ExpireAt,
     [property: JsonPropertyName("lastHearbeat")] Timestamp? LastHeartbeat,
-    string State);
+    string State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
 
 public sealed record LicenseInfoResponse(
     IReadOnlyList<LicenseTokenView> LicenseTokens,

@@ -15,6 +15,8 @@ public sealed record PolicyView(
     IReadOnlyList<string> Features,
     IReadOnlyList<EntitlementView> Entitlements,
     bool Trial,
-    Timestamp CreatedAt);
+    Timestamp CreatedAt,
+    int OverageSeats,
+    int MaxTransfers);
 
 public sealed record PolicyPage(IReadOnlyList<PolicyView> Items, string? ContinuationToken);

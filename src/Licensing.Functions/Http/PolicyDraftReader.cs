@@ -7,7 +7,7 @@ namespace Licensing.Http;
 public static class PolicyDraftReader
 {
     public static readonly IReadOnlyList<string> CreateFields =
-        ["name", "productId", "licensingMode", "maxClientCount", "duration", "supportDuration", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "features", "entitlements", "trial"];
+        ["name", "productId", "licensingMode", "maxClientCount", "duration", "supportDuration", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "features", "entitlements", "trial", "overageSeats", "maxTransfers"];
 
     /// <summary>What a patch may name (productId is named to be refused as fixed).</summary>
     public static readonly IReadOnlyList<string> PatchFields = CreateFields;
@@ -30,6 +30,11 @@ public static class PolicyDraftReader
             Mode = mode is { } m ? (LicensingMode)m : null,
             MaxClientCount = maxClientCount,
         };
+        if (draft.MaxClientCount is { } seats && draft.OverageSeats is { } overage && SeatTerms.OverageProblem(seats, overage) is { } problem)
+        {
+            fields.AddError("overageSeats", problem);
+        }
+
         if (draft.Mode is { } known && PolicyDraft.Inconsistency(known, draft.Trial ?? false, draft.Duration) is var (field, message))
         {
             fields.AddError(field, message);
@@ -68,5 +73,7 @@ public static class PolicyDraftReader
             fields.StringArray("features", LicenseDraft.MaxFeatures, LicenseDraft.MaxFeatureLength),
             EntitlementReader.Read(fields)),
         Trial = fields.Flag("trial"),
+        OverageSeats = fields.WholeNumber("overageSeats", 0, LicenseRules.MaxSeats),
+        MaxTransfers = fields.WholeNumber("maxTransfers", 0, SeatTerms.MaxTransfers),
     };
 }

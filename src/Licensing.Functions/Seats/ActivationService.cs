@@ -17,8 +17,8 @@ public sealed class ActivationService(
     IOptions<LicensingOptions> options)
 {
     /// <summary>
-    /// Storage: read (1) + transaction (2); an already activated machine costs the read only, a refusal on a full
-    /// license the read and one more read of the machine's seat.
+    /// Storage: read (1) + transaction (2); an already activated machine costs the read only, a refusal (a full
+    /// license, or the transfer limit reached) the read and one more read of the machine's seat.
     /// </summary>
     public Task<SeatDecision> ActivateAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
@@ -40,12 +40,12 @@ public sealed class ActivationService(
                 return Activated(license!, seat, now);
             }
 
-            if (license!.LiveSeats >= license.MaxClientCount)
+            if (NewMachineDenial(license!, now) is { } denial)
             {
                 // The two reads are not one snapshot: this machine's own activation may have committed between them,
                 // counted in the license row but missed by the seat read. Read the seat again before refusing.
-                var again = await store.ReadSeatsAsync(license, [seatRow], ct).ConfigureAwait(false);
-                return again.Seat(seatRow) is { State: SeatState.Live } ? null : SeatDecision.Denied(Reasons.SeatsExhausted, license, license.LiveSeats);
+                var again = await store.ReadSeatsAsync(license!, [seatRow], ct).ConfigureAwait(false);
+                return again.Seat(seatRow) is { State: SeatState.Live } ? null : SeatDecision.Denied(denial, license, license!.LiveSeats);
             }
 
             var activation = new SeatRow
@@ -58,11 +58,12 @@ public sealed class ActivationService(
                 ClientName = call.ClientName,
                 ClientAddr = call.ClientAddr,
                 IssuedAt = now,
-                ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, LicenseRules.UsableUntil(license)),
+                ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, LicenseRules.UsableUntil(license!)),
                 LastHeartbeat = now,
                 ETag = seat?.ETag ?? default,
             };
-            license.LiveSeats++;
+            license!.LiveSeats++;
+            activation.Overage = SeatTerms.IsOverage(license.LiveSeats, license.MaxClientCount);
             var activated = AuditEvents.Seat(AuditEventTypes.SeatActivated, license, activation, now, caller);
             return await store.CommitAsync(license, [new SeatWrite(activation, IsNew: seat is null)], [activated], ct).ConfigureAwait(false)
                 ? Activated(license, activation, now)
@@ -99,12 +100,23 @@ public sealed class ActivationService(
             // The purge hint for this activation; a retry after a lost race writes it again (a create that may find it there).
             await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seatRow, seat.TokenId), ct).ConfigureAwait(false);
 
+            // Every deactivation is a move of the seat, counted on the license row in the same transaction.
+            license.RecentDeactivations = TransferWindow.Record(license.RecentDeactivations, now, license.MaxTransfers);
             var deactivated = SeatEndings.End(license, seat, SeatState.Deactivated, AuditEventTypes.SeatDeactivated, now, caller);
             return await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [deactivated], ct).ConfigureAwait(false)
                 ? SeatCount.Of(license)
                 : null;
         }, ct);
     }
+
+    /// <summary>
+    /// Why a machine not active yet may not be: the license holds its limit plus its overage, or (checked second) its
+    /// seats moved more often in the last 30 days than <c>maxTransfers</c> allows.
+    /// </summary>
+    private static string? NewMachineDenial(LicenseRow license, DateTimeOffset now) =>
+        license.LiveSeats >= license.SeatLimit ? Reasons.SeatsExhausted
+        : TransferWindow.LimitReached(license.RecentDeactivations, now, license.MaxTransfers) ? Reasons.TransferLimitReached
+        : null;
 
     private SeatDecision Activated(LicenseRow license, SeatRow seat, DateTimeOffset now)
     {

@@ -58,7 +58,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             var ownStillCounted = own is not null && own.State == SeatState.Live;
             var counted = license.LiveSeats - (ownStillCounted ? 1 : 0);
             var reclaimed = new List<SeatRow>();
-            var needed = LicenseRules.ReclaimsNeeded(counted, license.MaxClientCount);
+            var needed = LicenseRules.ReclaimsNeeded(counted, license.SeatLimit);
             if (needed > 0)
             {
                 if (license.NoLapseBefore > now)
@@ -106,6 +106,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                 ETag = own?.ETag ?? default,
             };
             license.LiveSeats = counted - reclaimed.Count + 1;
+            lease.Overage = SeatTerms.IsOverage(license.LiveSeats, license.MaxClientCount);
             var writes = reclaimed.Select(s => new SeatWrite(s, IsNew: false)).Prepend(new SeatWrite(lease, IsNew: own is null)).ToArray();
             var events = reclaimed.Select(s => AuditEvents.Lapsed(license, s, now)).Append(AuditEvents.Seat(AuditEventTypes.SeatGranted, license, lease, now, caller)).ToArray();
             return await store.CommitAsync(license, writes, events, ct).ConfigureAwait(false) ? SeatGrants.Granted(credentials, license, lease, now) : null;

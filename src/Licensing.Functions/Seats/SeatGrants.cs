@@ -15,5 +15,6 @@ internal static class SeatGrants
         license.HeartbeatInterval,
         seat is null ? null : credentials.IssueToken(seat, license, now),
         credentials.IssueLicense(license, now),
-        LicenseRules.GraceEndsAt(license, now));
+        LicenseRules.GraceEndsAt(license, now),
+        Overage: seat?.Overage ?? false);
 }

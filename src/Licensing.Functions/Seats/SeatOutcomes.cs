@@ -21,7 +21,8 @@ public sealed record SeatDecision(
     TimeSpan? HeartbeatInterval,
     IssuedToken? Token = null,
     IssuedLicense? License = null,
-    DateTimeOffset? GraceEndsAt = null)
+    DateTimeOffset? GraceEndsAt = null,
+    bool Overage = false)
 {
     public static SeatDecision Denied(string reason, LicenseRow? license, int activeClientCount) =>
         new(reason, activeClientCount, license?.MaxClientCount ?? 0, license?.HeartbeatInterval);

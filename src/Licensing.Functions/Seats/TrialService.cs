@@ -72,6 +72,8 @@ public sealed class TrialService(
             ProductId = policy.ProductId,
             Mode = LicensingMode.Activation,
             MaxClientCount = policy.MaxClientCount,
+            OverageSeats = policy.OverageSeats,
+            MaxTransfers = policy.MaxTransfers,
             ExpireAt = now + policy.Duration,
             SupportExpireAt = now + policy.SupportDuration,
             HeartbeatInterval = policy.HeartbeatInterval ?? options.Value.DefaultHeartbeatInterval,

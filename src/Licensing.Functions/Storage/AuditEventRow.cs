@@ -27,6 +27,9 @@ public sealed record AuditEventRow
     /// <summary>For a license or key change: a JSON object of the fields changed and their new values.</summary>
     public string? Changes { get; init; }
 
+    /// <summary>For a seat grant: true when the seat is one of the license's overage seats.</summary>
+    public bool? Overage { get; init; }
+
     public static AuditEventRow FromEntity(TableEntity e) => new()
     {
         PartitionKey = e.PartitionKey,
@@ -41,6 +44,7 @@ public sealed record AuditEventRow
         ClientName = e.GetString(nameof(ClientName)),
         ApiKeyId = e.GetString(nameof(ApiKeyId)),
         Changes = e.GetString(nameof(Changes)),
+        Overage = e.GetBoolean(nameof(Overage)),
     };
 
     public TableEntity ToEntity() => new(PartitionKey, RowKey)
@@ -55,5 +59,6 @@ public sealed record AuditEventRow
         [nameof(ClientName)] = ClientName,
         [nameof(ApiKeyId)] = ApiKeyId,
         [nameof(Changes)] = Changes,
+        [nameof(Overage)] = Overage,
     };
 }

@@ -15,6 +15,18 @@ public sealed class LicenseRow
     public required string ProductId { get; init; }
     public required LicensingMode Mode { get; init; }
     public int MaxClientCount { get; set; }
+
+    /// <summary>Seats granted beyond <see cref="MaxClientCount"/> (each flagged overage), at most <see cref="MaxClientCount"/>.</summary>
+    public int OverageSeats { get; set; }
+
+    /// <summary>How many live seats grants may reach: the limit plus the overage.</summary>
+    public int SeatLimit => MaxClientCount + OverageSeats;
+
+    /// <summary>How many deactivations (moves) in a rolling 30 days a node-locked license allows; 0: unlimited.</summary>
+    public int MaxTransfers { get; set; }
+
+    /// <summary>The recent deactivations (<see cref="TransferWindow"/>), written in each deactivation's transaction.</summary>
+    public string RecentDeactivations { get; set; } = "";
     public int LiveSeats { get; set; }
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
@@ -71,6 +83,9 @@ public sealed class LicenseRow
         ProductId = e.GetString(nameof(ProductId)) ?? "default",
         Mode = (LicensingMode)(e.GetInt32(nameof(Mode)) ?? 0),
         MaxClientCount = e.GetInt32(nameof(MaxClientCount)) ?? 0,
+        OverageSeats = e.GetInt32(nameof(OverageSeats)) ?? 0,
+        MaxTransfers = e.GetInt32(nameof(MaxTransfers)) ?? 0,
+        RecentDeactivations = e.GetString(nameof(RecentDeactivations)) ?? "",
         LiveSeats = e.GetInt32(nameof(LiveSeats)) ?? 0,
         StoredLiveSeats = e.GetInt32(nameof(LiveSeats)) ?? 0,
         Usage = UsageColumns.Read(e),
@@ -98,6 +113,9 @@ public sealed class LicenseRow
         [nameof(ProductId)] = ProductId,
         [nameof(Mode)] = (int)Mode,
         [nameof(MaxClientCount)] = MaxClientCount,
+        [nameof(OverageSeats)] = OverageSeats,
+        [nameof(MaxTransfers)] = MaxTransfers,
+        [nameof(RecentDeactivations)] = RecentDeactivations,
         [nameof(LiveSeats)] = LiveSeats,
         [nameof(ExpireAt)] = ExpireAt,
         [nameof(SupportExpireAt)] = SupportExpireAt,
@@ -117,10 +135,11 @@ public sealed class LicenseRow
         ETag = ETag,
     }.WithUsage(Usage);
 
-    /// <summary>Only the counters, for a merge inside a seat transaction.</summary>
+    /// <summary>Only the counters (and the recent deactivations), for a merge inside a seat transaction.</summary>
     public TableEntity SeatCounterEntity() => new TableEntity(LicenseId, TableKeys.LicenseRow)
     {
         [nameof(LiveSeats)] = LiveSeats,
+        [nameof(RecentDeactivations)] = RecentDeactivations,
         [nameof(EventSequence)] = EventSequence,
         [nameof(EndedSeats)] = EndedSeats,
         ETag = ETag,

@@ -12,6 +12,8 @@ public sealed class PolicyRow
     public string Name { get; set; } = "";
     public LicensingMode Mode { get; set; }
     public int MaxClientCount { get; set; }
+    public int OverageSeats { get; set; }
+    public int MaxTransfers { get; set; }
 
     /// <summary>How long a license made from the policy runs (its expireAt = creation + duration); null: no end.</summary>
     public TimeSpan? Duration { get; set; }
@@ -31,6 +33,8 @@ public sealed class PolicyRow
         Name = e.GetString(nameof(Name)) ?? "",
         Mode = (LicensingMode)(e.GetInt32(nameof(Mode)) ?? 0),
         MaxClientCount = e.GetInt32(nameof(MaxClientCount)) ?? 1,
+        OverageSeats = e.GetInt32(nameof(OverageSeats)) ?? 0,
+        MaxTransfers = e.GetInt32(nameof(MaxTransfers)) ?? 0,
         Duration = Span(e.GetInt64("DurationTicks")),
         SupportDuration = Span(e.GetInt64("SupportDurationTicks")),
         HeartbeatInterval = Span(e.GetInt64("HeartbeatIntervalTicks")),
@@ -48,6 +52,8 @@ public sealed class PolicyRow
         [nameof(Name)] = Name,
         [nameof(Mode)] = (int)Mode,
         [nameof(MaxClientCount)] = MaxClientCount,
+        [nameof(OverageSeats)] = OverageSeats,
+        [nameof(MaxTransfers)] = MaxTransfers,
         ["DurationTicks"] = Duration?.Ticks,
         ["SupportDurationTicks"] = SupportDuration?.Ticks,
         ["HeartbeatIntervalTicks"] = HeartbeatInterval?.Ticks,

@@ -28,6 +28,9 @@ public sealed class SeatRow
     /// <summary>A borrowed lease: it needs no heartbeat until then, and no heartbeat shortens it.</summary>
     public DateTimeOffset? BorrowedUntil { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Granted beyond the license's maxClientCount (one of its overage seats); set at the grant, never changed.</summary>
+    public bool Overage { get; set; }
     public ETag ETag { get; set; }
 
     public bool IsLease => TokenId.StartsWith(TokenIds.LeasePrefix, StringComparison.Ordinal);
@@ -47,6 +50,7 @@ public sealed class SeatRow
         LastHeartbeat = e.GetDateTimeOffset(nameof(LastHeartbeat)),
         BorrowedUntil = e.GetDateTimeOffset(nameof(BorrowedUntil)),
         EndedAt = e.GetDateTimeOffset(nameof(EndedAt)),
+        Overage = e.GetBoolean(nameof(Overage)) ?? false,
         ETag = e.ETag,
     };
 
@@ -63,6 +67,7 @@ public sealed class SeatRow
         [nameof(LastHeartbeat)] = LastHeartbeat,
         [nameof(BorrowedUntil)] = BorrowedUntil,
         [nameof(EndedAt)] = EndedAt,
+        [nameof(Overage)] = Overage,
         ETag = ETag,
     };
 

@@ -32,6 +32,11 @@ public static class WebhookPayloads
                 WriteIfSet(data, "clientId", row.ClientId);
                 WriteIfSet(data, "clientName", row.ClientName);
                 WriteIfSet(data, "apiKeyId", row.ApiKeyId);
+                if (row.Overage is true)
+                {
+                    data.WriteBoolean("overage", true);
+                }
+
                 if (row.Changes is { } changes)
                 {
                     data.WritePropertyName("changes");

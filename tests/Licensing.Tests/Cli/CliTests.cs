@@ -295,6 +295,28 @@ public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture
         Assert.Equal(3, missing.ExitCode);
     }
 
+    [Fact]
+    public async Task Overage_seats_and_max_transfers_are_set_by_create_and_update_and_show_marks_the_overage_seat()
+    {
+        var created = await AdminAsync("licenses", "create", "--mode", "floating", "--seats", "1", "--overage-seats", "1", "--max-transfers", "3");
+        var licenseId = FieldOf(created, "licenseId");
+        await ClientAsync("request", "--user-key", FieldOf(created, "userKey"), "--machine-id", "plain-pc", "--client-id", "app");
+        await ClientAsync("request", "--user-key", FieldOf(created, "userKey"), "--machine-id", "extra-pc", "--client-id", "app");
+        var updated = await AdminAsync("licenses", "update", licenseId, "--max-transfers", "0");
+        var policy = await AdminAsync("policies", "create", "--name", "Team", "--product", "cli-" + Guid.NewGuid().ToString("N")[..8],
+            "--mode", "activation", "--seats", "4", "--overage-seats", "2", "--max-transfers", "5");
+        var policyUpdated = await AdminAsync("policies", "update", FieldOf(policy, "policyId"), "--overage-seats", "1");
+
+        Assert.Equal(("1", "3"), (FieldOf(created, "overageSeats"), FieldOf(created, "maxTransfers")));
+        Assert.Equal(("1", "unlimited", "2"), (FieldOf(updated, "overageSeats"), FieldOf(updated, "maxTransfers"), FieldOf(updated, "activeClientCount")));
+        var seats = updated.StdOut.Split('\n').Where(line => line.StartsWith("fltk_", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, seats.Count);
+        Assert.Contains(seats, line => line.Contains("extra-pc", StringComparison.Ordinal) && line.Contains("live (overage)", StringComparison.Ordinal));
+        Assert.Contains(seats, line => line.Contains("plain-pc", StringComparison.Ordinal) && !line.Contains("overage", StringComparison.Ordinal));
+        Assert.Equal(("2", "5"), (FieldOf(policy, "overageSeats"), FieldOf(policy, "maxTransfers")));
+        Assert.Equal(("1", "5"), (FieldOf(policyUpdated, "overageSeats"), FieldOf(policyUpdated, "maxTransfers")));
+    }
+
     // ---- API keys ----
 
     [Fact]

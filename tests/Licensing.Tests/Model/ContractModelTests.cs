@@ -102,6 +102,8 @@ public sealed partial class ContractModelTests(ITestOutputHelper output)
                 "lapsed leases ended by the timer", "ended seats purged by the timer", "release: ended a seat", "deactivate: ended a seat",
                 "admin revoke: 200", "sequences of mode 0", "validate: ok", "activate: wrong_licensing_mode", "release: 409 wrong_licensing_mode",
                 "deactivate: 409 wrong_licensing_mode",
+                "request: granted a new lease (overage)", "activate: activated a new machine (overage)", "activate: transfer_limit_reached",
+                "admin PATCH: refused below the overage seats", "clock: 30 days",
             })
             {
                 Assert.True(tally[path] > 0, $"no '{path}' in {tally.Operations} operations:\n{tally.Summary()}");

@@ -36,6 +36,7 @@ public static class ContractReasons
     public const string InvalidToken = "invalid_token";
     public const string MachineMismatch = "machine_mismatch";
     public const string BorrowNotAllowed = "borrow_not_allowed";
+    public const string TransferLimitReached = "transfer_limit_reached";
 
     /// <summary>"A lease that lapsed, was released or was revoked answers active: false with its reason."</summary>
     public static string EndedLease(SeatEnd end) => end switch

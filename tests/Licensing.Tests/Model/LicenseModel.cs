@@ -28,6 +28,9 @@ public sealed class ModelSeat
 
     /// <summary>How the seat's end was recorded (null: still recorded as live, even if it lapsed since).</summary>
     public SeatEnd? Recorded { get; private set; }
+
+    /// <summary>Granted beyond maxClientCount: the seats recorded live, counted with it, exceeded the limit.</summary>
+    public bool Overage { get; init; }
     public DateTimeOffset? EndedAt { get; private set; }
 
     public bool IsLease => Key.IsLease;
@@ -88,19 +91,29 @@ public sealed record TimerWork(IReadOnlyList<ModelSeat> Lapsed, IReadOnlyList<Mo
 /// server's choice (<see cref="ReclaimChoice"/>).</item>
 /// <item>the timer records every lapse, and purges a seat at its first run once the retention has passed since the
 /// seat ended.</item>
+/// <item>a grant is overage when the seats recorded live, counted with it, exceed maxClientCount; a PATCH that would
+/// leave overageSeats above maxClientCount is refused (400).</item>
+/// <item>every deactivation of a live activation is a move; an admin's revoke is not.</item>
 /// </list>
 /// </summary>
 public sealed class LicenseModel(
-    ModelMode mode, int maxClientCount, TimeSpan heartbeatInterval, DateTimeOffset now, TimeSpan activationLifetime, TimeSpan retention, TimeSpan maxBorrow = default)
+    ModelMode mode, int maxClientCount, TimeSpan heartbeatInterval, DateTimeOffset now, TimeSpan activationLifetime, TimeSpan retention, TimeSpan maxBorrow = default,
+    int overageSeats = 0, int maxTransfers = 0)
 {
     /// <summary>The license's maxBorrowDuration: zero, borrowing is not allowed.</summary>
     public TimeSpan MaxBorrow { get; } = maxBorrow;
 
+    /// <summary>The rolling window of the contract's transfer limit.</summary>
+    public static readonly TimeSpan TransferWindow = TimeSpan.FromDays(30);
+
     private readonly Dictionary<SeatKey, ModelSeat> _seats = [];
+    private readonly List<DateTimeOffset> _deactivations = [];
     private int _grants;
 
     public ModelMode Mode { get; } = mode;
     public int Max { get; private set; } = maxClientCount;
+    public int Overage { get; } = overageSeats;
+    public int MaxTransfers { get; } = maxTransfers;
     public TimeSpan HeartbeatInterval { get; private set; } = heartbeatInterval;
     public DateTimeOffset Now { get; private set; } = now;
     public DateTimeOffset? ExpireAt { get; private set; }
@@ -140,12 +153,17 @@ public sealed class LicenseModel(
             return Ok(seat, Cap(seat.ExpireAt));
         }
 
-        if (Held >= Max)
+        if (Held >= Max + Overage)
         {
             return Denied(ContractReasons.SeatsExhausted, Held);
         }
 
-        var granted = NewGrant(key, Cap(Now + activationLifetime));
+        if (MaxTransfers > 0 && _deactivations.Count(at => at > Now - TransferWindow) > MaxTransfers)
+        {
+            return Denied(ContractReasons.TransferLimitReached, Held);
+        }
+
+        var granted = NewGrant(key, Cap(Now + activationLifetime), overage: RecordedLive + 1 > Max);
         return Ok(granted, granted.ExpireAt);
     }
 
@@ -160,6 +178,7 @@ public sealed class LicenseModel(
         if (Seat(SeatKey.Activation(machineId)) is { Recorded: null } seat)
         {
             seat.Record(SeatEnd.Deactivated, Now);
+            _deactivations.Add(Now);
         }
 
         return Counts();
@@ -186,7 +205,7 @@ public sealed class LicenseModel(
         // The pair's own ended or lapsed seat is replaced by the new grant; the others recorded live must leave room.
         var others = _seats.Values.Where(s => s.Key != key && s.Recorded is null).ToList();
         var lapsed = others.Where(s => s.LapsedUnrecorded(Now)).ToList();
-        var needed = Math.Max(0, others.Count - Max + 1);
+        var needed = Math.Max(0, others.Count - (Max + Overage) + 1);
         if (lapsed.Count < needed)
         {
             return Denied(ContractReasons.SeatsExhausted, Held) with { HeartbeatInterval = HeartbeatInterval };
@@ -201,8 +220,9 @@ public sealed class LicenseModel(
             PendingChoice = new ReclaimChoice(lapsed, needed);
         }
 
-        var granted = NewGrant(key, expireAt);
-        return Ok(granted, expireAt) with { Active = others.Count - needed + 1, HeartbeatInterval = HeartbeatInterval };
+        var active = others.Count - needed + 1;
+        var granted = NewGrant(key, expireAt, overage: active > Max);
+        return Ok(granted, expireAt) with { Active = active, HeartbeatInterval = HeartbeatInterval };
     }
 
     /// <summary>Records the lapse of the leases a grant ended to make room (all of them, or the server's choice).</summary>
@@ -408,6 +428,9 @@ public sealed class LicenseModel(
             : new Expected(200, Outcome: false, Reason: ContractReasons.LicenseExpired, Active: 1, Max: 1));
     }
 
+    /// <summary>A PATCH lowering maxClientCount below the overage seats: refused with a 400, nothing changed.</summary>
+    public bool Refuses(LicensePatch patch) => patch.MaxClientCount is { } max && max < Overage;
+
     public ExpectedView Patch(LicensePatch patch)
     {
         _extras = patch.ExtrasSeconds is { } extras ? (extras, Now + TimeSpan.FromSeconds(extras)) : _extras;
@@ -471,9 +494,9 @@ public sealed class LicenseModel(
         return requiredMode is { } m && m != Mode ? ContractReasons.WrongLicensingMode : null;
     }
 
-    private ModelSeat NewGrant(SeatKey key, DateTimeOffset expireAt)
+    private ModelSeat NewGrant(SeatKey key, DateTimeOffset expireAt, bool overage)
     {
-        var seat = new ModelSeat { Key = key, Grant = ++_grants, IssuedAt = Now, ExpireAt = expireAt, LastHeartbeat = Now };
+        var seat = new ModelSeat { Key = key, Grant = ++_grants, IssuedAt = Now, ExpireAt = expireAt, LastHeartbeat = Now, Overage = overage };
         _seats[key] = seat;
         return seat;
     }

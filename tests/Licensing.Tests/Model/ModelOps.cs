@@ -140,7 +140,7 @@ public sealed record RunTimerOp : ModelOp
 /// One generated sequence: a fresh license of one mode, the steps run against it, and where it runs: the clock's
 /// start and a nonce that names its tables and its user key. All of it comes from the seed, so a seed replays exactly.
 /// </summary>
-public sealed record ModelSequence(ModelMode Mode, int Seats, int HeartbeatSeconds, DateTimeOffset StartAt, ulong Nonce, ModelOp[] Ops)
+public sealed record ModelSequence(ModelMode Mode, int Seats, int HeartbeatSeconds, DateTimeOffset StartAt, ulong Nonce, ModelOp[] Ops, int OverageSeats = 0, int MaxTransfers = 0)
 {
     /// <summary>The sequence's own tables: no other sequence's rows or expiry entries are ever there.</summary>
     public string TablePrefix => string.Create(CultureInfo.InvariantCulture, $"m{Nonce:x16}");
@@ -154,7 +154,7 @@ public sealed record ModelSequence(ModelMode Mode, int Seats, int HeartbeatSecon
 
     /// <summary>The license and the first <paramref name="steps"/> steps, numbered: a failed sequence prints up to its failing step.</summary>
     public string Describe(int steps) =>
-        $"license mode {(int)Mode}, {Seats} seats, heartbeat {HeartbeatSeconds}s; clock from {StartAt.ToString("O", CultureInfo.InvariantCulture)}, tables {TablePrefix}*; " +
+        $"license mode {(int)Mode}, {Seats} seats + {OverageSeats} overage, maxTransfers {MaxTransfers}, heartbeat {HeartbeatSeconds}s; clock from {StartAt.ToString("O", CultureInfo.InvariantCulture)}, tables {TablePrefix}*; " +
         (steps < Ops.Length ? $"steps 1 to {steps} of {Ops.Length} (the rest never ran):" : $"{Ops.Length} steps:") + "\n" +
         string.Join("\n", Ops.Take(steps).Select((o, i) => $"  {i + 1}. {o}"));
 }
@@ -195,6 +195,11 @@ public static class ModelGen
         (2, Gen.Int[1, 120].Select(s => new LicensePatch(null, null, null, ExpiryChange.Unchanged, 0, null, s))))
         .Select(p => (ModelOp)new PatchOp(p));
 
+    /// <summary>Thirty days at once: the transfer limit's window rolls past every deactivation counted so far.</summary>
+    public const int MonthSeconds = 30 * 24 * 60 * 60;
+
+    private static readonly Gen<ModelOp> Month = Gen.Const((ModelOp)new AdvanceOp(0, MonthSeconds));
+
     private static readonly Gen<ModelOp> Activate = Machine.Select(m => (ModelOp)new ActivateOp(m));
     private static readonly Gen<ModelOp> Deactivate = Machine.Select(m => (ModelOp)new DeactivateOp(m));
     private static readonly Gen<ModelOp> Request = Gen.Select(Machine, Client, (m, c) => (ModelOp)new RequestOp(m, c));
@@ -208,7 +213,7 @@ public static class ModelGen
     {
         ModelMode.Activation => Gen.Frequency(
             (25, Activate), (12, Deactivate), (12, Validate), (6, Advance), (3, RunTimer), (6, Info), (8, Patch), (5, Revoke),
-            (2, Request), (1, Heartbeat), (1, Release), (4, Trial)),
+            (2, Request), (1, Heartbeat), (1, Release), (4, Trial), (1, Month)),
         ModelMode.Floating => Gen.Frequency(
             (25, Request), (18, Heartbeat), (8, Release), (7, Validate), (14, Advance), (5, RunTimer), (6, Info), (8, Patch), (3, Revoke),
             (1, Activate), (1, Deactivate), (1, Trial), (6, Borrow)),
@@ -228,5 +233,7 @@ public static class ModelGen
         from startAt in StartAt
         from nonce in Gen.ULong.Uniform
         from ops in Op(mode).Array[1, MaxSteps]
-        select new ModelSequence(mode, seats, heartbeat, startAt, nonce, ops);
+        from overage in Gen.Frequency((2, Gen.Const(0)), (3, Gen.Int[1, seats]))
+        from maxTransfers in Gen.Frequency((1, Gen.Const(0)), (3, Gen.Int[1, 3]))
+        select new ModelSequence(mode, seats, heartbeat, startAt, nonce, ops, overage, maxTransfers);
 }

@@ -34,11 +34,17 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
     {
         _model = new LicenseModel(
             sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), sequence.StartAt, ModelServer.ActivationTokenLifetime, ModelServer.TokenRetention,
-            TimeSpan.FromSeconds(sequence.MaxBorrowSeconds));
-        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats, heartbeat {sequence.HeartbeatSeconds}s, clock from {Show(sequence.StartAt)}, tables {sequence.TablePrefix}*");
+            TimeSpan.FromSeconds(sequence.MaxBorrowSeconds),
+            sequence.OverageSeats,
+            sequence.MaxTransfers);
+        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats + {sequence.OverageSeats} overage, maxTransfers {sequence.MaxTransfers}, maxBorrow {sequence.MaxBorrowSeconds}s, heartbeat {sequence.HeartbeatSeconds}s, clock from {Show(sequence.StartAt)}, tables {sequence.TablePrefix}*");
         _step = "start: the server's clock";
         Check(server.Clock.GetUtcNow() == sequence.StartAt, "the server's clock at the start", sequence.StartAt, server.Clock.GetUtcNow(), "(clock)");
-        _license = await server.CreateLicenseAsync((int)sequence.Mode, sequence.Seats, sequence.HeartbeatSeconds, new { userKey = sequence.UserKey, maxBorrowDuration = new { seconds = sequence.MaxBorrowSeconds, nanos = 0 } });
+        _license = await server.CreateLicenseAsync(
+            (int)sequence.Mode,
+            sequence.Seats,
+            sequence.HeartbeatSeconds,
+            new { userKey = sequence.UserKey, maxBorrowDuration = new { seconds = sequence.MaxBorrowSeconds, nanos = 0 }, overageSeats = sequence.OverageSeats, maxTransfers = sequence.MaxTransfers });
         await server.SendForJsonAsync(HttpMethod.Post, "v1/admin/policies", new
         {
             name = "Model trial", productId = TrialProduct, licensingMode = 1, maxClientCount = 1,
@@ -139,13 +145,18 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
         return CountsCallAsync("release", new { licenseToken = token, machineId }, () => _model.Release(reference, machineId));
     }
 
-    private Task AdvanceAsync(AdvanceOp op)
+    private async Task AdvanceAsync(AdvanceOp op)
     {
+        if (op.Seconds == ModelGen.MonthSeconds)
+        {
+            // The timer runs every minute in production: a month without it would start past its first run's look-back.
+            await RunTimerAsync();
+        }
+
         var by = (_model.HeartbeatInterval * op.Intervals) + TimeSpan.FromSeconds(op.Seconds);
         server.Clock.Advance(by);
         _model.Advance(by);
-        tally.Count(op.Intervals == 0 ? "clock: small step" : $"clock: {op.Intervals} interval(s) or more");
-        return Task.CompletedTask;
+        tally.Count(op.Seconds == ModelGen.MonthSeconds ? "clock: 30 days" : op.Intervals == 0 ? "clock: small step" : $"clock: {op.Intervals} interval(s) or more");
     }
 
     /// <summary>The sequence's server serves this license alone, so the run's counts are this license's, exactly.</summary>
@@ -187,6 +198,9 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
         var token = Text(answer, "licenseToken");
         Check((token is not null) == (expected.Token is not null), "licenseToken present", expected.Token is not null, token is not null, answer);
+        // The grant answers (activate, request, validate) flag an overage seat; borrow's answer has no such property.
+        var overage = call != "borrow" && expected.Token?.Overage == true ? true : (bool?)null;
+        Check(Bool(answer, "overage") == overage, "overage", overage, Bool(answer, "overage"), answer);
         var label = expected.Outcome == true ? "ok" : expected.Reason!;
         if (expected.Token is { } seat)
         {
@@ -198,6 +212,7 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
             }
             label = call == "request" ? isNew ? "granted a new lease" : "same lease renewed" : label;
             label = call == "activate" ? isNew ? "activated a new machine" : "same activation again" : label;
+            label += isNew && seat.Overage ? " (overage)" : "";
         }
 
         _trace.Add($"     -> {label}, active {expected.Active}/{expected.Max}");
@@ -289,7 +304,8 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
     private async Task PatchAsync(LicensePatch patch)
     {
-        var view = _model.Patch(patch);
+        var refused = _model.Refuses(patch);
+        var view = refused ? _model.View() : _model.Patch(patch);
         var body = new JsonObject();
         if (patch.MaxClientCount is { } max)
         {
@@ -325,6 +341,13 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
         using var response = await server.SendAsync(HttpMethod.Patch, $"v1/admin/licenses/{_license.LicenseId}", body, ServerFixture.AdminKey);
         var answer = (await ServerFixture.ReadJsonAsync(response)).RootElement;
+        if (refused)
+        {
+            Check(response.StatusCode == HttpStatusCode.BadRequest && Text(answer, "code") == "validation_failed", "a PATCH below the overage seats", "400 validation_failed", $"{(int)response.StatusCode} {Text(answer, "code")}", answer);
+            tally.Count("admin PATCH: refused below the overage seats");
+            return;
+        }
+
         Check(response.StatusCode == HttpStatusCode.OK, "HTTP status", 200, (int)response.StatusCode, answer);
         CheckView(view, answer, isAdminView: true);
         tally.Count("admin PATCH");
@@ -382,6 +405,7 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
             Check(Time(shown, "expireAt") == shownExpiry, $"expireAt of {id}", shownExpiry, Time(shown, "expireAt"), shown);
             Check(Time(shown, "issuedAt") == seat.IssuedAt, $"issuedAt of {id}", seat.IssuedAt, Time(shown, "issuedAt"), shown);
+            Check(Bool(shown, "overage") == (seat.Overage ? true : null), $"overage of {id}", seat.Overage, Bool(shown, "overage"), shown);
             Check(Time(shown, "lastHearbeat") == seat.LastHeartbeat, $"lastHearbeat of {id}", seat.LastHeartbeat, Time(shown, "lastHearbeat"), shown);
         }
     }
@@ -400,7 +424,8 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
             var seat = modelSeatOfRow.GetValueOrDefault(row.RowKey);
             var state = seat is null ? null : seat.Recorded is { } end ? SeatStateNames.Of(end) : SeatStateNames.Live;
             Check(seat is not null && row.GetString("State") == state, $"stored state of {row.RowKey}", state, row.GetString("State"), "(storage)");
-            Check(_tokenIdOfGrant.GetValueOrDefault(seat!.Grant) == row.GetString("TokenId"), $"stored token id of {row.RowKey}", _tokenIdOfGrant.GetValueOrDefault(seat.Grant), row.GetString("TokenId"), "(storage)");
+            Check((row.GetBoolean("Overage") ?? false) == seat!.Overage, $"stored overage flag of {row.RowKey}", seat.Overage, row.GetBoolean("Overage"), "(storage)");
+            Check(_tokenIdOfGrant.GetValueOrDefault(seat.Grant) == row.GetString("TokenId"), $"stored token id of {row.RowKey}", _tokenIdOfGrant.GetValueOrDefault(seat.Grant), row.GetString("TokenId"), "(storage)");
         }
     }
 

@@ -63,6 +63,7 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         new("expireAt", FieldKind.Timestamp), new("supportExpireAt", FieldKind.Timestamp), new("heartbeatInterval", FieldKind.Duration, Min: 1, Max: 86_400),
         new("gracePeriod", FieldKind.Duration, Min: 0, Max: 7_776_000), new("maxBorrowDuration", FieldKind.Duration, Min: 0, Max: 7_776_000),
         new("customerName", FieldKind.Text, Max: 256), new("features", FieldKind.TextList, Max: 64),
+        new("overageSeats", FieldKind.WholeNumber, Min: 0, Max: 100_000), new("maxTransfers", FieldKind.WholeNumber, Min: 0, Max: 1000),
     ];
 
     private static readonly FieldSpec[] CreateLicenseFields =

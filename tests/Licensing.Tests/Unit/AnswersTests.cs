@@ -27,6 +27,7 @@ public sealed class AnswersTests
         { "token_revoked", "The seat was revoked by the vendor." },
         { "invalid_token", "The license token is malformed or its signature does not verify." },
         { "machine_mismatch", "The token belongs to another machine." },
+        { "transfer_limit_reached", "The license's seats have moved to other machines as often as its terms allow in 30 days." },
     };
 
     [Theory]
