@@ -98,8 +98,17 @@ public sealed record TimerWork(IReadOnlyList<ModelSeat> Lapsed, IReadOnlyList<Mo
 /// </summary>
 public sealed class LicenseModel(
     ModelMode mode, int maxClientCount, TimeSpan heartbeatInterval, DateTimeOffset now, TimeSpan activationLifetime, TimeSpan retention, TimeSpan maxBorrow = default,
-    int overageSeats = 0, int maxTransfers = 0)
+    int overageSeats = 0, int maxTransfers = 0, TimeSpan grace = default)
 {
+    /// <summary>The license's gracePeriod: calls keep working this long after <see cref="ExpireAt"/>.</summary>
+    public TimeSpan Grace { get; } = grace;
+
+    /// <summary>When the license stops working: its expiry plus its grace (null: perpetual).</summary>
+    public DateTimeOffset? UsableUntil => ExpireAt + Grace;
+
+    /// <summary>The end of the grace while the license is in it (expired, not yet past its grace); else null.</summary>
+    public DateTimeOffset? GraceEndsAt => ExpireAt is { } at && at <= Now && Now < at + Grace ? at + Grace : null;
+
     /// <summary>The license's maxBorrowDuration: zero, borrowing is not allowed.</summary>
     public TimeSpan MaxBorrow { get; } = maxBorrow;
 
@@ -486,7 +495,7 @@ public sealed class LicenseModel(
             return ContractReasons.LicenseSuspended;
         }
 
-        if (ExpireAt is { } at && at <= Now)
+        if (UsableUntil is { } at && at <= Now)
         {
             return ContractReasons.LicenseExpired;
         }
@@ -501,8 +510,8 @@ public sealed class LicenseModel(
         return seat;
     }
 
-    /// <summary>No token expiry a call states is later than the license's own.</summary>
-    private DateTimeOffset Cap(DateTimeOffset at) => ExpireAt is { } limit && limit < at ? limit : at;
+    /// <summary>No token expiry a call states is later than the license's own plus its grace.</summary>
+    private DateTimeOffset Cap(DateTimeOffset at) => UsableUntil is { } limit && limit < at ? limit : at;
 
     private Expected Ok(ModelSeat seat, DateTimeOffset tokenExpireAt) =>
         new(200, true, null, RecordedLive, Max) { Token = seat, TokenExpireAt = tokenExpireAt };

@@ -150,11 +150,14 @@ public sealed record ModelSequence(ModelMode Mode, int Seats, int HeartbeatSecon
     /// <summary>The license's maxBorrowDuration, from the nonce: none (borrow_not_allowed) for a third of the sequences, else 30 s.</summary>
     public int MaxBorrowSeconds => Nonce % 3 == 0 ? 0 : 30;
 
+    /// <summary>The license's gracePeriod, from the nonce: none for half the sequences, else 5 minutes (patched expiries reach 10 minutes back).</summary>
+    public int GraceSeconds => (Nonce / 3) % 2 == 0 ? 0 : 300;
+
     public override string ToString() => Describe(Ops.Length);
 
     /// <summary>The license and the first <paramref name="steps"/> steps, numbered: a failed sequence prints up to its failing step.</summary>
     public string Describe(int steps) =>
-        $"license mode {(int)Mode}, {Seats} seats + {OverageSeats} overage, maxTransfers {MaxTransfers}, heartbeat {HeartbeatSeconds}s; clock from {StartAt.ToString("O", CultureInfo.InvariantCulture)}, tables {TablePrefix}*; " +
+        $"license mode {(int)Mode}, {Seats} seats + {OverageSeats} overage, maxTransfers {MaxTransfers}, maxBorrow {MaxBorrowSeconds}s, grace {GraceSeconds}s, heartbeat {HeartbeatSeconds}s; clock from {StartAt.ToString("O", CultureInfo.InvariantCulture)}, tables {TablePrefix}*; " +
         (steps < Ops.Length ? $"steps 1 to {steps} of {Ops.Length} (the rest never ran):" : $"{Ops.Length} steps:") + "\n" +
         string.Join("\n", Ops.Take(steps).Select((o, i) => $"  {i + 1}. {o}"));
 }

@@ -36,15 +36,17 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
             sequence.Mode, sequence.Seats, TimeSpan.FromSeconds(sequence.HeartbeatSeconds), sequence.StartAt, ModelServer.ActivationTokenLifetime, ModelServer.TokenRetention,
             TimeSpan.FromSeconds(sequence.MaxBorrowSeconds),
             sequence.OverageSeats,
-            sequence.MaxTransfers);
-        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats + {sequence.OverageSeats} overage, maxTransfers {sequence.MaxTransfers}, maxBorrow {sequence.MaxBorrowSeconds}s, heartbeat {sequence.HeartbeatSeconds}s, clock from {Show(sequence.StartAt)}, tables {sequence.TablePrefix}*");
+            sequence.MaxTransfers,
+            TimeSpan.FromSeconds(sequence.GraceSeconds));
+        _trace.Add($"license mode {(int)sequence.Mode}, {sequence.Seats} seats + {sequence.OverageSeats} overage, maxTransfers {sequence.MaxTransfers}, maxBorrow {sequence.MaxBorrowSeconds}s, grace {sequence.GraceSeconds}s, heartbeat {sequence.HeartbeatSeconds}s, clock from {Show(sequence.StartAt)}, tables {sequence.TablePrefix}*");
         _step = "start: the server's clock";
         Check(server.Clock.GetUtcNow() == sequence.StartAt, "the server's clock at the start", sequence.StartAt, server.Clock.GetUtcNow(), "(clock)");
         _license = await server.CreateLicenseAsync(
             (int)sequence.Mode,
             sequence.Seats,
             sequence.HeartbeatSeconds,
-            new { userKey = sequence.UserKey, maxBorrowDuration = new { seconds = sequence.MaxBorrowSeconds, nanos = 0 }, overageSeats = sequence.OverageSeats, maxTransfers = sequence.MaxTransfers });
+            new { userKey = sequence.UserKey, maxBorrowDuration = new { seconds = sequence.MaxBorrowSeconds, nanos = 0 }, overageSeats = sequence.OverageSeats, maxTransfers = sequence.MaxTransfers,
+                gracePeriod = new { seconds = sequence.GraceSeconds, nanos = 0 } });
         await server.SendForJsonAsync(HttpMethod.Post, "v1/admin/policies", new
         {
             name = "Model trial", productId = TrialProduct, licensingMode = 1, maxClientCount = 1,
@@ -198,6 +200,11 @@ public sealed class SequenceRunner(ServerFixture server, ModelSequence sequence,
 
         var token = Text(answer, "licenseToken");
         Check((token is not null) == (expected.Token is not null), "licenseToken present", expected.Token is not null, token is not null, answer);
+        // A call that succeeds while the license is in its grace says so (activate, request, heartbeat, validate); no other does.
+        var graceEndsAt = call is "activate" or "request" or "heartbeat" or "validate" && expected.Outcome == true ? _model.GraceEndsAt : null;
+        Check(Time(answer, "graceEndsAt") == graceEndsAt, "graceEndsAt", graceEndsAt, Time(answer, "graceEndsAt"), answer);
+        Check(Bool(answer, "inGrace") == (graceEndsAt is null ? null : true), "inGrace", graceEndsAt is not null, Bool(answer, "inGrace"), answer);
+
         // The grant answers (activate, request, validate) flag an overage seat; borrow's answer has no such property.
         var overage = call != "borrow" && expected.Token?.Overage == true ? true : (bool?)null;
         Check(Bool(answer, "overage") == overage, "overage", overage, Bool(answer, "overage"), answer);
