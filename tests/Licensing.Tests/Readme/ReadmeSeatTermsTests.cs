@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Readme;
@@ -8,29 +7,13 @@ namespace Licensing.Tests.Readme;
 /// the local host with the sample admin key, as a reader pastes it.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class ReadmeSeatTermsTests : IAsyncLifetime
+public sealed class ReadmeSeatTermsTests : ReadmeBlockTests
 {
-    private const string ReadmeBase = "BASE=http://127.0.0.1:7071";
-
-    private ServerFixture _server = null!;
-
-    public async Task InitializeAsync() =>
-        _server = await ServerFixture.StartAsync(settings => settings["Licensing:AdminApiKey"] = SampleAdminKey());
-
-    public Task DisposeAsync() => _server.DisposeAsync();
-
     [Fact]
     public async Task An_overage_seat_is_granted_past_the_limit_and_flagged_and_the_second_move_of_a_one_transfer_license_is_refused()
     {
-        var blocks = ReadmeBlocks.Marked("seat-terms");
-        var script = string.Join('\n', blocks.Select(b => b.Text));
+        var steps = await RunBlocksAsync("seat-terms", blocks: 2);
 
-        var (steps, run) = await Walkthrough.RunAsync(script.Replace(ReadmeBase, "BASE=" + _server.Http.BaseAddress!.ToString().TrimEnd('/'), StringComparison.Ordinal), TimeSpan.FromMinutes(2));
-        string Output(string commandStart) => Assert.Single(steps, s => s.Command.StartsWith(commandStart, StringComparison.Ordinal)).Output;
-
-        Assert.True(run.ExitCode == 0, string.Join("\n", steps) + "\nstderr:\n" + run.StdErr);
-        Assert.Equal("", run.StdErr);
-        Assert.Equal(2, blocks.Count);
         Assert.Equal(
             """
             {"granted":true,"overage":null,"activeClientCount":1,"maxClientCount":2,"reason":null}
@@ -38,19 +21,13 @@ public sealed class ReadmeSeatTermsTests : IAsyncLifetime
             {"granted":true,"overage":true,"activeClientCount":3,"maxClientCount":2,"reason":null}
             {"granted":false,"overage":null,"activeClientCount":3,"maxClientCount":2,"reason":"seats_exhausted"}
             """,
-            Output("for machine in a b c d;"));
+            Output(steps, "for machine in a b c d;"));
         Assert.Equal(
             """
             {"machine":"pc-1","success":true,"reason":null}
             {"machine":"pc-2","success":true,"reason":null}
             {"machine":"pc-3","success":false,"reason":"transfer_limit_reached"}
             """,
-            Output("for machine in pc-1 pc-2 pc-3;"));
-    }
-
-    private static string SampleAdminKey()
-    {
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
-        return sample.RootElement.GetProperty("Values").GetProperty("Licensing__AdminApiKey").GetString()!;
+            Output(steps, "for machine in pc-1 pc-2 pc-3;"));
     }
 }

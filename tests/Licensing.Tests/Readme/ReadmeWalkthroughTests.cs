@@ -11,30 +11,19 @@ namespace Licensing.Tests.Readme;
 /// with the admin key of local.settings.sample.json, as a reader pastes it; every command's answer is checked.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class ReadmeWalkthroughTests : IAsyncLifetime
+public sealed class ReadmeWalkthroughTests : ReadmeBlockTests
 {
-    private const string ReadmeBase = "BASE=http://127.0.0.1:7071";
-
-    private ServerFixture _server = null!;
-
-    public async Task InitializeAsync() =>
-        _server = await ServerFixture.StartAsync(settings => settings["Licensing:AdminApiKey"] = SampleAdminKey());
-
-    public Task DisposeAsync() => _server.DisposeAsync();
-
     [Fact]
     public async Task Every_command_of_the_walkthrough_runs_and_answers_what_the_readme_says()
     {
-        var blocks = ReadmeBlocks.Marked("walkthrough");
-        var script = string.Join('\n', blocks.Select(b => b.Text));
-        Assert.Contains(ReadmeBase + "\n", script);
-        var now = _server.Clock.GetUtcNow();
+        var script = ScriptOf("walkthrough", blocks: 6);
+        Assert.Contains("BASE=" + Server.Http.BaseAddress!.ToString().TrimEnd('/') + "\n", script);
+        var now = Server.Clock.GetUtcNow();
 
-        var (steps, run) = await Walkthrough.RunAsync(script.Replace(ReadmeBase, "BASE=" + _server.Http.BaseAddress!.ToString().TrimEnd('/'), StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+        var (steps, run) = await Walkthrough.RunAsync(script, TimeSpan.FromMinutes(2));
 
         Assert.True(run.ExitCode == 0, Describe(steps, run));
         Assert.Equal("", run.StdErr);
-        Assert.Equal(6, blocks.Count);
         Assert.True(steps.Count == 24, Describe(steps, run));
         var clientKeyId = await ClientKeyIdAsync("my-app");
         var i = 0;
@@ -46,7 +35,7 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
         }
 
         // Set-up.
-        Assert.Equal(_server.Http.BaseAddress!.ToString().TrimEnd('/'), Next("BASE=").Output);
+        Assert.Equal(Server.Http.BaseAddress!.ToString().TrimEnd('/'), Next("BASE=").Output);
         Assert.Equal(SampleAdminKey(), Next("ADMIN=").Output);
         using var created = Json(Next("LICENSE=$(curl"));
         using var echoed = Json(Next("echo \"$LICENSE\""));
@@ -133,15 +122,10 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
     }
 
     /// <summary>The bootstrap admin key of a local run: the one local.settings.sample.json sets.</summary>
-    private static string SampleAdminKey()
-    {
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
-        return sample.RootElement.GetProperty("Values").GetProperty("Licensing__AdminApiKey").GetString()!;
-    }
 
     private async Task<string> ClientKeyIdAsync(string name)
     {
-        using var keys = await _server.SendForJsonAsync(HttpMethod.Get, "v1/admin/api-keys", null, SampleAdminKey());
+        using var keys = await Server.SendForJsonAsync(HttpMethod.Get, "v1/admin/api-keys", null, SampleAdminKey());
         return Assert.Single(keys.RootElement.GetProperty("items").EnumerateArray(), k => k.GetProperty("name").GetString() == name).GetProperty("id").GetString()!;
     }
 
