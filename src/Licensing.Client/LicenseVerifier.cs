@@ -12,6 +12,13 @@ public sealed class VerifiedLicense : EntitledTerms
     public LicensingMode LicensingMode { get; set; }
     public int MaxClientCount { get; set; }
     public DateTimeOffset? ExpireAt { get; set; }
+
+    /// <summary>When the license's grace after <see cref="ExpireAt"/> ends (null: no grace); the document verifies until then.</summary>
+    public DateTimeOffset? GraceEndsAt { get; set; }
+
+    /// <summary>Past <see cref="ExpireAt"/> and within the grace, when the document was verified.</summary>
+    public bool InGrace { get; set; }
+
     public DateTimeOffset? SupportExpireAt { get; set; }
     public string? CustomerName { get; set; }
     public IReadOnlyList<string> Features { get; set; } = [];
@@ -99,9 +106,11 @@ public sealed class LicenseVerifier
         }
 
         var expireAt = document.ExpireAt is { } expire ? DateTimeOffset.FromUnixTimeSeconds(expire) : (DateTimeOffset?)null;
-        if (expireAt is { } end && end + ClockSkew <= now)
+        var graceEndsAt = expireAt is not null && document.GraceEndsAt is { } grace ? DateTimeOffset.FromUnixTimeSeconds(grace) : (DateTimeOffset?)null;
+        if (expireAt is { } end && (graceEndsAt ?? end) + ClockSkew <= now)
         {
-            throw LicensingException.VerificationFailed($"The license expired at {end:u}.");
+            throw LicensingException.VerificationFailed(
+                graceEndsAt is { } graceEnd ? $"The license expired at {end:u} and its grace ended at {graceEnd:u}." : $"The license expired at {end:u}.");
         }
 
         var license = new VerifiedLicense
@@ -111,6 +120,8 @@ public sealed class LicenseVerifier
             LicensingMode = (LicensingMode)document.LicensingMode,
             MaxClientCount = document.MaxClientCount,
             ExpireAt = expireAt,
+            GraceEndsAt = graceEndsAt,
+            InGrace = graceEndsAt is { } until && expireAt <= now && now < until,
             SupportExpireAt = document.SupportExpireAt is { } support ? DateTimeOffset.FromUnixTimeSeconds(support) : null,
             CustomerName = document.CustomerName,
             Features = document.Features ?? [],
@@ -288,6 +299,7 @@ public sealed class LicenseVerifier
         public int LicensingMode { get; set; }
         public int MaxClientCount { get; set; }
         public long? ExpireAt { get; set; }
+        public long? GraceEndsAt { get; set; }
         public long? SupportExpireAt { get; set; }
         public string? CustomerName { get; set; }
         public List<string>? Features { get; set; }

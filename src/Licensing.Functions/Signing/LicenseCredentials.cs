@@ -49,7 +49,8 @@ public sealed class LicenseCredentials(TokenSigner signer)
             entitlements.Select(e => e.Code).ToArray(),
             now.ToUnixTimeSeconds(),
             TokenKinds.License,
-            SignedEntitlement.Of(entitlements));
+            SignedEntitlement.Of(entitlements),
+            license.GracePeriod > TimeSpan.Zero ? LicenseRules.UsableUntil(license)?.ToUnixTimeSeconds() : null);
         var signed = signer.Sign(document, SignedJson.Default.LicenseDocument);
         return new IssuedLicense(license.LicenseId, license.Mode, license.ExpireAt, license.SupportExpireAt, signed, entitlements);
     }

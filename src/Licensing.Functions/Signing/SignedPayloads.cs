@@ -55,7 +55,8 @@ public sealed record LicenseDocument(
     IReadOnlyList<string> Features,
     long IssuedAt,
     string Kind,
-    IReadOnlyList<SignedEntitlement>? Entitlements = null) : ISignedPayload;
+    IReadOnlyList<SignedEntitlement>? Entitlements = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? GraceEndsAt = null) : ISignedPayload;
 
 /// <summary>An entitlement as documents and tokens carry it: its value as given, its expiry in Unix seconds.</summary>
 public sealed record SignedEntitlement(

@@ -28,6 +28,30 @@ public sealed class OfflineVerificationTests(ServerFixture server) : IClassFixtu
         Assert.Equal(3, verified.MaxClientCount);
         Assert.Equal(["pro", "export"], verified.Features);
         Assert.Equal("Contoso", verified.CustomerName);
+        Assert.Equal((null, false), (verified.GraceEndsAt, verified.InGrace));
+    }
+
+    [Fact]
+    public async Task A_document_of_a_license_with_grace_verifies_until_the_grace_ends_and_says_when_it_is_in_grace()
+    {
+        var expireAt = DateTimeOffset.FromUnixTimeSeconds(server.Clock.GetUtcNow().AddDays(2).ToUnixTimeSeconds());
+        var graceEndsAt = expireAt.AddDays(7);
+        var (_, activated) = await ActivateAsync(new { expireAt = expireAt.ToString("O"), gracePeriod = new { seconds = 7 * 86_400, nanos = 0 } });
+        using var client = NewClient();
+        var keys = await client.GetKeysAsync();
+        var skew = TimeSpan.FromMinutes(5);
+        VerifiedLicense VerifiedAt(DateTimeOffset at) => new LicenseVerifier(keys, skew, new FakeTimeProvider(at)).VerifyDocument(activated.License!.LicenseKey);
+
+        var beforeExpiry = VerifiedAt(expireAt.AddDays(-1));
+        var inGrace = VerifiedAt(expireAt.AddDays(3));
+        var withinSkew = VerifiedAt(graceEndsAt.AddMinutes(4));
+        var failure = Assert.Throws<LicensingException>(() => VerifiedAt(graceEndsAt.AddMinutes(6)));
+
+        Assert.Equal((expireAt, graceEndsAt, false), (beforeExpiry.ExpireAt, beforeExpiry.GraceEndsAt, beforeExpiry.InGrace));
+        Assert.Equal((expireAt, graceEndsAt, true), (inGrace.ExpireAt, inGrace.GraceEndsAt, inGrace.InGrace));
+        Assert.False(withinSkew.InGrace);
+        Assert.Equal(LicensingErrorKind.VerificationFailed, failure.Kind);
+        Assert.Contains($"The license expired at {expireAt:u} and its grace ended at {graceEndsAt:u}.", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
