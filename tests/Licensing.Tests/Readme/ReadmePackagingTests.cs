@@ -80,7 +80,7 @@ public sealed class ReadmePackagingTests(RealClockServerFixture server) : IClass
     private static async Task<ProcessResult> SucceedAsync(ReadmeBlock block, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var run = await ReadmeShell.RunAsync(block, workingDirectory, environment);
-        Assert.True(run.ExitCode == 0, $"README line {block.Line}:\n{block.Text}\n{run}");
+        Assert.True(run.ExitCode == 0, $"{block.File} line {block.Line}:\n{block.Text}\n{run}");
         return run;
     }
 

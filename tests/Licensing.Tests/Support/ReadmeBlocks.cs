@@ -1,11 +1,12 @@
 namespace Licensing.Tests.Support;
 
-/// <summary>A fenced block of the README: its language, the test marker above it, and its text.</summary>
-public sealed record ReadmeBlock(string Language, string? Marker, string Text, int Line);
+/// <summary>A fenced block of the README or a page of docs/: its file, language, the test marker above it, and its text.</summary>
+public sealed record ReadmeBlock(string Language, string? Marker, string Text, int Line, string File = "README.md");
 
 /// <summary>
-/// The README's fenced blocks, each with the <c>&lt;!-- test: ... --&gt;</c> comment on the line before its fence if it has
-/// one: the tests run the README's own text, found by marker, so what it shows cannot drift from what works.
+/// The fenced blocks of README.md and of every page under docs/, each with the <c>&lt;!-- test: ... --&gt;</c> comment on
+/// the line before its fence if it has one: the tests run the documents' own text, found by marker (a marker names one
+/// place in the whole set), so what they show cannot drift from what works.
 /// </summary>
 public static class ReadmeBlocks
 {
@@ -14,9 +15,25 @@ public static class ReadmeBlocks
 
     public static string Path { get; } = System.IO.Path.Combine(RepoPaths.Root, "README.md");
 
-    public static IReadOnlyList<ReadmeBlock> All()
+    /// <summary>README.md, then the pages of docs/ in name order: every document whose examples the tests run.</summary>
+    public static IReadOnlyList<string> Documents()
     {
-        var lines = File.ReadAllLines(Path);
+        var docs = System.IO.Path.Combine(RepoPaths.Root, "docs");
+        var pages = Directory.Exists(docs)
+            ? Directory.GetFiles(docs, "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            : Enumerable.Empty<string>();
+        return [Path, .. pages];
+    }
+
+    public static IReadOnlyList<ReadmeBlock> All() => Documents().SelectMany(BlocksOf).ToList();
+
+    /// <summary>The blocks under <c>&lt;!-- test: MARKER --&gt;</c>, in document order.</summary>
+    public static IReadOnlyList<ReadmeBlock> Marked(string marker) => All().Where(b => b.Marker == marker).ToList();
+
+    private static IEnumerable<ReadmeBlock> BlocksOf(string document)
+    {
+        var name = System.IO.Path.GetRelativePath(RepoPaths.Root, document).Replace('\\', '/');
+        var lines = File.ReadAllLines(document);
         var blocks = new List<ReadmeBlock>();
         for (var i = 0; i < lines.Length; i++)
         {
@@ -36,14 +53,11 @@ public static class ReadmeBlocks
                 body.Add(lines[i].Length >= indent ? lines[i][indent..] : lines[i].TrimStart());
             }
 
-            blocks.Add(new ReadmeBlock(language, marker, string.Join('\n', body) + "\n", start));
+            blocks.Add(new ReadmeBlock(language, marker, string.Join('\n', body) + "\n", start, name));
         }
 
         return blocks;
     }
-
-    /// <summary>The blocks under <c>&lt;!-- test: MARKER --&gt;</c>, in the README's order.</summary>
-    public static IReadOnlyList<ReadmeBlock> Marked(string marker) => All().Where(b => b.Marker == marker).ToList();
 
     private static string? MarkerOf(string line) =>
         line.StartsWith(MarkerStart, StringComparison.Ordinal) && line.EndsWith(MarkerEnd, StringComparison.Ordinal)
