@@ -7,16 +7,17 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Readme;
 
 /// <summary>
-/// The README's curl walk-through, taken from the README by its markers and run in one bash shell against the local host
-/// with the admin key of local.settings.sample.json, as a reader pastes it; every command's answer is checked.
+/// The README's five-minute tour and its continuation in docs/client-apps.md and docs/admin.md, taken from the documents
+/// by their markers and run in one bash shell against the local host with the admin key of local.settings.sample.json,
+/// as a reader pastes them; every command's answer is checked.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class ReadmeWalkthroughTests : ReadmeBlockTests
 {
     [Fact]
-    public async Task Every_command_of_the_walkthrough_runs_and_answers_what_the_readme_says()
+    public async Task Every_command_of_the_tour_and_its_continuation_runs_and_answers_what_the_docs_say()
     {
-        var script = ScriptOf("walkthrough", blocks: 6);
+        var script = ScriptOf(("tour", 2), ("client-calls", 2), ("admin-calls", 2));
         Assert.Contains("BASE=" + Server.Http.BaseAddress!.ToString().TrimEnd('/') + "\n", script);
         var now = Server.Clock.GetUtcNow();
 

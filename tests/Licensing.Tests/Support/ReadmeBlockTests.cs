@@ -25,11 +25,23 @@ public abstract class ReadmeBlockTests : IAsyncLifetime
     }
 
     /// <summary>The blocks marked <paramref name="marker"/>, as many as expected, with the README's BASE pointed at this server.</summary>
-    protected string ScriptOf(string marker, int blocks)
+    protected string ScriptOf(string marker, int blocks) => ScriptOf((marker, blocks));
+
+    /// <summary>
+    /// The blocks of several markers, one marker after the other (a walk that goes on from one page to the next in the
+    /// same shell), each with as many blocks as expected, with the README's BASE pointed at this server.
+    /// </summary>
+    protected string ScriptOf(params (string Marker, int Blocks)[] parts)
     {
-        var marked = ReadmeBlocks.Marked(marker);
-        Assert.Equal(blocks, marked.Count);
-        return string.Join('\n', marked.Select(b => b.Text))
+        var texts = new List<string>();
+        foreach (var (marker, blocks) in parts)
+        {
+            var marked = ReadmeBlocks.Marked(marker);
+            Assert.Equal(blocks, marked.Count);
+            texts.AddRange(marked.Select(b => b.Text));
+        }
+
+        return string.Join('\n', texts)
             .Replace(ReadmeBase, "BASE=" + Server.Http.BaseAddress!.ToString().TrimEnd('/'), StringComparison.Ordinal);
     }
 
