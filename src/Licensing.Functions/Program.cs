@@ -1,4 +1,5 @@
 using Licensing;
+using Licensing.Settings;
 using Licensing.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -7,4 +8,4 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddLicensing(builder.Configuration);
 builder.Services.AddAzureMonitorExport(builder.Configuration);
-builder.Build().Run();
+return await SettingsGate.RunAsync(builder.Build(), Console.Error);

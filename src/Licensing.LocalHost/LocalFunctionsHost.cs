@@ -58,6 +58,13 @@ public static class LocalFunctionsHost
 
             return next(context);
         });
+        MapFunctions(app, folder);
+        return app;
+    }
+
+    /// <summary>Maps every HTTP function of the app on its route and methods, under host.json's routePrefix (read from <paramref name="folder"/> up).</summary>
+    public static void MapFunctions(IEndpointRouteBuilder app, string folder)
+    {
         var prefix = LocalSettings.RoutePrefix(folder);
         foreach (var function in FunctionRoutes.Discover(typeof(Wiring).Assembly))
         {
@@ -66,7 +73,5 @@ public static class LocalFunctionsHost
             app.MapMethods(pattern, function.Methods.Select(m => m.ToUpperInvariant()), context => FunctionInvoker.InvokeHttpAsync(function, context))
                 .WithDisplayName(function.Name);
         }
-
-        return app;
     }
 }

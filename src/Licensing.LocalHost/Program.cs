@@ -1,15 +1,5 @@
 using Licensing.LocalHost;
-using Microsoft.Extensions.Options;
+using Licensing.Settings;
 
-try
-{
-    await using var app = LocalFunctionsHost.Build(args);
-    await app.RunAsync();
-    return 0;
-}
-catch (OptionsValidationException ex)
-{
-    // A bad or missing setting: one line naming it, not a stack trace.
-    await Console.Error.WriteLineAsync("licensing: cannot start: " + string.Join(" ", ex.Failures));
-    return 1;
-}
+await using var app = LocalFunctionsHost.Build(args);
+return await SettingsGate.RunAsync(app, Console.Error);

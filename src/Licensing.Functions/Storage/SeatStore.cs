@@ -6,7 +6,7 @@ using Licensing.Telemetry;
 
 namespace Licensing.Storage;
 
-/// <summary>The license row and some of its seat rows, read in one round trip.</summary>
+/// <summary>The license row and some of its seat rows, the seat rows read first (<see cref="SeatStore.ReadAsync"/>).</summary>
 public sealed record LicenseRead(LicenseRow? License, IReadOnlyDictionary<string, SeatRow> Seats)
 {
     public SeatRow? Seat(string rowKey) => Seats.GetValueOrDefault(rowKey);
@@ -42,16 +42,19 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
     }
 
     /// <summary>
-    /// The license row and the named seat rows by point reads in parallel: one round trip of latency, and a
-    /// constant cost however many seats and events the partition holds (a query with an OR of row keys would scan it).
+    /// The named seat rows by point reads in parallel, then the license row: a constant cost however many seats and
+    /// events the partition holds (a query with an OR of row keys would scan it). Point reads are no snapshot, so the
+    /// order is what makes the counts true: every seat change commits with the license row in one transaction, so a
+    /// license row read after the seat rows counts each seat as held that they show held, and a seat the caller then
+    /// keeps under its ETag was held when that count was.
     /// </summary>
     public async Task<LicenseRead> ReadAsync(string licenseId, IReadOnlyCollection<string> seatRows, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var license = TableOperations.PointReadAsync(tables.Licenses, licenseId, TableKeys.LicenseRow, ct);
         var seatReads = seatRows.Select(rowKey => TableOperations.PointReadAsync(tables.Licenses, licenseId, rowKey, ct)).ToArray();
-        await Task.WhenAll(seatReads.Prepend(license)).ConfigureAwait(false);
-        return new LicenseRead(Remember(licenseId, license.Result is { } row ? LicenseRow.FromEntity(row) : null), SeatsOf(seatReads));
+        await Task.WhenAll(seatReads).ConfigureAwait(false);
+        var license = await TableOperations.PointReadAsync(tables.Licenses, licenseId, TableKeys.LicenseRow, ct).ConfigureAwait(false);
+        return new LicenseRead(Remember(licenseId, license is { } row ? LicenseRow.FromEntity(row) : null), SeatsOf(seatReads));
     }
 
     /// <summary>A license row just read fresh refreshes this instance's cache (or clears it when the row is gone).</summary>

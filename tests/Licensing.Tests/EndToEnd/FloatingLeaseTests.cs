@@ -38,9 +38,11 @@ public sealed class FloatingLeaseTests(ServerFixture server) : IClassFixture<Ser
 
         Assert.True(again.GetProperty("granted").GetBoolean());
         Assert.Equal(1, again.GetProperty("activeClientCount").GetInt32());
+        var lease = SeatTokens.TokenId(first.GetProperty("licenseToken").GetString()!);
+        Assert.Equal(lease, SeatTokens.TokenId(again.GetProperty("licenseToken").GetString()!));
         Assert.True(again.GetProperty("tokenExpireAt").GetProperty("seconds").GetInt64() > first.GetProperty("tokenExpireAt").GetProperty("seconds").GetInt64());
         var info = (await server.CallAsync("v1/license/info", new { license.UserKey, machineId = "m1" })).RootElement;
-        Assert.Single(info.GetProperty("licenseTokens").EnumerateArray());
+        Assert.Equal(lease, Assert.Single(info.GetProperty("licenseTokens").EnumerateArray()).GetProperty("token").GetString());
     }
 
     [Fact]

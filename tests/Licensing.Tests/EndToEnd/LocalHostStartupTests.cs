@@ -20,8 +20,29 @@ public sealed class LocalHostStartupTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(
-            "licensing: cannot start: Licensing:AdminApiKey is required and must be at least 16 characters.",
-            run.StdErr.TrimEnd('\n'));
+            "licensing: cannot start: Licensing:AdminApiKey is required and must be at least 16 characters.\n",
+            run.StdErr);
+        Assert.Equal("", run.StdOut);
+    }
+
+    [Fact]
+    public async Task A_port_already_in_use_is_a_fault_not_a_setting_and_keeps_its_stack_trace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var settings = TestStorage.ServerSettings(ServerFixture.AdminKey);
+        settings["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value ?? "");
+        var workingDirectory = Directory.CreateTempSubdirectory("licensing-startup-").FullName;
+
+        var run = await ProcessRun.RunAsync("dotnet", [Host], workingDirectory, environment, TimeSpan.FromMinutes(1));
+
+        Assert.True(run.ExitCode == 134, run.ToString());
+        var lines = run.StdErr.Split('\n');
+        Assert.Equal($"Unhandled exception. System.IO.IOException: Failed to bind to address http://127.0.0.1:{port}: address already in use.", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("   at ", StringComparison.Ordinal));
+        Assert.Contains("Hosting failed to start", run.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -40,8 +61,9 @@ public sealed class LocalHostStartupTests
 
             Assert.Equal(1, run.ExitCode);
             Assert.Equal(
-                "licensing: cannot start: Licensing:DefaultHeartbeatInterval must be between 1 second and 1 day.",
-                run.StdErr.TrimEnd('\n'));
+                "licensing: cannot start: Licensing:DefaultHeartbeatInterval must be between 1 second and 1 day.\n",
+                run.StdErr);
+            Assert.Equal("", run.StdOut);
         }
         finally
         {

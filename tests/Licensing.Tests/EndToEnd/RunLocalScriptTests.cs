@@ -88,6 +88,34 @@ public sealed class RunLocalScriptTests
         }
     }
 
+    [Fact]
+    public async Task A_bad_setting_stops_the_script_with_the_one_line_naming_it_and_exit_code_1()
+    {
+        var local = Directory.CreateTempSubdirectory("licensing-run-local-");
+        var environment = new Dictionary<string, string>
+        {
+            ["PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AZURITE_TABLE_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LICENSING_LOCAL_DIR"] = local.FullName,
+            ["Licensing__AdminApiKey"] = "short",
+        };
+        try
+        {
+            var run = await ProcessRun.RunAsync("bash", ["scripts/run-local.sh"], environment: environment, timeout: TimeSpan.FromMinutes(5));
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Equal("licensing: cannot start: Licensing:AdminApiKey is required and must be at least 16 characters.\n", run.StdErr);
+            var lines = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var azurite = Assert.Single(lines, l => l.StartsWith("    pid ", StringComparison.Ordinal))["    pid ".Length..].Split(';')[0];
+            var started = Array.FindIndex(lines, l => l.StartsWith("==> Run: ", StringComparison.Ordinal));
+            Assert.Equal(["==> Local host exited (status 1)", $"==> Stopping Azurite (pid {azurite}, SIGINT)"], lines[(started + 1)..]);
+        }
+        finally
+        {
+            local.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Waits until the server answers GET /v1/license/keys (the script builds first, which takes a while).</summary>
     private static async Task WaitUntilServingAsync(int port, RunningProcess script)
     {

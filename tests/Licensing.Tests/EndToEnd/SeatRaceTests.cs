@@ -70,6 +70,52 @@ public sealed class SeatRaceTests(ServerFixture server) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task Requests_racing_from_the_same_client_beside_two_held_seats_each_answer_the_count_true_when_they_were_decided()
+    {
+        // Five licenses at once, each with two seats held by others: every contender is sent before any is awaited.
+        var licenses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => LicenseWithHeldSeatsAsync(mode: 2, "v1/license/request")));
+        var contenders = licenses.SelectMany(l => Enumerable.Range(0, 20).Select(_ => (License: l, Answer: CallAsync("v1/license/request", l, "same-machine")))).ToList();
+
+        await Task.WhenAll(contenders.Select(c => c.Answer));
+
+        Assert.Equal(100, contenders.Count);
+        // Whether it made the lease or renewed it, an answer's grant holds one seat beside the two: three, never fewer.
+        Assert.All(contenders, c => Assert.Equal((true, 3), (c.Answer.Result.Body.GetProperty("granted").GetBoolean(), c.Answer.Result.Body.GetProperty("activeClientCount").GetInt32())));
+        foreach (var license in licenses)
+        {
+            Assert.Equal(3, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+        }
+    }
+
+    [Fact]
+    public async Task Activations_racing_from_the_same_machine_beside_two_held_seats_each_answer_the_count_true_when_they_were_decided()
+    {
+        var licenses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => LicenseWithHeldSeatsAsync(mode: 1, "v1/license/activate")));
+        var contenders = licenses.SelectMany(l => Enumerable.Range(0, 20).Select(_ => (License: l, Answer: CallAsync("v1/license/activate", l, "same-pc")))).ToList();
+
+        await Task.WhenAll(contenders.Select(c => c.Answer));
+
+        Assert.Equal(100, contenders.Count);
+        Assert.All(contenders, c => Assert.Equal((true, 3), (c.Answer.Result.Body.GetProperty("success").GetBoolean(), c.Answer.Result.Body.GetProperty("activeClientCount").GetInt32())));
+        foreach (var license in licenses)
+        {
+            Assert.Equal(3, (await server.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+        }
+    }
+
+    /// <summary>A fresh five-seat license of the mode whose seats two other machines hold already.</summary>
+    private async Task<License> LicenseWithHeldSeatsAsync(int mode, string route)
+    {
+        var license = await server.CreateLicenseAsync(mode, seats: 5);
+        for (var i = 0; i < 2; i++)
+        {
+            await CallAsync(route, license, $"holder-{i}");
+        }
+
+        return license;
+    }
+
+    [Fact]
     public async Task Releases_racing_requests_free_their_seats_for_newcomers_and_never_let_more_than_the_limit_hold_one()
     {
         var license = await server.CreateLicenseAsync(mode: 2, seats: 3);
