@@ -144,6 +144,27 @@ public sealed class SignedAnswerTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task After_a_rotation_answers_are_signed_with_the_new_key_which_the_jwks_lists_first()
+    {
+        using var oldKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var newKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await using var rotated = await ServerFixture.StartAsync(s =>
+        {
+            s["Licensing:SigningKey"] = newKey.ExportPkcs8PrivateKeyPem();
+            s["Licensing:PreviousSigningKey"] = oldKey.ExportSubjectPublicKeyInfoPem();
+        });
+        var license = await rotated.CreateLicenseAsync(mode: 1, seats: 1);
+
+        using var response = await rotated.PostAsync("v1/license/validate", new { license.UserKey, machineId = "m1" });
+        var answer = await HttpMessageSignature.OfAsync(response);
+        var jwks = JsonDocument.Parse(await rotated.Http.GetStringAsync("v1/license/keys")).RootElement;
+
+        Assert.Equal(2, jwks.GetProperty("keys").GetArrayLength());
+        Assert.Equal(jwks.GetProperty("keys")[0].GetProperty("kid").GetString(), answer.Parameter("keyid"));
+        Assert.True(answer.Verifies(jwks));
+    }
+
+    [Fact]
     public async Task Admin_answers_are_not_signed()
     {
         using var response = await server.SendAsync(HttpMethod.Get, "v1/admin/whoami", null, ServerFixture.AdminKey);
