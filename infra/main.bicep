@@ -404,6 +404,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: 'false'
         }
         {
+          name: 'Licensing__SignAnswers'
+          value: 'true'
+        }
+        {
           name: 'Licensing__AllowPrivateWebhookTargets'
           value: 'false'
         }

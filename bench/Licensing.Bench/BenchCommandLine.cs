@@ -70,6 +70,12 @@ internal static class BenchCommandLine
     public static readonly Option<int?> Port = Whole("--port", "P", "the server's port on 127.0.0.1 (default: a free one)", 1, 65_535);
     public static readonly Option<int?> AzuritePort = Whole("--azurite-port", "P", "Azurite's port on 127.0.0.1 (default: a free one)", 1, 65_535);
     public static readonly Option<string> Out = new("--out") { HelpName = "DIR", Description = "where results go (default bench/results)" };
+    public static readonly Option<bool> Unsigned = new("--unsigned")
+    {
+        Description = "the server runs with Licensing:SignAnswers off (no RFC 9421 signature on license calls' answers), to price signing",
+        Arity = ArgumentArity.Zero,
+    };
+
     public static readonly Option<bool> Smoke = new("--smoke") { Description = "tiny sizes, a couple of seconds per run (the CI check)", Arity = ArgumentArity.Zero };
 
     /// <summary>Parses <paramref name="args"/> and runs <paramref name="run"/> with the options, or prints the help.</summary>
@@ -84,7 +90,7 @@ internal static class BenchCommandLine
         foreach (var option in new Option[]
         {
             Duration, WarmUp, Requests, Concurrency, Leases, Licenses, Seats, CheckoutLicenses, Heartbeats, Machines, ActivationLicenses,
-            ValidateShare, Live, Lapsed, SoakDuration, SoakClients, Restarts, Outage, Rounds, Contenders, RaceSeats, PoolSeats, Refusals, Port, AzuritePort, Out, Smoke,
+            ValidateShare, Live, Lapsed, SoakDuration, SoakClients, Restarts, Outage, Rounds, Contenders, RaceSeats, PoolSeats, Refusals, Port, AzuritePort, Out, Unsigned, Smoke,
         })
         {
             root.Options.Add(option);

@@ -40,6 +40,9 @@ public sealed record BenchOptions
     public int? AzuritePort { get; init; }
     public required string OutDir { get; init; }
     public bool Smoke { get; init; }
+
+    /// <summary>Whether the server signs license calls' answers (its default); <c>--unsigned</c> turns it off to price signing.</summary>
+    public bool SignAnswers { get; init; } = true;
     public required IReadOnlyList<string> CommandLine { get; init; }
 
     /// <summary>The options of a parsed command line, every default filled in (smaller ones with <c>--smoke</c>).</summary>
@@ -81,6 +84,7 @@ public sealed record BenchOptions
             AzuritePort = line.GetValue(BenchCommandLine.AzuritePort),
             OutDir = line.GetValue(BenchCommandLine.Out) ?? Path.Combine(RepoRoot.Path, "bench", "results"),
             Smoke = smoke,
+            SignAnswers = !line.GetValue(BenchCommandLine.Unsigned),
             CommandLine = [.. args],
         };
 

@@ -14,7 +14,7 @@ internal sealed class AnswerRecorder() : DelegatingHandler(new SocketsHttpHandle
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
+        if (response.IsSuccessStatusCode && !IsKeysFetchedToCheckAnAnswer(request))
         {
             // Buffered, so the SDK reads the same body again after this.
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
@@ -27,4 +27,11 @@ internal sealed class AnswerRecorder() : DelegatingHandler(new SocketsHttpHandle
 
         return response;
     }
+
+    /// <summary>
+    /// The public keys asked for after another answer: the SDK fetching them to check that answer's signature, not
+    /// the command's own call (<c>keys list</c> asks for them first).
+    /// </summary>
+    private bool IsKeysFetchedToCheckAnAnswer(HttpRequestMessage request) =>
+        _bodies.Count > 0 && request.Method == HttpMethod.Get && request.RequestUri?.AbsolutePath.EndsWith("/v1/license/keys", StringComparison.Ordinal) == true;
 }

@@ -1,7 +1,10 @@
 namespace Licensing.Client;
 
-/// <summary>The server's public keys, fetched once and again when a document names an unknown key (at most once a minute).</summary>
-internal sealed class JwksCache(LicensingClient client, TimeProvider clock) : IDisposable
+/// <summary>
+/// The server's public keys, fetched once and again when a document names an unknown key (at most once a minute), or
+/// the keys the app pinned (<see cref="LicensingClientOptions.ServerKeys"/>), never replaced by the server's.
+/// </summary>
+internal sealed class JwksCache(LicensingClient client, TimeProvider clock, JsonWebKeySet? pinned) : IDisposable
 {
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -18,7 +21,7 @@ internal sealed class JwksCache(LicensingClient client, TimeProvider clock) : ID
         {
             return verify(verifier);
         }
-        catch (LicensingException ex) when (ex.Kind == LicensingErrorKind.VerificationFailed && clock.GetUtcNow() - _fetchedAt >= MinRefreshInterval)
+        catch (LicensingException ex) when (ex.Kind == LicensingErrorKind.VerificationFailed && pinned is null && clock.GetUtcNow() - _fetchedAt >= MinRefreshInterval)
         {
             // Perhaps a key the server started using after we fetched: fetch once more and try again.
             verifier = new LicenseVerifier(await KeysAsync(forceRefresh: true, ct).ConfigureAwait(false), clockSkew, clock);
@@ -28,6 +31,11 @@ internal sealed class JwksCache(LicensingClient client, TimeProvider clock) : ID
 
     private async Task<JsonWebKeySet> KeysAsync(bool forceRefresh, CancellationToken ct)
     {
+        if (pinned is not null)
+        {
+            return pinned;
+        }
+
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {

@@ -208,11 +208,7 @@ public sealed class LicenseVerifier
                 $"Signed as '{header.Typ ?? "(no type)"}' where {string.Join(" or ", kinds.Select(k => $"'{k}+jwt'"))} is expected.");
         }
 
-        using var key = ECDsa.Create(new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            Q = new ECPoint { X = Base64UrlCodec.Decode(jwk.X), Y = Base64UrlCodec.Decode(jwk.Y) },
-        });
+        using var key = PublicKey(jwk);
         if (!key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256))
         {
             throw LicensingException.VerificationFailed("The signature does not verify: the document was altered or not signed by this server.");
@@ -255,11 +251,7 @@ public sealed class LicenseVerifier
             throw LicensingException.VerificationFailed($"Signed with key '{header.Kid}', which is not one of the server's published keys.");
         }
 
-        using var key = ECDsa.Create(new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            Q = new ECPoint { X = Base64UrlCodec.Decode(jwk.X), Y = Base64UrlCodec.Decode(jwk.Y) },
-        });
+        using var key = PublicKey(jwk);
         var signingInput = Encoding.ASCII.GetBytes(parts[0] + "." + Base64UrlCodec.Encode(payload));
         if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256))
         {
@@ -268,6 +260,27 @@ public sealed class LicenseVerifier
 
         return header.Kid;
     }
+
+    /// <summary>Checks a signed answer's ES256 signature over its signature base with the key it names.</summary>
+    internal void VerifyAnswer(SignedAnswers.Claim claim)
+    {
+        if (!_keys.TryGetValue(claim.KeyId, out var jwk))
+        {
+            throw LicensingException.VerificationFailed($"it is signed with key '{claim.KeyId}', which is not one of the server's keys");
+        }
+
+        using var key = PublicKey(jwk);
+        if (!key.VerifyData(claim.SignatureBase, claim.Signature, HashAlgorithmName.SHA256))
+        {
+            throw LicensingException.VerificationFailed("its signature does not verify over its status, digest and nonce");
+        }
+    }
+
+    private static ECDsa PublicKey(JsonWebKey jwk) => ECDsa.Create(new ECParameters
+    {
+        Curve = ECCurve.NamedCurves.nistP256,
+        Q = new ECPoint { X = Base64UrlCodec.Decode(jwk.X), Y = Base64UrlCodec.Decode(jwk.Y) },
+    });
 
     private static JwsHeader Header(string encoded) =>
         JsonSerializer.Deserialize<JwsHeader>(Base64UrlCodec.Decode(encoded), WireJson.Options) ?? throw new FormatException("Empty header.");

@@ -15,9 +15,10 @@ public sealed class LicensingClient : IDisposable
     [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
     public LicensingClient(HttpClient httpClient, LicensingClientOptions options, TimeProvider? clock = null)
     {
-        _http = new LicensingHttp(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options ?? throw new ArgumentNullException(nameof(options)));
         _clock = clock ?? TimeProvider.System;
-        _jwks = new JwksCache(this, _clock);
+        _http = new LicensingHttp(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options ?? throw new ArgumentNullException(nameof(options)), _clock,
+            (claim, ct) => _jwks!.VerifyAsync(v => { v.VerifyAnswer(claim); return true; }, LicenseVerifier.DefaultClockSkew, ct));
+        _jwks = new JwksCache(this, _clock, options.ServerKeys);
     }
 
     /// <summary>A client with its own HttpClient.</summary>

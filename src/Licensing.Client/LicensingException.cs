@@ -23,6 +23,13 @@ public enum LicensingErrorKind
 
     /// <summary>A signed document or token did not verify offline: forged, altered, another key, expired.</summary>
     VerificationFailed,
+
+    /// <summary>
+    /// An answer of a license call was not signed by the licensing server as it must be (with
+    /// <see cref="LicensingClientOptions.RequireSignedAnswers"/>): its digest, status, nonce, key, signature or date is
+    /// wrong or missing. A fake server, a replayed answer or a proxy that alters answers; transient, like an outage.
+    /// </summary>
+    UnverifiedAnswer,
 }
 
 /// <summary>The one exception the SDK throws for a call that did not get an answer it can use. Never carries the API key.</summary>
@@ -75,10 +82,15 @@ public sealed class LicensingException : Exception
     internal static LicensingException VerificationFailed(string message) =>
         new(LicensingErrorKind.VerificationFailed, message, null, null, null, null);
 
+    internal static LicensingException UnverifiedAnswer(Uri server, int status, string why) =>
+        new(LicensingErrorKind.UnverifiedAnswer,
+            $"The answer from {server} ({status}) is refused: {why}. A fake licensing server, a replayed answer or a proxy that alters answers looks like this.",
+            status, null, null, null);
+
     internal static LicensingException Denied(LicenseReason reason, string? code, string message) =>
         new(LicensingErrorKind.Denied, message, 200, code, null, null) { Reason = reason };
 
-    /// <summary>Worth retrying later: unreachable, timed out, or the server's own trouble (5xx).</summary>
-    public bool IsTransient => Kind is LicensingErrorKind.Unreachable or LicensingErrorKind.Timeout
+    /// <summary>Worth retrying later: unreachable, timed out, an answer not from the server, or the server's own trouble (5xx).</summary>
+    public bool IsTransient => Kind is LicensingErrorKind.Unreachable or LicensingErrorKind.Timeout or LicensingErrorKind.UnverifiedAnswer
         || (Kind == LicensingErrorKind.Problem && StatusCode is >= 500 or 408 or 429);
 }

@@ -10,13 +10,20 @@ internal sealed class LicensingHttp
     private const string ApiKeyHeader = "x-api-key";
     private readonly HttpClient _http;
     private readonly LicensingClientOptions _options;
+    private const string LicenseCalls = "v1/license/";
+    private const string KeysCall = "v1/license/keys";
     private readonly Uri _base;
+    private readonly TimeProvider _clock;
+    private readonly Func<SignedAnswers.Claim, CancellationToken, Task<bool>>? _verifySignature;
 
-    public LicensingHttp(HttpClient http, LicensingClientOptions options)
+    /// <summary>The verifier checks a signed answer's signature with the server's keys (client calls); the admin API passes none, its answers are not signed.</summary>
+    public LicensingHttp(HttpClient http, LicensingClientOptions options, TimeProvider? clock = null, Func<SignedAnswers.Claim, CancellationToken, Task<bool>>? verifySignature = null)
     {
         options.Validate();
         _http = http;
         _options = options;
+        _clock = clock ?? TimeProvider.System;
+        _verifySignature = verifySignature;
         var address = options.BaseAddress!.ToString();
         _base = new Uri(address.EndsWith("/", StringComparison.Ordinal) ? address : address + "/");
     }
@@ -55,6 +62,13 @@ internal sealed class LicensingHttp
             var token = await provider(ct).ConfigureAwait(false);
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         }
+        // Every license call carries a fresh nonce; the JWKS is the root the keys come from, so its answer is not checked.
+        var nonce = _verifySignature is not null && path.StartsWith(LicenseCalls, StringComparison.Ordinal) && path != KeysCall ? SignedAnswers.NewNonce() : null;
+        if (nonce is not null)
+        {
+            request.Headers.TryAddWithoutValidation(SignedAnswers.NonceHeader, nonce);
+        }
+
         if (body is not null)
         {
             request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), WireJson.Options), Encoding.UTF8, "application/json");
@@ -63,14 +77,14 @@ internal sealed class LicensingHttp
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.Timeout);
         HttpResponseMessage response;
-        string text;
+        byte[] bytes;
         try
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
 #if NET5_0_OR_GREATER
-            text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
 #else
-            text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
 #endif
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
@@ -87,6 +101,12 @@ internal sealed class LicensingHttp
         using (response)
         {
             var status = response.StatusCode;
+            if (nonce is not null && _options.RequireSignedAnswers)
+            {
+                await CheckSignedAsync(response, bytes, nonce, timeout.Token).ConfigureAwait(false);
+            }
+
+            var text = Encoding.UTF8.GetString(bytes);
             if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 var problem = TryProblem(text);
@@ -121,6 +141,26 @@ internal sealed class LicensingHttp
                 $"The licensing server answered {(int)status} {failure.Code}: {failure.Detail ?? failure.Title}",
                 (int)status, failure.Code, failure.Errors, null);
         }
+    }
+
+    /// <summary>Refuses an answer that the server did not sign for this call (<see cref="LicensingClientOptions.RequireSignedAnswers"/>).</summary>
+    private async Task CheckSignedAsync(HttpResponseMessage response, byte[] body, string nonce, CancellationToken ct)
+    {
+        var (claim, refusal) = SignedAnswers.Read(response, body, nonce, _clock.GetUtcNow(), _options.AnswerClockSkew);
+        if (claim is not null)
+        {
+            try
+            {
+                await _verifySignature!(claim, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (LicensingException ex) when (ex.Kind == LicensingErrorKind.VerificationFailed)
+            {
+                refusal = ex.Message;
+            }
+        }
+
+        throw LicensingException.UnverifiedAnswer(_base, (int)response.StatusCode, refusal!);
     }
 
     private LicensingException Invalid(HttpStatusCode status, string what) =>

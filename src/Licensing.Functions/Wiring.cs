@@ -54,6 +54,7 @@ public static class Wiring
         // Signing: seat tokens, license documents, the JWKS.
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<LicenseCredentials>();
+        services.AddSingleton<AnswerSigning>();
 
         // Auth: the caller's address, API keys, admin bearer tokens, throttles.
         services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedAddresses>();

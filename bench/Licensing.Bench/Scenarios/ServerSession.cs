@@ -21,7 +21,9 @@ public sealed class ServerSession : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var server = await InProcessServer.StartAsync(
-            context.Azurite.ConnectionString, context.Options.Port, clock ?? TimeProvider.System, context.Counter, ct, outagesExpected, extraSettings).ConfigureAwait(false);
+            context.Azurite.ConnectionString, context.Options.Port, clock ?? TimeProvider.System, context.Counter, ct, outagesExpected,
+            !context.Options.SignAnswers ? new Dictionary<string, string?>(extraSettings ?? new Dictionary<string, string?>()) { [Licensing.Settings.SettingNames.SignAnswers] = "false" } : extraSettings)
+            .ConfigureAwait(false);
         var api = new ApiClient(server.BaseAddress, "", connections);
         try
         {

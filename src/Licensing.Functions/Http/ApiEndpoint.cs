@@ -12,9 +12,9 @@ namespace Licensing.Http;
 /// <summary>
 /// What every API request goes through, in code both hosts run: credentials and scope (<see cref="RequestAuthorizer"/>),
 /// then the JSON body, then the handler; storage faults leave as 503 with Retry-After, and nothing a client sends
-/// becomes a 500. Every answer is counted and traced under the endpoint's name (<see cref="LicensingMetrics"/>).
+/// becomes a 500. A license call's answer, whatever it is, is signed (<see cref="AnswerSigning"/>). Every answer is counted and traced under the endpoint's name (<see cref="LicensingMetrics"/>).
 /// </summary>
-public sealed partial class ApiEndpoint(RequestAuthorizer authorizer, LicensingMetrics metrics, TimeProvider clock, ILogger<ApiEndpoint> logger)
+public sealed partial class ApiEndpoint(RequestAuthorizer authorizer, AnswerSigning signing, LicensingMetrics metrics, TimeProvider clock, ILogger<ApiEndpoint> logger)
 {
     public Task<IActionResult> RunAsync(string endpoint, HttpRequest request, string scope, Func<Caller, CancellationToken, Task<IActionResult>> handler) =>
         GuardAsync(endpoint, request, async ct =>
@@ -44,7 +44,14 @@ public sealed partial class ApiEndpoint(RequestAuthorizer authorizer, LicensingM
     {
         using var span = LicensingTraces.StartCall(endpoint);
         var started = clock.GetTimestamp();
-        var answer = await AnswerAsync(request, handler).ConfigureAwait(false);
+        var signed = signing.Covers(request);
+        var (nonce, nonceProblem) = signed ? AnswerSigning.ReadNonce(request) : (null, null);
+        var answer = nonceProblem ?? await AnswerAsync(request, handler).ConfigureAwait(false);
+        if (signed && answer is ApiResult signable)
+        {
+            signable.SignedBy(signing, nonce);
+        }
+
         var outcome = answer is ApiResult result ? result.Outcome : new CallOutcome(200);
         metrics.Answered(endpoint, outcome, clock.GetElapsedTime(started));
         LicensingTraces.Answered(span, outcome);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Licensing.Telemetry;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Licensing.Http;
@@ -53,6 +54,16 @@ public sealed class ApiResult : IActionResult
         return this;
     }
 
+    private AnswerSigning? _signing;
+    private string? _nonce;
+
+    /// <summary>Has this answer signed as it is written (<see cref="AnswerSigning"/>), echoing the client's nonce.</summary>
+    public ApiResult SignedBy(AnswerSigning signing, string? nonce)
+    {
+        (_signing, _nonce) = (signing, nonce);
+        return this;
+    }
+
     public static ApiResult Ok<T>(T body, JsonTypeInfo<T> typeInfo) where T : notnull => new(200, body, typeInfo);
 
     public static ApiResult Created<T>(T body, JsonTypeInfo<T> typeInfo) where T : notnull => new(201, body, typeInfo);
@@ -66,8 +77,39 @@ public sealed class ApiResult : IActionResult
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
+        var ct = context.HttpContext.RequestAborted;
         response.StatusCode = _status;
         foreach (var header in _headers)
+        {
+            response.Headers[header.Key] = header.Value;
+        }
+
+        if (_signing is not null)
+        {
+            await WriteSignedAsync(response, _signing, ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (_write is null)
+        {
+            return;
+        }
+
+        response.ContentType = _contentType;
+        await _write(response.Body, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The body is buffered so its digest and signature can lead it as headers.</summary>
+    private async Task WriteSignedAsync(HttpResponse response, AnswerSigning signing, CancellationToken ct)
+    {
+        using var body = new MemoryStream();
+        if (_write is not null)
+        {
+            await _write(body, ct).ConfigureAwait(false);
+        }
+
+        var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
+        foreach (var header in signing.Sign(_status, bytes.Span, _nonce))
         {
             response.Headers[header.Key] = header.Value;
         }
@@ -78,6 +120,7 @@ public sealed class ApiResult : IActionResult
         }
 
         response.ContentType = _contentType;
-        await _write(response.Body, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes, ct).ConfigureAwait(false);
     }
 }

@@ -63,6 +63,13 @@ public sealed class LicensingOptions
     /// <summary>How long an activation token is valid before validate must renew it.</summary>
     public TimeSpan ActivationTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Signs every answer of a <c>/v1/license/*</c> call (RFC 9421 with an RFC 9530 <c>Content-Digest</c>, the current
+    /// signing key) so a fake or replaying server cannot pass for this one. Off gives back the CPU one ECDSA signature
+    /// per answer costs; SDKs that require signed answers then refuse every answer.
+    /// </summary>
+    public bool SignAnswers { get; set; } = true;
+
     /// <summary>A new floating license's heartbeat interval when the admin names none.</summary>
     public TimeSpan DefaultHeartbeatInterval { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -7,6 +7,7 @@ public static class SettingNames
     public const string SigningKey = LicensingOptions.Section + ":" + nameof(LicensingOptions.SigningKey);
     public const string SigningKeyFile = LicensingOptions.Section + ":" + nameof(LicensingOptions.SigningKeyFile);
     public const string PreviousSigningKey = LicensingOptions.Section + ":" + nameof(LicensingOptions.PreviousSigningKey);
+    public const string SignAnswers = LicensingOptions.Section + ":" + nameof(LicensingOptions.SignAnswers);
     public const string StorageConnectionString = LicensingOptions.Section + ":" + nameof(LicensingOptions.StorageConnectionString);
     public const string TableServiceUri = LicensingOptions.Section + ":" + nameof(LicensingOptions.TableServiceUri);
     public const string ManagedIdentityClientId = LicensingOptions.Section + ":" + nameof(LicensingOptions.ManagedIdentityClientId);

@@ -82,6 +82,10 @@ public sealed class TokenSigner : IDisposable
         return _detachedHeader + ".." + Base64Url.EncodeToString(signature);
     }
 
+    /// <summary>An ES256 signature (the 64 bytes r||s) of <paramref name="data"/> with the current key, e.g. an RFC 9421 signature base.</summary>
+    public byte[] SignBytes(ReadOnlySpan<byte> data) =>
+        _signingKey.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
     /// <summary>
     /// The payload of a genuine token of ours of one of the <paramref name="kinds"/> (its header's <c>typ</c> and its
     /// <c>kind</c> claim agreeing), or null for anything else (never throws on input).

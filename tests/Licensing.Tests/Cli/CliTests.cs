@@ -11,7 +11,7 @@ namespace Licensing.Tests.Cli;
 /// </summary>
 [Collection(SlowTests.Name)]
 [Trait("Category", "Slow")]
-public sealed class CliTests(ServerFixture server) : IClassFixture<ServerFixture>
+public sealed class CliTests(NearWallClockServerFixture server) : IClassFixture<NearWallClockServerFixture>
 {
     private const int Activation = 1;
     private const int Floating = 2;

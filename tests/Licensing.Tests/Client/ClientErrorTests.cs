@@ -29,7 +29,7 @@ public sealed class ClientErrorTests(ServerFixture server) : IClassFixture<Serve
     public async Task A_wrong_key_is_reported_as_unauthorized_without_the_key()
     {
         var license = await server.CreateLicenseAsync(mode: 2, seats: 1);
-        using var client = new LicensingClient(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = SecretKey });
+        using var client = new LicensingClient(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = SecretKey }, server.Clock);
 
         var failure = await Assert.ThrowsAsync<LicensingException>(() => client.RequestAsync(new ClientIdentity(license.UserKey, "m1")));
 
@@ -98,6 +98,7 @@ public sealed class ClientErrorTests(ServerFixture server) : IClassFixture<Serve
     public async Task A_client_from_dependency_injection_reaches_the_server()
     {
         var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(server.Clock);
         services.AddLicensingClient(o =>
         {
             o.BaseAddress = server.Http.BaseAddress;
@@ -129,7 +130,7 @@ public sealed class ClientErrorTests(ServerFixture server) : IClassFixture<Serve
     }
 
     private LicensingClient NewClient() =>
-        new(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey });
+        new(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey }, server.Clock);
 
     private static int ClosedPort()
     {

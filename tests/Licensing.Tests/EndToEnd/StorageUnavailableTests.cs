@@ -64,6 +64,25 @@ public sealed class StorageUnavailableTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_license_calls_503_is_signed_and_echoes_the_nonce()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/license/request")
+        {
+            Content = new StringContent("{\"userKey\": \"ABCDE-FGHIJ\", \"machineId\": \"m1\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-api-key", "lk_aaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+        request.Headers.Add("Licensing-Nonce", "outage-nonce");
+
+        using var response = await Http.SendAsync(request);
+        var answer = await HttpMessageSignature.OfAsync(response);
+        var jwks = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync("v1/license/keys")).RootElement;
+
+        Assert.Equal(503, answer.Status);
+        Assert.Equal("outage-nonce", answer.Headers["Licensing-Nonce"]);
+        Assert.True(answer.Verifies(jwks), answer.SignatureBase());
+    }
+
+    [Fact]
     public async Task Calls_that_need_no_storage_still_answer()
     {
         using var keys = await Http.GetAsync("v1/license/keys");

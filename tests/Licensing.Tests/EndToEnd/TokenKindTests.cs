@@ -52,7 +52,7 @@ public sealed class TokenKindTests(ServerFixture server) : IClassFixture<ServerF
     {
         var license = await server.CreateLicenseAsync(mode: 2, seats: 1);
         var granted = (await server.CallAsync("v1/license/request", new { license.UserKey, machineId = "m1" })).RootElement;
-        using var client = new LicensingClient(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey });
+        using var client = new LicensingClient(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey }, server.Clock);
         var verifier = await client.GetVerifierAsync();
         var token = granted.GetProperty("licenseToken").GetString()!;
 

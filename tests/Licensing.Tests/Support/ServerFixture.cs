@@ -36,7 +36,7 @@ public class ServerFixture : IAsyncLifetime, IAsyncDisposable
     protected ServerFixture(bool systemClock)
         : this(new TestClock()) => _systemClock = systemClock;
 
-    private ServerFixture(TestClock clock) => Clock = clock;
+    protected ServerFixture(TestClock clock) => Clock = clock;
 
     /// <summary>The server's clock: give the same one to the SDK clients of a test.</summary>
     public TestClock Clock { get; }
@@ -211,3 +211,9 @@ public sealed record License(string LicenseId, string UserKey);
 
 /// <summary>A server on the machine's clock, for tests whose clients are other processes (the samples, a packaged app).</summary>
 public sealed class RealClockServerFixture() : ServerFixture(systemClock: true);
+
+/// <summary>
+/// A server on a test clock that starts at the machine's time: for clients in other processes (the CLI), which check
+/// that a signed answer is dated within their clock skew, while the test still moves the server's time itself.
+/// </summary>
+public sealed class NearWallClockServerFixture() : ServerFixture(new TestClock(TimeProvider.System.GetUtcNow()));

@@ -18,7 +18,12 @@ public sealed class TestClock : FakeTimeProvider
     private readonly Channel<TimeSpan> _waits = Channel.CreateUnbounded<TimeSpan>();
 
     public TestClock()
-        : base(StartsAt)
+        : this(StartsAt)
+    {
+    }
+
+    public TestClock(DateTimeOffset startsAt)
+        : base(startsAt)
     {
     }
 

@@ -76,7 +76,7 @@ public sealed class SettingsTests
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet();
 
-        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "ExpiryMaxEntriesPerRun", "WebhookSchedule", "AllowInsecureWebhookUrls", "AllowPrivateWebhookTargets", "TokenRetention", "MaxEndedSeatsPerLicense", "MaxEventsPerLicense", "ActivationTokenLifetime", "DefaultHeartbeatInterval", "LicenseCacheTtl", "RateLimitPerKey", "RateLimitPerAddress", "FailedKeyLimitPerAddress", "TrustedProxyCount", "AdminTokenIssuer", "AdminTokenAudience", "AdminTokenRole" };
+        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "ExpiryMaxEntriesPerRun", "WebhookSchedule", "AllowInsecureWebhookUrls", "AllowPrivateWebhookTargets", "SignAnswers", "TokenRetention", "MaxEndedSeatsPerLicense", "MaxEventsPerLicense", "ActivationTokenLifetime", "DefaultHeartbeatInterval", "LicenseCacheTtl", "RateLimitPerKey", "RateLimitPerAddress", "FailedKeyLimitPerAddress", "TrustedProxyCount", "AdminTokenIssuer", "AdminTokenAudience", "AdminTokenRole" };
 
         Assert.All(required, name => Assert.Contains("Licensing__" + name, values));
         Assert.All(typeof(LicensingOptions).GetProperties().Select(p => p.Name).Except(["SigningKey", "PreviousSigningKey", "TableServiceUri", "ManagedIdentityClientId"]),
