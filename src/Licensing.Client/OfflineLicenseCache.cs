@@ -47,8 +47,11 @@ public sealed class OfflineLicenseCache
     /// <summary>The pending offline request's id and machine (<c>PATH.offline-request</c>): what an imported response must answer.</summary>
     internal void SavePendingRequest(string requestId, string machineId) => WriteAtomically(_path + PendingSuffix, requestId + "\n" + machineId);
 
-    internal (string RequestId, string MachineId)? ReadPendingRequest() =>
-        ReadText(_path + PendingSuffix)?.Split('\n') is [var requestId, var machineId] ? (requestId, machineId) : null;
+    internal (string RequestId, string MachineId)? ReadPendingRequest()
+    {
+        var lines = ReadText(_path + PendingSuffix)?.Split('\n');
+        return lines is { Length: 2 } ? (lines[0], lines[1]) : null;
+    }
 
     /// <summary>The imported offline activation's response text (<c>PATH.offline-activation</c>), kept until deactivated.</summary>
     internal void SaveOfflineActivation(string response)

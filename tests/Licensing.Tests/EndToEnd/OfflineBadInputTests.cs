@@ -11,6 +11,7 @@ namespace Licensing.Tests.EndToEnd;
 public sealed class OfflineBadInputTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private const int Activation = 1;
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static TheoryData<string, string, string> MalformedRequests => new()
     {
@@ -63,7 +64,7 @@ public sealed class OfflineBadInputTests(ServerFixture server) : IClassFixture<S
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal($$"""{"{{field}}":[{{JsonSerializer.Serialize(message)}}]}""", problem.GetProperty("errors").GetRawText());
+        Assert.Equal($$"""{"{{field}}":[{{JsonSerializer.Serialize(message, Unescaped)}}]}""", problem.GetProperty("errors").GetRawText());
         Assert.Single(await server.StoredRowsAsync(license.LicenseId));
     }
 
@@ -127,7 +128,7 @@ public sealed class OfflineBadInputTests(ServerFixture server) : IClassFixture<S
         var validate = (await server.CallAsync("v1/license/validate", new { userKey = license.UserKey, machineId = "lab-pc" })).RootElement;
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal($$"""{"{{field}}":[{{JsonSerializer.Serialize(message)}}]}""", problem.GetProperty("errors").GetRawText());
+        Assert.Equal($$"""{"{{field}}":[{{JsonSerializer.Serialize(message, Unescaped)}}]}""", problem.GetProperty("errors").GetRawText());
         Assert.True(validate.GetProperty("success").GetBoolean());
     }
 
