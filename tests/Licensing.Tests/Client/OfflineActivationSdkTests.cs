@@ -38,7 +38,7 @@ public sealed class OfflineActivationSdkTests(ServerFixture server) : IClassFixt
         var imported = offline.ImportResponse(response);
         server.Clock.Advance(TimeSpan.FromDays(29));
         var later = offline.TryLoad();
-        server.Clock.Advance(TimeSpan.FromDays(1));
+        server.Clock.Advance(TimeSpan.FromDays(1) + LicenseVerifier.DefaultClockSkew);
         var expired = offline.TryLoad();
         var proof = offline.Deactivate();
         var freed = (await server.CallAsync("v1/license/offline/deactivate", new { proof })).RootElement;

@@ -64,6 +64,21 @@ public static class OfflineWire
         return key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url.DecodeFromChars(parts[2]), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
+    /// <summary>A well-formed proof of a request that was never answered, its MAC random.</summary>
+    public static string ProofWithoutAnswer(string licenseId, string machineId, DateTimeOffset at)
+    {
+        var json = new JsonObject
+        {
+            ["v"] = 1,
+            ["licenseId"] = licenseId,
+            ["machineId"] = machineId,
+            ["requestId"] = NewRequestId(),
+            ["at"] = at.ToUnixTimeSeconds(),
+            ["mac"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)),
+        };
+        return Text("lsdea1.", json.ToJsonString());
+    }
+
     /// <summary>A deactivation proof for a response, its MAC keyed with <paramref name="secret"/> (the response's own unless given).</summary>
     public static string Proof(string response, DateTimeOffset at, string? secret = null, string? machineId = null)
     {
