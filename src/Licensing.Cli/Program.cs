@@ -10,6 +10,7 @@ RootCommand root = new("licensing: manage licenses, API keys and webhooks on a l
     PolicyCommands.Group(),
     KeyCommands.Group(),
     WebhookCommands.Group(),
+    OfflineCommands.Group(),
 };
 foreach (var command in ClientCommands.All())
 {

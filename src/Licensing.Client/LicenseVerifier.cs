@@ -165,9 +165,20 @@ public sealed class LicenseVerifier
         return token;
     }
 
+    /// <summary>The signed payload of an offline activation's response (its JWS after <c>lsres1.</c>), typed <c>offline-activation</c>.</summary>
+    internal (byte[] Payload, string KeyId) VerifyOfflineResponse(string compactJws)
+    {
+        var (payload, keyId, _) = Verify(compactJws, OfflineActivationKind);
+        return (payload, keyId);
+    }
+
     private const string LeaseKind = "lease";
     private const string ActivationKind = "activation";
     private const string LicenseKind = "license";
+    private const string OfflineActivationKind = "offline-activation";
+
+    /// <summary>The JWS <c>typ</c> of a kind: <c>kind+jwt</c>, but an offline response is typed as its kind alone.</summary>
+    private static string HeaderType(string kind) => kind == OfflineActivationKind ? kind : kind + "+jwt";
 
     /// <summary>Checks the signature of a compact JWS whose header says it is one of <paramref name="kinds"/>, and says which.</summary>
     private (byte[] Payload, string KeyId, string Kind) Verify(string compactJws, params string[] kinds)
@@ -202,10 +213,10 @@ public sealed class LicenseVerifier
             throw LicensingException.VerificationFailed($"Signed with key '{header.Kid}', which is not one of the server's published keys.");
         }
 
-        if (kinds.FirstOrDefault(k => header.Typ == k + "+jwt") is not { } kind)
+        if (kinds.FirstOrDefault(k => header.Typ == HeaderType(k)) is not { } kind)
         {
             throw LicensingException.VerificationFailed(
-                $"Signed as '{header.Typ ?? "(no type)"}' where {string.Join(" or ", kinds.Select(k => $"'{k}+jwt'"))} is expected.");
+                $"Signed as '{header.Typ ?? "(no type)"}' where {string.Join(" or ", kinds.Select(k => $"'{HeaderType(k)}'"))} is expected.");
         }
 
         using var key = PublicKey(jwk);

@@ -63,6 +63,14 @@ public sealed class LicensingClient : IDisposable
             borrowFor,
         }, cancellationToken);
 
+    /// <summary>Answers an air-gapped machine's activation request (<c>lsreq1.</c>, from <see cref="OfflineActivation.CreateRequest"/>).</summary>
+    public Task<OfflineActivateResponse> ActivateOfflineAsync(string request, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<OfflineActivateResponse>(HttpMethod.Post, "v1/license/offline/activate", new { request }, cancellationToken);
+
+    /// <summary>Frees the seat of an air-gapped machine on its deactivation proof (<c>lsdea1.</c>, from <see cref="OfflineActivation.Deactivate"/>).</summary>
+    public Task<OfflineDeactivateResponse> DeactivateOfflineAsync(string proof, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<OfflineDeactivateResponse>(HttpMethod.Post, "v1/license/offline/deactivate", new { proof }, cancellationToken);
+
     public Task<ValidateLicenseResponse> ValidateAsync(ClientIdentity identity, CancellationToken cancellationToken = default) =>
         _http.SendAsync<ValidateLicenseResponse>(HttpMethod.Post, "v1/license/validate", ByUserKey(identity), cancellationToken);
 

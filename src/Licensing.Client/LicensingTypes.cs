@@ -33,6 +33,9 @@ public enum LicenseReason
     BorrowNotAllowed,
     /// <summary>The license's seats have moved to other machines as often as its terms allow in 30 days (activate of a new machine).</summary>
     TransferLimitReached,
+
+    /// <summary>An offline request older than 7 days, or whose requestId was answered for another machine; or a deactivation proof that does not verify.</summary>
+    OfflineRequestInvalid,
 }
 
 public static class LicenseReasons
@@ -55,6 +58,7 @@ public static class LicenseReasons
         ["trial_not_available"] = LicenseReason.TrialNotAvailable,
         ["borrow_not_allowed"] = LicenseReason.BorrowNotAllowed,
         ["transfer_limit_reached"] = LicenseReason.TransferLimitReached,
+        ["offline_request_invalid"] = LicenseReason.OfflineRequestInvalid,
     };
 
     /// <summary>The enum of a wire code; null stays null, an unknown code is <see cref="LicenseReason.Unknown"/>.</summary>

@@ -44,6 +44,41 @@ public sealed class OfflineLicenseCache
         }
     }
 
+    /// <summary>The pending offline request's id and machine (<c>PATH.offline-request</c>): what an imported response must answer.</summary>
+    internal void SavePendingRequest(string requestId, string machineId) => WriteAtomically(_path + PendingSuffix, requestId + "\n" + machineId);
+
+    internal (string RequestId, string MachineId)? ReadPendingRequest()
+    {
+        var lines = ReadText(_path + PendingSuffix)?.Split('\n');
+        return lines is { Length: 2 } ? (lines[0], lines[1]) : null;
+    }
+
+    /// <summary>The imported offline activation's response text (<c>PATH.offline-activation</c>), kept until deactivated.</summary>
+    internal void SaveOfflineActivation(string response)
+    {
+        WriteAtomically(_path + ActivationSuffix, response);
+        File.Delete(_path + PendingSuffix);
+    }
+
+    internal string? ReadOfflineActivation() => ReadText(_path + ActivationSuffix)?.Trim();
+
+    internal void DeleteOfflineActivation() => File.Delete(_path + ActivationSuffix);
+
+    private const string PendingSuffix = ".offline-request";
+    private const string ActivationSuffix = ".offline-activation";
+
+    private static string? ReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Stores a borrowed lease's token beside the document (<c>PATH.token</c>): it is good offline until its expiry.</summary>
     public void SaveToken(string licenseToken) =>
         WriteAtomically(_path + ".token", licenseToken ?? throw new ArgumentNullException(nameof(licenseToken)));

@@ -2,6 +2,7 @@ using Licensing.Admin;
 using Licensing.Auth;
 using Licensing.Expiry;
 using Licensing.Http;
+using Licensing.Offline;
 using Licensing.Seats;
 using Licensing.Settings;
 using Licensing.Signing;
@@ -72,6 +73,7 @@ public static class Wiring
         services.AddSingleton<PolicyService>();
         services.AddSingleton<TrialService>();
         services.AddSingleton<BorrowService>();
+        services.AddSingleton<OfflineActivationService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
         services.AddSingleton<LicenseUsageService>();
@@ -91,6 +93,7 @@ public static class Wiring
         services.AddSingleton<AdminPolicyCalls>();
         services.AddSingleton<TrialCalls>();
         services.AddSingleton<BorrowCalls>();
+        services.AddSingleton<OfflineCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminWebhookCalls>();
         services.AddSingleton<AdminDiagnostics>();

@@ -13,6 +13,8 @@ public static class Routes
     public const string Keys = "v1/license/keys";
     public const string Trial = "v1/license/trial";
     public const string Borrow = "v1/license/borrow";
+    public const string OfflineActivate = "v1/license/offline/activate";
+    public const string OfflineDeactivate = "v1/license/offline/deactivate";
     public const string AdminLicenses = "v1/admin/licenses";
     public const string AdminLicense = "v1/admin/licenses/{licenseId}";
     public const string AdminLicenseSeats = "v1/admin/licenses/{licenseId}/seats";

@@ -1,13 +1,15 @@
-// One license: its terms, live seats (revoke), suspend/resume, edits, entitlements, seats in use and activity.
+// One license: its terms, live seats (revoke), suspend/resume, offline activation, edits, entitlements, seats in use and activity.
 import { get, patch, post, withQuery, ApiError } from './api.js';
 import { h, field, table, message, clear } from './dom.js';
 import { modeName, dateTime, day, duration, endOfDay, licenseStatus, toDate } from './format.js';
 import { usageChart } from './chart.js';
+import { offlineSection } from './offline.js';
 
 export async function licensePage(licenseId) {
   const path = `v1/admin/licenses/${encodeURIComponent(licenseId)}`;
   const view = h('section', {});
   const status = h('div', { class: 'status-slot' });
+  const offline = offlineSection(() => refresh());
 
   async function refresh(note) {
     const license = await get(path);
@@ -23,6 +25,7 @@ export async function licensePage(licenseId) {
       terms(license),
       seats(license),
       usageSection(license, usage),
+      ...(license.licensingMode === 1 ? [offline] : []),
       edits(license),
       entitlements(license),
       activity(events));

@@ -19,6 +19,7 @@ public static class Reasons
     public const string TrialNotAvailable = "trial_not_available";
     public const string BorrowNotAllowed = "borrow_not_allowed";
     public const string TransferLimitReached = "transfer_limit_reached";
+    public const string OfflineRequestInvalid = "offline_request_invalid";
 
     public static string Message(string reason) => reason switch
     {
@@ -38,6 +39,7 @@ public static class Reasons
         TrialNotAvailable => "The product offers no trial.",
         BorrowNotAllowed => "The license does not allow borrowing a seat.",
         TransferLimitReached => "The license's seats have moved to other machines as often as its terms allow in 30 days.",
+        OfflineRequestInvalid => "The offline request is older than 7 days or was answered for another machine, or the deactivation proof does not verify.",
         _ => reason,
     };
 }

@@ -54,7 +54,8 @@ public sealed record AuditEventView(
     string? ClientId,
     string? ClientName,
     System.Text.Json.JsonElement? Changes,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Offline = null);
 
 public sealed record AuditEventPage(IReadOnlyList<AuditEventView> Items, string? ContinuationToken);
 

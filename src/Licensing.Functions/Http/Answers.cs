@@ -109,6 +109,20 @@ public static partial class Answers
             Message(borrow.DeniedReason)),
         ApiJson.Wire.BorrowLicenseResponse).Noting(borrow.DeniedReason, licenseId: null, borrow.ActiveClientCount);
 
+    public static IActionResult OfflineActivation(Offline.OfflineActivation activation) => ApiResult.Ok(
+        new OfflineActivateResponse(activation.DeniedReason is null, activation.Response, activation.DeniedReason, Message(activation.DeniedReason)),
+        ApiJson.Wire.OfflineActivateResponse).Noting(activation.DeniedReason, activation.LicenseId, activation.ActiveClientCount);
+
+    public static IActionResult OfflineDeactivation(Offline.OfflineDeactivation deactivation) => ApiResult.Ok(
+        new OfflineDeactivateResponse(
+            deactivation.DeniedReason is null,
+            deactivation.Count?.LicenseId,
+            deactivation.Count?.ActiveClientCount,
+            deactivation.Count?.MaxClientCount,
+            deactivation.DeniedReason,
+            Message(deactivation.DeniedReason)),
+        ApiJson.Wire.OfflineDeactivateResponse).Noting(deactivation.DeniedReason, deactivation.Count?.LicenseId, deactivation.Count?.ActiveClientCount);
+
     /// <summary>deactivate and release.</summary>
     public static IActionResult Counts(SeatCount count) =>
         ApiResult.Ok(new SeatCountResponse(count.LicenseId, count.ActiveClientCount, count.MaxClientCount), ApiJson.Wire.SeatCountResponse)
@@ -266,7 +280,8 @@ public static partial class Answers
         row.ClientId,
         row.ClientName,
         row.Changes is { } changes ? ParseChanges(changes) : null,
-        row.Overage is true ? true : null);
+        row.Overage is true ? true : null,
+        row.Offline is true ? true : null);
 
     private static JsonElement ParseChanges(string json)
     {

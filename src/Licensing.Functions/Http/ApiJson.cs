@@ -11,6 +11,8 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(RequestLicenseResponse))]
 [JsonSerializable(typeof(HeartbeatResponse))]
 [JsonSerializable(typeof(BorrowLicenseResponse))]
+[JsonSerializable(typeof(OfflineActivateResponse))]
+[JsonSerializable(typeof(OfflineDeactivateResponse))]
 [JsonSerializable(typeof(SeatCountResponse))]
 [JsonSerializable(typeof(LicenseInfoResponse))]
 [JsonSerializable(typeof(JwksResponse))]

@@ -74,6 +74,22 @@ public sealed record BorrowLicenseResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
 
+/// <summary>offline/activate: the signed response text to carry back to the air-gapped machine.</summary>
+public sealed record OfflineActivateResponse(
+    bool Success,
+    string? Response,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
+/// <summary>offline/deactivate: deactivate's counts when the proof verified, else the reason.</summary>
+public sealed record OfflineDeactivateResponse(
+    bool Success,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LicenseId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ActiveClientCount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxClientCount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
 /// <summary>deactivate and release.</summary>
 public sealed record SeatCountResponse(string LicenseId, int ActiveClientCount, int MaxClientCount);
 

@@ -20,24 +20,45 @@ public sealed class ActivationService(
     /// Storage: read (1) + transaction (2); an already activated machine costs the read only, a refusal (a full
     /// license, or the transfer limit reached) the read and one more read of the machine's seat.
     /// </summary>
-    public Task<SeatDecision> ActivateAsync(Caller caller, ClientCall call, CancellationToken ct)
+    public async Task<SeatDecision> ActivateAsync(Caller caller, ClientCall call, CancellationToken ct) =>
+        (await ActivateAsync(caller, call, receipt: null, ct).ConfigureAwait(false)).Decision!;
+
+    /// <summary>
+    /// Activates as <see cref="ActivateAsync(Caller, ClientCall, CancellationToken)"/> does, and keeps a receipt of the
+    /// answer: its row is read with the license and the seat, and created in the activation's transaction (or alone,
+    /// when the machine was active already). A receipt found stored decides the call before anything else. Storage: as
+    /// activate, plus (for an already active machine) the receipt's create.
+    /// </summary>
+    public Task<ReceiptedActivation> ActivateAsync(Caller caller, ClientCall call, ActivationReceipt? receipt, CancellationToken ct)
     {
         var licenseId = TableKeys.LicenseId(call.UserKey);
         var seatRow = TableKeys.ActivationRow(call.MachineId);
         return Contention.RetryAsync(async () =>
         {
-            var read = await store.ReadAsync(licenseId, [seatRow], ct).ConfigureAwait(false);
+            var read = await store.ReadAsync(licenseId, [seatRow], ct, receipt?.RowKey).ConfigureAwait(false);
+            if (read.Receipt is { } stored)
+            {
+                return new ReceiptedActivation(Decision: null, stored);
+            }
+
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (LicenseRules.Deny(license, now, LicensingMode.Activation) is { } reason)
             {
-                return SeatDecision.Denied(reason, license, license?.LiveSeats ?? 0);
+                return ReceiptedActivation.Denied(SeatDecision.Denied(reason, license, license?.LiveSeats ?? 0));
             }
 
             var seat = read.Seat(seatRow);
             if (seat is not null && seat.State == SeatState.Live)
             {
-                return Activated(license!, seat, now);
+                var confirmed = Activated(license!, seat, now);
+                if (receipt is null)
+                {
+                    return new ReceiptedActivation(confirmed, Receipt: null);
+                }
+
+                var row = receipt.Build(confirmed);
+                return await store.CreateRowAsync(row, ct).ConfigureAwait(false) ? new ReceiptedActivation(confirmed, row) : null;
             }
 
             if (NewMachineDenial(license!, now) is { } denial)
@@ -45,7 +66,7 @@ public sealed class ActivationService(
                 // The two reads are not one snapshot: this machine's own activation may have committed between them,
                 // counted in the license row but missed by the seat read. Read the seat again before refusing.
                 var again = await store.ReadSeatsAsync(license!, [seatRow], ct).ConfigureAwait(false);
-                return again.Seat(seatRow) is { State: SeatState.Live } ? null : SeatDecision.Denied(denial, license, license!.LiveSeats);
+                return again.Seat(seatRow) is { State: SeatState.Live } ? null : ReceiptedActivation.Denied(SeatDecision.Denied(denial, license, license!.LiveSeats));
             }
 
             var activation = new SeatRow
@@ -65,17 +86,29 @@ public sealed class ActivationService(
             license!.LiveSeats++;
             activation.Overage = SeatTerms.IsOverage(license.LiveSeats, license.MaxClientCount);
             var activated = AuditEvents.Seat(AuditEventTypes.SeatActivated, license, activation, now, caller);
-            return await store.CommitAsync(license, [new SeatWrite(activation, IsNew: seat is null)], [activated], ct).ConfigureAwait(false)
-                ? Activated(license, activation, now)
+
+            // Signed before the commit: the receipt that commits with the activation holds the answer it gives.
+            var granted = Activated(license, activation, now);
+            var receiptRow = receipt?.Build(granted);
+            activated = receipt is null ? activated : activated with { Offline = true };
+            return await store.CommitAsync(license, [new SeatWrite(activation, IsNew: seat is null)], [activated], ct, receiptRow).ConfigureAwait(false)
+                ? new ReceiptedActivation(granted, receiptRow)
                 : null;
         }, ct);
     }
 
     /// <summary>Storage: read (1) + purge hint (2) + transaction (3).</summary>
-    public Task<Outcome<SeatCount>> DeactivateAsync(Caller caller, ClientCall call, CancellationToken ct)
+    public Task<Outcome<SeatCount>> DeactivateAsync(Caller caller, ClientCall call, CancellationToken ct) =>
+        DeactivateAsync(caller, TableKeys.LicenseId(call.UserKey), call.MachineId, onlyTokenId: null, ct);
+
+    /// <summary>
+    /// Deactivates the machine's activation on the license, as deactivate does; with <paramref name="onlyTokenId"/>,
+    /// only while the live activation is that grant (an offline proof frees the activation it answered, never a
+    /// later one), and the trail records it as offline.
+    /// </summary>
+    public Task<Outcome<SeatCount>> DeactivateAsync(Caller caller, string licenseId, string machineId, string? onlyTokenId, CancellationToken ct)
     {
-        var licenseId = TableKeys.LicenseId(call.UserKey);
-        var seatRow = TableKeys.ActivationRow(call.MachineId);
+        var seatRow = TableKeys.ActivationRow(machineId);
         return Contention.RetryAsync<Outcome<SeatCount>>(async () =>
         {
             var read = await store.ReadAsync(licenseId, [seatRow], ct).ConfigureAwait(false);
@@ -92,7 +125,7 @@ public sealed class ActivationService(
             }
 
             var seat = read.Seat(seatRow);
-            if (seat is null || seat.State != SeatState.Live)
+            if (seat is null || seat.State != SeatState.Live || (onlyTokenId is not null && seat.TokenId != onlyTokenId))
             {
                 return SeatCount.Of(license);
             }
@@ -103,6 +136,7 @@ public sealed class ActivationService(
             // Every deactivation is a move of the seat, counted on the license row in the same transaction.
             license.RecentDeactivations = TransferWindow.Record(license.RecentDeactivations, now, license.MaxTransfers);
             var deactivated = SeatEndings.End(license, seat, SeatState.Deactivated, AuditEventTypes.SeatDeactivated, now, caller);
+            deactivated = onlyTokenId is null ? deactivated : deactivated with { Offline = true };
             return await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [deactivated], ct).ConfigureAwait(false)
                 ? SeatCount.Of(license)
                 : null;
@@ -124,4 +158,16 @@ public sealed class ActivationService(
         seat.ExpireAt = LicenseRules.StatedTokenExpiry(seat.ExpireAt, LicenseRules.UsableUntil(license));
         return SeatGrants.Granted(credentials, license, seat, now);
     }
+}
+
+/// <summary>A row an activation keeps beside it (an offline request's answer), built from the answer it gives.</summary>
+public sealed record ActivationReceipt(string RowKey, Func<SeatDecision, Azure.Data.Tables.TableEntity> Build);
+
+/// <summary>
+/// An activation with a receipt: the decision and the receipt stored for the call (written with this decision, or
+/// found from an earlier answer, when <see cref="Decision"/> is null); no receipt when denied.
+/// </summary>
+public sealed record ReceiptedActivation(SeatDecision? Decision, Azure.Data.Tables.TableEntity? Receipt)
+{
+    public static ReceiptedActivation Denied(SeatDecision denial) => new(denial, Receipt: null);
 }

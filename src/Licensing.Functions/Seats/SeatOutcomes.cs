@@ -5,10 +5,16 @@ namespace Licensing.Seats;
 
 /// <summary>The license as a client receives it: its terms and the signed license document.</summary>
 public sealed record IssuedLicense(
-    string LicenseId, LicensingMode Mode, DateTimeOffset? ExpireAt, DateTimeOffset? SupportExpireAt, string SignedDocument, IReadOnlyList<Entitlement> Entitlements);
+    string LicenseId,
+    LicensingMode Mode,
+    DateTimeOffset? ExpireAt,
+    DateTimeOffset? SupportExpireAt,
+    string SignedDocument,
+    IReadOnlyList<Entitlement> Entitlements,
+    string ProductId = "default");
 
-/// <summary>A seat's signed token and the expiry its answer states.</summary>
-public sealed record IssuedToken(string Token, DateTimeOffset ExpireAt);
+/// <summary>A seat's signed token, the expiry its answer states, and the grant it signs (the seat's token id).</summary>
+public sealed record IssuedToken(string Token, DateTimeOffset ExpireAt, string TokenId = "");
 
 /// <summary>
 /// activate, request and validate: granted (with the seat's token where the mode has seats) or denied with a reason

@@ -20,7 +20,7 @@ public sealed class LicenseCredentials(TokenSigner signer)
             seat.IsLease ? seat.BorrowedUntil?.ToUnixTimeSeconds() : seat.ExpireAt.ToUnixTimeSeconds(),
             seat.IsLease ? TokenKinds.Lease : TokenKinds.Activation,
             entitlements.Count == 0 ? null : SignedEntitlement.Of(entitlements));
-        return new IssuedToken(signer.Sign(claims, SignedJson.Default.SeatToken), seat.ExpireAt);
+        return new IssuedToken(signer.Sign(claims, SignedJson.Default.SeatToken), seat.ExpireAt, seat.TokenId);
     }
 
     /// <summary>
@@ -52,6 +52,6 @@ public sealed class LicenseCredentials(TokenSigner signer)
             SignedEntitlement.Of(entitlements),
             license.GracePeriod > TimeSpan.Zero ? LicenseRules.UsableUntil(license)?.ToUnixTimeSeconds() : null);
         var signed = signer.Sign(document, SignedJson.Default.LicenseDocument);
-        return new IssuedLicense(license.LicenseId, license.Mode, license.ExpireAt, license.SupportExpireAt, signed, entitlements);
+        return new IssuedLicense(license.LicenseId, license.Mode, license.ExpireAt, license.SupportExpireAt, signed, entitlements, license.ProductId);
     }
 }

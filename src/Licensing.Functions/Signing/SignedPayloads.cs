@@ -12,8 +12,11 @@ public static class TokenKinds
     public const string Activation = "activation";
     public const string License = "license";
 
+    /// <summary>An offline activation's response: its <c>typ</c> is the kind itself, as the contract names it.</summary>
+    public const string OfflineActivation = "offline-activation";
+
     /// <summary>The JWS header <c>typ</c> of a kind (RFC 8725's explicit typing).</summary>
-    public static string HeaderType(string kind) => kind + "+jwt";
+    public static string HeaderType(string kind) => kind == OfflineActivation ? kind : kind + "+jwt";
 }
 
 /// <summary>A payload that names its kind.</summary>
@@ -58,6 +61,23 @@ public sealed record LicenseDocument(
     IReadOnlyList<SignedEntitlement>? Entitlements = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? GraceEndsAt = null) : ISignedPayload;
 
+/// <summary>
+/// The signed body of an offline activation's response: the activation (its seat token and expiry), the license
+/// document, the entitlements, the request it answers, and the secret that keys the machine's deactivation proof.
+/// </summary>
+public sealed record OfflineActivationPayload(
+    string LicenseId,
+    string ProductId,
+    string MachineId,
+    string RequestId,
+    string LicenseToken,
+    long TokenExpireAt,
+    string LicenseKey,
+    IReadOnlyList<SignedEntitlement> Entitlements,
+    long IssuedAt,
+    string DeactivationSecret,
+    string Kind) : ISignedPayload;
+
 /// <summary>An entitlement as documents and tokens carry it: its value as given, its expiry in Unix seconds.</summary>
 public sealed record SignedEntitlement(
     [property: JsonPropertyName("code")] string Code,
@@ -83,4 +103,5 @@ public sealed record SignedEntitlement(
 [JsonSerializable(typeof(SeatToken))]
 [JsonSerializable(typeof(JwsHeader))]
 [JsonSerializable(typeof(LicenseDocument))]
+[JsonSerializable(typeof(OfflineActivationPayload))]
 public sealed partial class SignedJson : JsonSerializerContext;

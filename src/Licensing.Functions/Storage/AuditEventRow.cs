@@ -30,6 +30,9 @@ public sealed record AuditEventRow
     /// <summary>For a seat grant: true when the seat is one of the license's overage seats.</summary>
     public bool? Overage { get; init; }
 
+    /// <summary>For a seat activated or deactivated by an offline request or proof: true.</summary>
+    public bool? Offline { get; init; }
+
     public static AuditEventRow FromEntity(TableEntity e) => new()
     {
         PartitionKey = e.PartitionKey,
@@ -45,6 +48,7 @@ public sealed record AuditEventRow
         ApiKeyId = e.GetString(nameof(ApiKeyId)),
         Changes = e.GetString(nameof(Changes)),
         Overage = e.GetBoolean(nameof(Overage)),
+        Offline = e.GetBoolean(nameof(Offline)),
     };
 
     public TableEntity ToEntity() => new(PartitionKey, RowKey)
@@ -60,5 +64,6 @@ public sealed record AuditEventRow
         [nameof(ApiKeyId)] = ApiKeyId,
         [nameof(Changes)] = Changes,
         [nameof(Overage)] = Overage,
+        [nameof(Offline)] = Offline,
     };
 }

@@ -6,8 +6,11 @@ using Licensing.Telemetry;
 
 namespace Licensing.Storage;
 
-/// <summary>The license row and some of its seat rows, the seat rows read first (<see cref="SeatStore.ReadAsync"/>).</summary>
-public sealed record LicenseRead(LicenseRow? License, IReadOnlyDictionary<string, SeatRow> Seats)
+/// <summary>
+/// The license row and some of its seat rows, the seat rows read first (<see cref="SeatStore.ReadAsync"/>);
+/// <paramref name="Receipt"/> is the row a call asked to read beside the seats (an offline request's answer), when it exists.
+/// </summary>
+public sealed record LicenseRead(LicenseRow? License, IReadOnlyDictionary<string, SeatRow> Seats, TableEntity? Receipt = null)
 {
     public SeatRow? Seat(string rowKey) => Seats.GetValueOrDefault(rowKey);
 }
@@ -48,13 +51,35 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
     /// license row read after the seat rows counts each seat as held that they show held, and a seat the caller then
     /// keeps under its ETag was held when that count was.
     /// </summary>
-    public async Task<LicenseRead> ReadAsync(string licenseId, IReadOnlyCollection<string> seatRows, CancellationToken ct)
+    public async Task<LicenseRead> ReadAsync(string licenseId, IReadOnlyCollection<string> seatRows, CancellationToken ct, string? receiptRow = null)
     {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var receipt = receiptRow is null ? Task.FromResult<TableEntity?>(null) : TableOperations.PointReadAsync(tables.Licenses, licenseId, receiptRow, ct);
         var seatReads = seatRows.Select(rowKey => TableOperations.PointReadAsync(tables.Licenses, licenseId, rowKey, ct)).ToArray();
-        await Task.WhenAll(seatReads).ConfigureAwait(false);
+        await Task.WhenAll(seatReads.Append(receipt)).ConfigureAwait(false);
         var license = await TableOperations.PointReadAsync(tables.Licenses, licenseId, TableKeys.LicenseRow, ct).ConfigureAwait(false);
-        return new LicenseRead(Remember(licenseId, license is { } row ? LicenseRow.FromEntity(row) : null), SeatsOf(seatReads));
+        return new LicenseRead(Remember(licenseId, license is { } row ? LicenseRow.FromEntity(row) : null), SeatsOf(seatReads), receipt.Result);
+    }
+
+    /// <summary>One row of a license's partition that is neither the license nor a seat (an offline request's answer).</summary>
+    public async Task<TableEntity?> ReadRowAsync(string licenseId, string rowKey, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        return await TableOperations.PointReadAsync(tables.Licenses, licenseId, rowKey, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a row of a license's partition on its own (a create: false when it exists already).</summary>
+    public async Task<bool> CreateRowAsync(TableEntity row, CancellationToken ct)
+    {
+        try
+        {
+            await tables.Licenses.AddEntityAsync(row, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
     }
 
     /// <summary>A license row just read fresh refreshes this instance's cache (or clears it when the row is gone).</summary>
@@ -187,7 +212,9 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
     /// index in the same transaction; once committed, the partition is trimmed when over its bounds
     /// (<see cref="PartitionBounds"/>). False when another writer won the race.
     /// </summary>
-    public async Task<bool> CommitAsync(LicenseRow license, IReadOnlyCollection<SeatWrite> seats, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
+    /// <param name="receipt">A row created in the same transaction (an offline request's answer); a duplicate loses the race.</param>
+    public async Task<bool> CommitAsync(
+        LicenseRow license, IReadOnlyCollection<SeatWrite> seats, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct, TableEntity? receipt = null)
     {
         var endings = seats.Select(w => w.Row).Where(s => s.State != SeatState.Live && s.EndedAt is not null).ToArray();
         var eventsBefore = license.EventSequence - events.Count;
@@ -204,6 +231,11 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
             actions.Add(write.IsNew
                 ? new TableTransactionAction(TableTransactionActionType.Add, write.Row.ToEntity())
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, write.Row.ToEntity(), write.Row.ETag));
+        }
+
+        if (receipt is not null)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, receipt));
         }
 
         await outbox.BeforeLicenseCommitAsync(license.ProductId, events, ct).ConfigureAwait(false);

@@ -15,7 +15,7 @@ namespace Licensing.Storage;
 /// each seat's ending, so the oldest ended seats are a range read. Seat usage per UTC hour is <c>hour|yyyyMMddHH</c>
 /// (written with each seat change of the hour) and <c>hour|yyyyMMddHH|denials|{instance}</c> (an instance's refusals
 /// in that hour), so a span of hours is a range read. The prefixes sort
-/// <c>ended|</c> &lt; <c>event|</c> &lt; <c>hour|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats
+/// <c>answer|</c> (an offline request's answer) &lt; <c>ended|</c> &lt; <c>event|</c> &lt; <c>hour|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats
 /// are one row-key range.</item>
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
@@ -144,6 +144,12 @@ public static class TableKeys
     /// the hash is one-way, so a license id reveals nothing of the user key.
     /// </summary>
     public static string LicenseId(string userKey) => "lic_" + Hash("user-key", userKey, 26);
+
+    /// <summary>
+    /// The answer to an offline activation request, in its license's partition: <c>answer|{requestId}</c> sorts before
+    /// every other row of the partition, so no range read of seats, events or usage meets it.
+    /// </summary>
+    public static string OfflineAnswerRow(string requestId) => "answer|" + requestId;
 
     public static string ActivationRow(string machineId) => ActivationPrefix + Hash("machine", machineId, 32);
 

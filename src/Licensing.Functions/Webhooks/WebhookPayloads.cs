@@ -37,6 +37,11 @@ public static class WebhookPayloads
                     data.WriteBoolean("overage", true);
                 }
 
+                if (row.Offline is true)
+                {
+                    data.WriteBoolean("offline", true);
+                }
+
                 if (row.Changes is { } changes)
                 {
                     data.WritePropertyName("changes");

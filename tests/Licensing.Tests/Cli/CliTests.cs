@@ -423,6 +423,39 @@ public sealed class CliTests(NearWallClockServerFixture server) : IClassFixture<
         Assert.False(string.IsNullOrEmpty(key.GetProperty("kid").GetString()));
     }
 
+    // ---- offline activation ----
+
+    [Fact]
+    public async Task Offline_activate_answers_a_request_file_into_a_response_file_and_offline_deactivate_frees_the_seat_on_its_proof()
+    {
+        var license = await server.CreateLicenseAsync(Activation, seats: 1);
+        var folder = Directory.CreateTempSubdirectory("offline-cli-").FullName;
+        var requestFile = Path.Combine(folder, "lab-pc.lsreq");
+        var responseFile = Path.Combine(folder, "lab-pc.lsres");
+        var proofFile = Path.Combine(folder, "lab-pc.lsdea");
+        await File.WriteAllTextAsync(requestFile, OfflineWire.Request(license.UserKey, "lab-pc", OfflineWire.NewRequestId(), server.Clock.GetUtcNow()) + "\n");
+
+        var activated = await AdminAsync("offline", "activate", "--request", requestFile, "--out", responseFile);
+        var response = (await File.ReadAllTextAsync(responseFile)).Trim();
+        var jwks = (await server.SendForJsonAsync(HttpMethod.Get, "v1/license/keys", null, null)).RootElement;
+        await File.WriteAllTextAsync(proofFile, OfflineWire.Proof(response, server.Clock.GetUtcNow()));
+        var deactivated = await AdminAsync("offline", "deactivate", "--proof", proofFile);
+        await File.WriteAllTextAsync(requestFile, OfflineWire.Request(license.UserKey, "lab-pc", OfflineWire.NewRequestId(), server.Clock.GetUtcNow() - TimeSpan.FromDays(8)));
+        var old = await RunAsync(ServerFixture.AdminKey, "offline", "activate", "--request", requestFile);
+        Directory.Delete(folder, recursive: true);
+
+        Assert.Equal("", activated.StdOut);
+        Assert.True(OfflineWire.Verifies(response, jwks));
+        Assert.Equal("lab-pc", OfflineWire.Read(response).Payload.GetProperty("machineId").GetString());
+        Assert.Equal("0", FieldOf(deactivated, "activeClientCount"));
+        Assert.Equal(license.LicenseId, FieldOf(deactivated, "licenseId"));
+        Assert.Equal(1, old.ExitCode);
+        Assert.Equal("", old.StdOut);
+        Assert.Equal(
+            "licensing: denied (offline_request_invalid): The offline request is older than 7 days or was answered for another machine, or the deactivation proof does not verify.",
+            OneErrorLine(old));
+    }
+
     // ---- exit codes ----
 
     [Fact]

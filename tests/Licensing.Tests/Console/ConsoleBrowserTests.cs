@@ -185,6 +185,34 @@ public sealed class ConsoleBrowserTests(ServerFixture server, ConsoleBrowser bro
         await CheckPageAsync(page, "12-licenses-phone");
     }
 
+    [Fact]
+    public async Task A_vendor_pastes_an_offline_request_on_the_license_page_and_gets_the_signed_response_to_download()
+    {
+        var customer = "Offline Customer " + Guid.NewGuid().ToString("N")[..8];
+        var license = await server.CreateLicenseAsync(mode: 1, seats: 2, extra: new { customerName = customer });
+        var requestId = OfflineWire.NewRequestId();
+        var page = await browser.NewPageAsync(server.Http.BaseAddress!.ToString());
+        await SignInAsync(page);
+        await page.GotoAsync($"console#/licenses/{license.LicenseId}");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Offline activation", Exact = true })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Activation request", Exact = true })
+            .FillAsync(OfflineWire.Request(license.UserKey, "ship-pc", requestId, server.Clock.GetUtcNow()));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Activate", Exact = true }).ClickAsync();
+        var responseBox = page.GetByRole(AriaRole.Textbox, new() { Name = "Activation response", Exact = true });
+        await Expect(responseBox).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Seats", Exact = true }).Locator("tbody tr")).ToContainTextAsync(["ship-pc"]);
+        await CheckPageAsync(page, "20-offline-activation");
+        var response = await responseBox.InputValueAsync();
+        var download = await page.GetByRole(AriaRole.Link, new() { Name = "Download response", Exact = true }).GetAttributeAsync("href");
+        var jwks = (await server.SendForJsonAsync(HttpMethod.Get, "v1/license/keys", null, null)).RootElement;
+
+        await Expect(responseBox).ToHaveAttributeAsync("readonly", "");
+        Assert.True(OfflineWire.Verifies(response, jwks));
+        Assert.Equal(requestId, OfflineWire.Read(response).Payload.GetProperty("requestId").GetString());
+        Assert.Equal("data:text/plain;charset=utf-8," + Uri.EscapeDataString(response), download);
+    }
+
     private static async Task SignInAsync(IPage page)
     {
         await page.GotoAsync("console");

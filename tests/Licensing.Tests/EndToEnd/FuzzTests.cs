@@ -255,7 +255,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var view = (await server.SendForJsonAsync(HttpMethod.Get, $"v1/admin/licenses/{license.LicenseId}", null, ServerFixture.AdminKey)).RootElement;
         var tokenId = view.GetProperty("licenseTokens").EnumerateArray().Select(t => t.GetProperty("token").GetString()).FirstOrDefault();
         var document = seat?.RootElement.GetProperty("license").GetProperty("licenseKey").EnumerateArray().Select(b => (byte)b.GetInt32()).ToArray();
-        return new FuzzLicense(license.LicenseId, license.UserKey, mode, machineId, token, tokenId, document is null ? null : System.Text.Encoding.ASCII.GetString(document));
+        var offline = mode == 1
+            ? (await server.CallAsync("v1/license/offline/activate", new { request = OfflineWire.Request(license.UserKey, machineId, OfflineWire.NewRequestId(), server.Clock.GetUtcNow()) }))
+                .RootElement.GetProperty("response").GetString()
+            : null;
+        return new FuzzLicense(license.LicenseId, license.UserKey, mode, machineId, token, tokenId, document is null ? null : System.Text.Encoding.ASCII.GetString(document), offline);
     }
 
     private static int? Setting(string name) =>

@@ -12,7 +12,9 @@ namespace Licensing.Tests.EndToEnd;
 /// cached, the license's terms in this instance's cache for heartbeat and floating validate): heartbeat 2 in 2,
 /// floating validate 1 in 1, request 4 in 3, a repeated request 3 in 2, borrow 4 in 3, release 3 in 2,
 /// activate 3 in 2, activation validate 4 in 2, deactivate 4 in 3; a repeated activate costs its read, 2 in 1; a first
-/// trial 9 in 8, a repeated trial 3 in 2. The
+/// trial 9 in 8, a repeated trial 3 in 2; an offline activation 4 in 2 (activate's, its receipt read with the license
+/// and committed with the seat), the same request again 3 in 1, an offline deactivation 5 in 4 (the receipt, then
+/// deactivate's), a repeated proof 3 in 2. The
 /// license's partition holds a thousand audit events and other seats, and every read of the Licenses table is a
 /// point read, so the cost does not grow with what the partition holds. A webhook adds one request in its own round
 /// trip to the calls whose events it wants (the pending-delivery hint, written before the transaction) and nothing to
@@ -118,6 +120,30 @@ public sealed class StorageBudgetTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(again.Requests.Count == 3, string.Join("; ", again.Requests));
         Assert.True(again.RoundTrips == 3, string.Join("; ", again.Requests));
         Assert.All(again.Requests, r => Assert.True(r.Method == "GET" && r.IsPointRead, r.ToString()));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Each_offline_call_costs_exactly_its_stated_storage_requests_and_round_trips()
+    {
+        var license = await _server.CreateLicenseAsync(Activation, seats: 5);
+        await FillPartitionAsync(license, otherSeats: ["other-1", "other-2", "other-3"], "v1/license/activate");
+        var request = OfflineWire.Request(license.UserKey, "lab-pc", OfflineWire.NewRequestId(), _server.Clock.GetUtcNow());
+
+        var activate = await MeasureAsync(license, "v1/license/offline/activate", new { request }, readsTogether: 3);
+        var again = await MeasureAsync(license, "v1/license/offline/activate", new { request }, readsTogether: 3);
+        var proof = OfflineWire.Proof(activate.Body.GetProperty("response").GetString()!, _server.Clock.GetUtcNow());
+        var deactivate = await MeasureAsync(license, "v1/license/offline/deactivate", new { proof }, readsTogether: 2);
+        var repeated = await MeasureAsync(license, "v1/license/offline/deactivate", new { proof }, readsTogether: 2);
+
+        Assert.True(activate.Body.GetProperty("success").GetBoolean(), activate.Body.GetRawText());
+        Assert.Equal(activate.Body.GetRawText(), again.Body.GetRawText());
+        Assert.Equal(3, deactivate.Body.GetProperty("activeClientCount").GetInt32());
+        Assert.Equal(deactivate.Body.GetRawText(), repeated.Body.GetRawText());
+        AssertCost(activate, requests: 4, roundTrips: 2);
+        AssertCost(again, requests: 3, roundTrips: 1);
+        AssertCost(deactivate, requests: 5, roundTrips: 4);
+        AssertCost(repeated, requests: 3, roundTrips: 2);
     }
 
     [Fact]

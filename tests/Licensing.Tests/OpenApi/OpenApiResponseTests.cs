@@ -29,6 +29,8 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
                 "POST v1/license/deactivate 404", "POST v1/license/deactivate 409",
                 "POST v1/license/request 200", "POST v1/license/request 200", "POST v1/license/heartbeat 200", "POST v1/license/heartbeat 200", "POST v1/license/borrow 200",
                 "POST v1/license/release 200", "POST v1/license/release 404", "POST v1/license/activate 200", "POST v1/license/release 409", "POST v1/license/trial 200",
+                "POST v1/license/offline/activate 200", "POST v1/license/offline/activate 200", "POST v1/license/offline/activate 400",
+                "POST v1/license/offline/deactivate 200", "POST v1/license/offline/deactivate 200", "POST v1/license/offline/deactivate 400",
                 "POST v1/license/request 200", "GET v1/admin/licenses 200", "GET v1/admin/licenses?pageSize=0 400", "GET {licenseId} 200",
                 "GET v1/admin/licenses/nope 404", "PATCH {licenseId} 200", "POST {licenseId}/tokens/revoke 200",
                 "POST {licenseId}/tokens/revoke 400", "GET {licenseId}/events 200", "GET {licenseId}/seats 200",
@@ -50,7 +52,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
             .Select(r => OpenApiContract.Served.TemplateOf(r.Method, r.Path) is { } template ? $"{r.Method} {template}" : null)
             .OfType<string>()
             .ToHashSet();
-        Assert.Equal(40, operations.Count);
+        Assert.Equal(42, operations.Count);
         Assert.Equal(operations.Order(StringComparer.Ordinal), reached.Order(StringComparer.Ordinal));
         Assert.Empty(server.Responses.SelectMany(OpenApiContract.Served.Check));
     }
@@ -114,7 +116,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
         await Get("v1/license/keys", key: null);
 
         var floating = (await Post("v1/admin/licenses", new { licensingMode = 2, maxClientCount = 1, heartbeatInterval = new { seconds = 60, nanos = 0 } }, Admin))!;
-        var activation = (await Post("v1/admin/licenses", new { licensingMode = 1, maxClientCount = 1, customerName = "Tour", features = Pro }, Admin))!;
+        var activation = (await Post("v1/admin/licenses", new { licensingMode = 1, maxClientCount = 2, customerName = "Tour", features = Pro }, Admin))!;
         var floatingKey = floating["userKey"]!.GetValue<string>();
         var activationKey = activation["userKey"]!.GetValue<string>();
         var licenseId = floating["licenseId"]!.GetValue<string>();
@@ -139,6 +141,13 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
         var activationGrant = (await Post("v1/license/activate", new { userKey = activationKey, machineId = "pc-2" }, client))!;
         await Post("v1/license/release", new { licenseToken = activationGrant["licenseToken"]!.GetValue<string>(), machineId = "pc-2" }, client);
         await Post("v1/license/trial", new { productId = "no-trial-here", machineId = "m1" }, client);
+        var offline = (await Post("v1/license/offline/activate", new { request = OfflineWire.Request(activationKey, "lab-pc", OfflineWire.NewRequestId(), server.Clock.GetUtcNow()) }, client))!;
+        await Post("v1/license/offline/activate", new { request = OfflineWire.Request(activationKey, "ship-pc", OfflineWire.NewRequestId(), server.Clock.GetUtcNow()) }, client);
+        await Post("v1/license/offline/activate", new { request = "lsreq1.nope" }, client);
+        var proof = OfflineWire.Proof(offline["response"]!.GetValue<string>(), server.Clock.GetUtcNow());
+        await Post("v1/license/offline/deactivate", new { proof }, client);
+        await Post("v1/license/offline/deactivate", new { proof = OfflineWire.Proof(offline["response"]!.GetValue<string>(), server.Clock.GetUtcNow(), secret: "guess") }, client);
+        await Post("v1/license/offline/deactivate", new { proof = "nope" }, client);
 
         await Post("v1/license/request", new { userKey = floatingKey, machineId = "m3", clientId = "c1" }, client);
         await Get("v1/admin/licenses");

@@ -8,6 +8,7 @@ public sealed class SampleTests(RealClockServerFixture server) : IClassFixture<R
 {
     private const int Activation = 1;
     private const int Floating = 2;
+    private static readonly string[] AirGappedFeatures = ["lab"];
 
     [Fact]
     public async Task FloatingSeat_sent_sigterm_while_it_holds_a_seat_gives_the_seat_back_and_exits_0()
@@ -45,6 +46,33 @@ public sealed class SampleTests(RealClockServerFixture server) : IClassFixture<R
             Assert.Equal("Deactivated: 0 of 1 seats in use.\n", deactivated.StdOut);
             Assert.Equal((0, "deactivated"), await SeatsAsync(license));
             Assert.False(File.Exists(Path.Combine(cache.FullName, "license.jws")));
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AirGapped_carries_a_request_and_its_response_across_the_gap_works_offline_and_its_proof_frees_the_seat()
+    {
+        var license = await server.CreateLicenseAsync(Activation, seats: 1, extra: new { features = AirGappedFeatures });
+        var cache = Directory.CreateTempSubdirectory("licensing-airgapped-");
+        var environment = Environment(license);
+        environment["LICENSING_CACHE_DIR"] = cache.FullName;
+        try
+        {
+            var run = await ProcessRun.RunAsync("dotnet", [SampleDll("AirGapped")], environment: environment);
+            var lines = run.StdOut.TrimEnd('\n').Split('\n');
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(4, lines.Length);
+            Assert.Equal($"Request written to {Path.Combine(cache.FullName, "activation.lsreq")}", lines[0]);
+            Assert.StartsWith($"Activated on license {license.LicenseId} until ", lines[1], StringComparison.Ordinal);
+            Assert.Equal("Working offline; entitlements: lab", lines[2]);
+            Assert.Equal("Deactivated: 0 of 1 seats in use.", lines[3]);
+            Assert.Equal((0, "deactivated"), await SeatsAsync(license));
+            Assert.StartsWith("lsdea1.", await File.ReadAllTextAsync(Path.Combine(cache.FullName, "deactivation.lsdea")), StringComparison.Ordinal);
         }
         finally
         {

@@ -82,6 +82,10 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         new("licensingMode", FieldKind.Unchangeable), new("productId", FieldKind.Unchangeable), new("userKey", FieldKind.Unchangeable),
     ];
 
+    private static readonly FieldSpec[] OfflineRequestFields = [new("request", FieldKind.Text, Required: true, Max: Licensing.Offline.OfflineTexts.MaxTextLength)];
+
+    private static readonly FieldSpec[] OfflineProofFields = [new("proof", FieldKind.Text, Required: true, Max: Licensing.Offline.OfflineTexts.MaxTextLength)];
+
     private static readonly FieldSpec[] RevokeFields = [new("licenseToken", FieldKind.Text, Max: Licensing.Seats.ClientCall.TokenMax), new("token", FieldKind.Text, Max: 64)];
 
     private static readonly FieldSpec[] ApiKeyFields =
@@ -99,6 +103,8 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         [nameof(Api.Heartbeat)] = new(Access.Client, ByToken, TokenBody),
         [nameof(Api.Release)] = new(Access.Client, ByToken, TokenBody),
         [nameof(Api.Borrow)] = new(Access.Client, BorrowFields, BorrowBody),
+        [nameof(Api.OfflineActivate)] = new(Access.Client, OfflineRequestFields, OfflineRequestBody),
+        [nameof(Api.OfflineDeactivate)] = new(Access.Client, OfflineProofFields, OfflineProofBody),
         [nameof(Api.Jwks)] = new(Access.Anonymous, [], null),
         [nameof(Api.CreateLicense)] = new(Access.Admin, CreateLicenseFields, CreateLicenseBody),
         [nameof(Api.ListLicenses)] = new(Access.Admin, [], null),
@@ -134,6 +140,16 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
 
         return body;
     }
+
+    /// <summary>A request made at the test clock's start (the fuzzed server's clock never runs behind it).</summary>
+    private static List<RawProperty> OfflineRequestBody(FuzzLicense license, Random random) =>
+        [new("request", Json.Text(OfflineWire.Request(license.UserKey, $"fuzz-machine-{random.Next(20)}", OfflineWire.NewRequestId(), TestClock.StartsAt)))];
+
+    /// <summary>The proof of the license's offline activation where it has one; else a well-formed proof of an answer that never was.</summary>
+    private static List<RawProperty> OfflineProofBody(FuzzLicense license, Random random) =>
+        [new("proof", Json.Text(license.OfflineResponse is { } response
+            ? OfflineWire.Proof(response, TestClock.StartsAt)
+            : OfflineWire.ProofWithoutAnswer(license.LicenseId, license.MachineId, TestClock.StartsAt)))];
 
     private static List<RawProperty> TokenBody(FuzzLicense license, Random random) =>
         [new("licenseToken", Json.Text(license.Token ?? "no-token")), new("machineId", Json.Text(license.MachineId))];

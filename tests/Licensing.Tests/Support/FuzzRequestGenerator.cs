@@ -8,7 +8,8 @@ namespace Licensing.Tests.Support;
 /// A license the fuzzer names: its ids, its mode and, where it has one, a live seat's machine, bearer token, public token
 /// id and the license document (its ASCII) that came with the seat.
 /// </summary>
-public sealed record FuzzLicense(string LicenseId, string UserKey, int Mode, string MachineId, string? Token, string? TokenId, string? Document);
+/// <param name="OfflineResponse">An activation license's offline response (<c>lsres1.</c>) for its machine.</param>
+public sealed record FuzzLicense(string LicenseId, string UserKey, int Mode, string MachineId, string? Token, string? TokenId, string? Document, string? OfflineResponse = null);
 
 /// <summary>
 /// The real things requests name. <see cref="Guarded"/> ones appear only in requests built to be refused, so their rows

@@ -29,9 +29,12 @@ public static class ReadmePrograms
         ["Azure.Identity"] = ["Azure.Identity.dll", "Azure.Core.dll", "System.ClientModel.dll", "Microsoft.Identity.Client.dll"],
     };
 
-    /// <summary>The marker's package names: <c>program Licensing.Client Azure.Identity</c>.</summary>
+    /// <summary>
+    /// The marker's package names: <c>program Licensing.Client Azure.Identity</c>; a word starting with <c>#</c> names the
+    /// program (<c>program #offline-activation Licensing.Client</c>), so two programs may use the same packages.
+    /// </summary>
     public static IReadOnlyList<string> PackagesOf(ReadmeBlock block) =>
-        block.Marker!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        block.Marker!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Where(word => !word.StartsWith('#')).ToList();
 
     public static CSharpCompilation Compile(ReadmeBlock block)
     {

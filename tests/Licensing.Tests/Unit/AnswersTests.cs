@@ -28,6 +28,7 @@ public sealed class AnswersTests
         { "invalid_token", "The license token is malformed or its signature does not verify." },
         { "machine_mismatch", "The token belongs to another machine." },
         { "transfer_limit_reached", "The license's seats have moved to other machines as often as its terms allow in 30 days." },
+        { "offline_request_invalid", "The offline request is older than 7 days or was answered for another machine, or the deactivation proof does not verify." },
     };
 
     [Theory]

@@ -16,6 +16,8 @@ public sealed class FunctionsMetadataTests
         { "v1/license/validate", "post" },
         { "v1/license/info", "post" },
         { "v1/license/borrow", "post" },
+        { "v1/license/offline/activate", "post" },
+        { "v1/license/offline/deactivate", "post" },
         { "v1/license/keys", "get" },
         { "v1/admin/licenses", "post" },
         { "v1/admin/licenses", "get" },
