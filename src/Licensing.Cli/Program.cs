@@ -10,6 +10,7 @@ RootCommand root = new("licensing: manage licenses, API keys and webhooks on a l
     PolicyCommands.Group(),
     KeyCommands.Group(),
     WebhookCommands.Group(),
+    BackupCommands.Group(),
 };
 foreach (var command in ClientCommands.All())
 {
