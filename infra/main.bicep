@@ -42,6 +42,14 @@ param alwaysReadyInstances int = 0
 @maxLength(21)
 param tablePrefix string = ''
 
+@description('Days a backup (and each earlier version of its blobs) is kept in the backup container before the lifecycle rule deletes it.')
+@minValue(1)
+@maxValue(3650)
+param backupRetentionDays int = 35
+
+@description('Six-field cron schedule of the BackupTables timer, passed as Licensing__BackupSchedule: daily at 03:00 UTC by default.')
+param backupSchedule string = '0 0 3 * * *'
+
 @description('Object id of whoever deploys: a user (az ad signed-in-user show --query id) or a service principal (az ad sp show --id APP_ID --query id). When set, it gets Key Vault Secrets Officer on the vault so scripts/ensure-secrets.sh can create the two secrets. Empty for none.')
 param deployerPrincipalId string = ''
 
@@ -155,9 +163,69 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
   }
 }
 
+// Versioning and soft delete keep a backup overwritten or deleted by mistake recoverable for a while.
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-06-01' = {
   parent: storage
   name: 'default'
+  properties: {
+    isVersioningEnabled: true
+    deleteRetentionPolicy: {
+      enabled: true
+      days: 14
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: 14
+    }
+  }
+}
+
+// The BackupTables timer's container: gzip JSON lines per table and a manifest per backup (docs/backups.md).
+resource backupContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobService
+  name: 'backups'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Keeps the last backupRetentionDays days of backups: older blobs and older versions are deleted.
+resource backupLifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-06-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'keep-recent-backups'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${backupContainer.name}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: backupRetentionDays
+                }
+              }
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: backupRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
 }
 
 // The container the Flex Consumption app runs its deployment package from (functionAppConfig below).
@@ -390,6 +458,18 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Licensing__ExpirySchedule'
           value: '0 */1 * * * *'
+        }
+        {
+          name: 'Licensing__BackupSchedule'
+          value: backupSchedule
+        }
+        {
+          name: 'Licensing__BackupContainer'
+          value: backupContainer.name
+        }
+        {
+          name: 'Licensing__BackupBlobServiceUri'
+          value: storage.properties.primaryEndpoints.blob
         }
         {
           name: 'Licensing__ExpiryMaxEntriesPerRun'

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for running the pinned Azurite table service (tools/azurite) locally.
+# Helpers for running the pinned Azurite table and blob services (tools/azurite) locally.
 #
 # Source this file from bash; it defines functions and variables only and does
 # not change shell options:
@@ -7,8 +7,8 @@
 #   . scripts/azurite.sh
 #   azurite_install
 #   port=$(free_port)
-#   azurite_start "$port" --in-memory       # or: azurite_start "$port" .local/azurite
-#   export CONN=$(azurite_connection_string "$port")
+#   azurite_start "$port" --in-memory       # or: azurite_start "$port" .local/azurite [BLOB_PORT]
+#   export CONN=$(azurite_connection_string "$port")   # table and blob endpoints
 #   ...
 #   azurite_stop
 #
@@ -23,11 +23,16 @@
 AZURITE_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 AZURITE_TOOL_DIR="$AZURITE_REPO_ROOT/tools/azurite"
 AZURITE_TABLE_BIN="$AZURITE_TOOL_DIR/node_modules/.bin/azurite-table"
+AZURITE_BLOB_BIN="$AZURITE_TOOL_DIR/node_modules/.bin/azurite-blob"
 
 # State of the Azurite started by azurite_start (empty when none).
 AZURITE_PID="${AZURITE_PID:-}"
 AZURITE_PORT="${AZURITE_PORT:-}"
 AZURITE_LOG="${AZURITE_LOG:-}"
+AZURITE_BLOB_PID="${AZURITE_BLOB_PID:-}"
+AZURITE_BLOB_SERVICE_PORT="${AZURITE_BLOB_SERVICE_PORT:-}"
+AZURITE_BLOB_LOG="${AZURITE_BLOB_LOG:-}"
+_AZURITE_LAUNCHED=""
 _AZURITE_LOG_IS_TEMP=0
 
 # Well-known development storage account (Azurite / storage emulator default).
@@ -102,12 +107,19 @@ free_port() {
     return 1
 }
 
-# azurite_connection_string PORT: storage connection string for the table
-# endpoint of an Azurite listening on 127.0.0.1:PORT.
+# azurite_connection_string TABLE_PORT [BLOB_PORT]: storage connection string for the table endpoint
+# of an Azurite listening on 127.0.0.1:TABLE_PORT and, when BLOB_PORT is given (default: the blob port
+# of the Azurite started by azurite_start, if any), its blob endpoint.
 azurite_connection_string() {
     _azurite_check_port "${1:-}" || return 1
-    printf 'DefaultEndpointsProtocol=http;AccountName=%s;AccountKey=%s;TableEndpoint=http://127.0.0.1:%s/%s;\n' \
+    local blob="${2:-$AZURITE_BLOB_SERVICE_PORT}"
+    printf 'DefaultEndpointsProtocol=http;AccountName=%s;AccountKey=%s;TableEndpoint=http://127.0.0.1:%s/%s;' \
         "$AZURITE_ACCOUNT_NAME" "$AZURITE_ACCOUNT_KEY" "$1" "$AZURITE_ACCOUNT_NAME"
+    if [[ -n $blob ]]; then
+        _azurite_check_port "$blob" || return 1
+        printf 'BlobEndpoint=http://127.0.0.1:%s/%s;' "$blob" "$AZURITE_ACCOUNT_NAME"
+    fi
+    printf '\n'
 }
 
 _azurite_alive() {
@@ -115,75 +127,38 @@ _azurite_alive() {
 }
 
 _azurite_log_tail() {
-    if [[ -n $AZURITE_LOG && -f $AZURITE_LOG ]]; then
-        echo "---- last lines of $AZURITE_LOG ----" >&2
-        tail -n 30 "$AZURITE_LOG" >&2
-        echo "----" >&2
-    fi
+    local log
+    for log in "$AZURITE_LOG" "$AZURITE_BLOB_LOG"; do
+        if [[ -n $log && -f $log ]]; then
+            echo "---- last lines of $log ----" >&2
+            tail -n 30 "$log" >&2
+            echo "----" >&2
+        fi
+    done
 }
 
-# azurite_start PORT [DATA_DIR|--in-memory]
-# Starts azurite-table on 127.0.0.1:PORT in the background (own process group)
-# and waits up to 30 s until the port accepts connections. Data goes to
-# DATA_DIR (log: DATA_DIR/azurite.log) or, with --in-memory (the default),
-# nowhere (log: a temp file, removed by azurite_stop).
-# Sets AZURITE_PID, AZURITE_PORT and AZURITE_LOG.
-azurite_start() {
-    local port="${1:-}" where="${2:---in-memory}"
-    _azurite_check_port "$port" || return 1
-    if _azurite_alive "$AZURITE_PID"; then
-        _azurite_err "already running (pid $AZURITE_PID, port $AZURITE_PORT); call azurite_stop first"
-        return 1
-    fi
-    if [[ ! -x "$AZURITE_TABLE_BIN" ]]; then
-        _azurite_err "$AZURITE_TABLE_BIN not found; run azurite_install first"
-        return 1
-    fi
-    if port_in_use "$port"; then
-        _azurite_err "127.0.0.1:$port is already in use"
-        return 1
-    fi
-
-    local -a args=(
-        --tableHost 127.0.0.1
-        --tablePort "$port"
-        --disableTelemetry
-        --skipApiVersionCheck
-        --loose
-    )
-    local workdir
-    if [[ $where == --in-memory ]]; then
-        args+=(--inMemoryPersistence)
-        AZURITE_LOG="$(mktemp "${TMPDIR:-/tmp}/azurite-table.XXXXXX")" || return 1
-        _AZURITE_LOG_IS_TEMP=1
-        workdir="$(dirname "$AZURITE_LOG")"
-    else
-        mkdir -p "$where" || return 1
-        workdir="$(cd "$where" && pwd -P)" || return 1
-        args+=(--location "$workdir")
-        AZURITE_LOG="$workdir/azurite.log"
-        _AZURITE_LOG_IS_TEMP=0
-    fi
-
-    # Start in its own process group (job control on just for this fork):
-    # then SIGINT is not ignored by the child, and a terminal Ctrl-C goes to
-    # the calling script only, which stops Azurite via azurite_stop.
+# _azurite_launch BIN LOG WORKDIR ARGS...: starts one Azurite service in its own process group (job control on
+# just for this fork): then SIGINT is not ignored by the child, and a terminal Ctrl-C goes to the calling script
+# only, which stops Azurite via azurite_stop. Sets _AZURITE_LAUNCHED to its PID.
+_azurite_launch() {
+    local bin="$1" log="$2" workdir="$3"
+    shift 3
     local had_monitor=0
     [[ $- == *m* ]] && had_monitor=1
     set -m
-    (cd "$workdir" && exec "$AZURITE_TABLE_BIN" "${args[@]}") </dev/null >"$AZURITE_LOG" 2>&1 &
-    AZURITE_PID=$!
+    (cd "$workdir" && exec "$bin" "$@") </dev/null >"$log" 2>&1 &
+    _AZURITE_LAUNCHED=$!
     (( had_monitor )) || set +m
-    AZURITE_PORT="$port"
+}
 
-    local i
+# _azurite_await PID PORT NAME: waits up to 30 s until 127.0.0.1:PORT accepts connections while PID lives.
+_azurite_await() {
+    local pid="$1" port="$2" name="$3" i
     for (( i = 0; i < 150; i++ )); do
-        if ! _azurite_alive "$AZURITE_PID"; then
+        if ! _azurite_alive "$pid"; then
             local rc=0
-            wait "$AZURITE_PID" 2>/dev/null || rc=$?
-            _azurite_err "Azurite exited during startup (exit $rc); log: $AZURITE_LOG"
-            _azurite_log_tail
-            AZURITE_PID=""
+            wait "$pid" 2>/dev/null || rc=$?
+            _azurite_err "Azurite's $name service exited during startup (exit $rc)"
             return 1
         fi
         if port_in_use "$port"; then
@@ -191,17 +166,77 @@ azurite_start() {
         fi
         sleep 0.2
     done
-    _azurite_err "Azurite did not accept connections on 127.0.0.1:$port within 30 s; log: $AZURITE_LOG"
-    _azurite_log_tail
-    azurite_stop
+    _azurite_err "Azurite's $name service did not accept connections on 127.0.0.1:$port within 30 s"
     return 1
 }
 
-# azurite_stop: stops the Azurite started by azurite_start with SIGINT, waits
-# up to 10 s, then SIGKILL as a last resort. No-op when none is running.
-azurite_stop() {
-    local pid="$AZURITE_PID"
-    AZURITE_PID=""
+# azurite_start TABLE_PORT [DATA_DIR|--in-memory] [BLOB_PORT]
+# Starts azurite-table on 127.0.0.1:TABLE_PORT and azurite-blob on 127.0.0.1:BLOB_PORT (default: a free
+# port) in the background (each in its own process group) and waits up to 30 s for each to accept
+# connections. Data goes to DATA_DIR (logs: DATA_DIR/azurite.log, DATA_DIR/azurite-blob.log) or, with
+# --in-memory (the default), nowhere (logs: temp files, removed by azurite_stop).
+# Sets AZURITE_PID, AZURITE_PORT, AZURITE_LOG (the table service) and AZURITE_BLOB_PID, AZURITE_BLOB_SERVICE_PORT,
+# AZURITE_BLOB_LOG (the blob service).
+azurite_start() {
+    local port="${1:-}" where="${2:---in-memory}" blob_port="${3:-}"
+    _azurite_check_port "$port" || return 1
+    if _azurite_alive "$AZURITE_PID" || _azurite_alive "$AZURITE_BLOB_PID"; then
+        _azurite_err "already running (pid $AZURITE_PID, port $AZURITE_PORT); call azurite_stop first"
+        return 1
+    fi
+    if [[ ! -x "$AZURITE_TABLE_BIN" || ! -x "$AZURITE_BLOB_BIN" ]]; then
+        _azurite_err "$AZURITE_TABLE_BIN or $AZURITE_BLOB_BIN not found; run azurite_install first"
+        return 1
+    fi
+    if port_in_use "$port"; then
+        _azurite_err "127.0.0.1:$port is already in use"
+        return 1
+    fi
+    if [[ -z $blob_port ]]; then
+        blob_port="$(free_port)" || return 1
+        while [[ $blob_port == "$port" ]]; do blob_port="$(free_port)" || return 1; done
+    fi
+    _azurite_check_port "$blob_port" || return 1
+    if port_in_use "$blob_port"; then
+        _azurite_err "127.0.0.1:$blob_port is already in use"
+        return 1
+    fi
+
+    local -a common=(--disableTelemetry --skipApiVersionCheck --loose)
+    local workdir
+    if [[ $where == --in-memory ]]; then
+        common+=(--inMemoryPersistence)
+        AZURITE_LOG="$(mktemp "${TMPDIR:-/tmp}/azurite-table.XXXXXX")" || return 1
+        AZURITE_BLOB_LOG="$(mktemp "${TMPDIR:-/tmp}/azurite-blob.XXXXXX")" || return 1
+        _AZURITE_LOG_IS_TEMP=1
+        workdir="$(dirname "$AZURITE_LOG")"
+    else
+        mkdir -p "$where" || return 1
+        workdir="$(cd "$where" && pwd -P)" || return 1
+        common+=(--location "$workdir")
+        AZURITE_LOG="$workdir/azurite.log"
+        AZURITE_BLOB_LOG="$workdir/azurite-blob.log"
+        _AZURITE_LOG_IS_TEMP=0
+    fi
+
+    _azurite_launch "$AZURITE_TABLE_BIN" "$AZURITE_LOG" "$workdir" --tableHost 127.0.0.1 --tablePort "$port" "${common[@]}"
+    AZURITE_PID=$_AZURITE_LAUNCHED
+    AZURITE_PORT="$port"
+    _azurite_launch "$AZURITE_BLOB_BIN" "$AZURITE_BLOB_LOG" "$workdir" --blobHost 127.0.0.1 --blobPort "$blob_port" "${common[@]}"
+    AZURITE_BLOB_PID=$_AZURITE_LAUNCHED
+    AZURITE_BLOB_SERVICE_PORT="$blob_port"
+
+    if ! _azurite_await "$AZURITE_PID" "$port" table || ! _azurite_await "$AZURITE_BLOB_PID" "$blob_port" blob; then
+        _azurite_err "logs: $AZURITE_LOG, $AZURITE_BLOB_LOG"
+        _azurite_log_tail
+        azurite_stop
+        return 1
+    fi
+}
+
+# _azurite_stop_one PID: SIGINT, up to 10 s, then SIGKILL as a last resort.
+_azurite_stop_one() {
+    local pid="$1"
     if _azurite_alive "$pid"; then
         echo "==> Stopping Azurite (pid $pid, SIGINT)"
         kill -INT "$pid" 2>/dev/null || true
@@ -218,11 +253,22 @@ azurite_stop() {
     if [[ -n $pid ]]; then
         wait "$pid" 2>/dev/null || true   # reap it if it is our child
     fi
-    if (( _AZURITE_LOG_IS_TEMP )) && [[ -n $AZURITE_LOG ]]; then
-        rm -f "$AZURITE_LOG"
+}
+
+# azurite_stop: stops the Azurite services started by azurite_start. No-op when none is running.
+azurite_stop() {
+    local table="$AZURITE_PID" blob="$AZURITE_BLOB_PID"
+    AZURITE_PID=""
+    AZURITE_BLOB_PID=""
+    _azurite_stop_one "$table"
+    _azurite_stop_one "$blob"
+    if (( _AZURITE_LOG_IS_TEMP )); then
+        rm -f "$AZURITE_LOG" "$AZURITE_BLOB_LOG"
         AZURITE_LOG=""
+        AZURITE_BLOB_LOG=""
         _AZURITE_LOG_IS_TEMP=0
     fi
     AZURITE_PORT=""
+    AZURITE_BLOB_SERVICE_PORT=""
     return 0
 }

@@ -3,10 +3,11 @@
 #
 #   AZURITE_TABLE_PORT  Azurite table port (default 10002). If something already
 #                       listens on 127.0.0.1 there, it is reused (and left running);
-#                       otherwise Azurite is started with its data in .local/azurite
-#                       and stopped again (SIGINT) when this script exits. If that
-#                       Azurite exits while the server runs, the script says so and
-#                       stops the server (exit 1).
+#                       otherwise Azurite's table and blob services are started with
+#                       their data in .local/azurite and stopped again (SIGINT) when
+#                       this script exits. If one of them exits while the server
+#                       runs, the script says so and stops the server (exit 1).
+#   AZURITE_BLOB_PORT   Azurite blob port (default 10000), for backups.
 #   PORT                HTTP port of the local host (default 7071).
 #   LICENSING_LOCAL_DIR Where Azurite's data and the development signing key live
 #                       (default .local in the repository).
@@ -14,7 +15,8 @@
 #                       If neither is set, a development ES256 key is created once at
 #                       .local/signing-key.pem and Licensing__SigningKeyFile points to it.
 #   Licensing__StorageConnectionString
-#                       Defaults to the Azurite connection string for AZURITE_TABLE_PORT.
+#                       Defaults to the Azurite connection string for AZURITE_TABLE_PORT
+#                       and AZURITE_BLOB_PORT.
 #
 # Extra arguments are passed to the program (after `dotnet run ... --`).
 # Ctrl-C stops the local host first, then the Azurite this script started.
@@ -28,9 +30,10 @@ cd "$ROOT"
 PROJECT="src/Licensing.LocalHost"
 LOCAL_DIR="${LICENSING_LOCAL_DIR:-$ROOT/.local}"
 AZURITE_TABLE_PORT="${AZURITE_TABLE_PORT:-10002}"
+AZURITE_BLOB_PORT="${AZURITE_BLOB_PORT:-10000}"
 export PORT="${PORT:-7071}"
 
-for var in AZURITE_TABLE_PORT PORT; do
+for var in AZURITE_TABLE_PORT AZURITE_BLOB_PORT PORT; do
     if [[ ! ${!var} =~ ^[0-9]+$ ]] || (( 10#${!var} < 1 || 10#${!var} > 65535 )); then
         echo "==> $var must be a TCP port number (1-65535), got '${!var}'" >&2
         exit 2
@@ -78,9 +81,10 @@ azurite_install
 if port_in_use "$AZURITE_TABLE_PORT"; then
     echo "==> Azurite: something already listens on 127.0.0.1:$AZURITE_TABLE_PORT; reusing it (it will not be stopped by this script)"
 else
-    echo "==> Azurite: starting table service on 127.0.0.1:$AZURITE_TABLE_PORT (data: $LOCAL_DIR/azurite)"
-    azurite_start "$AZURITE_TABLE_PORT" "$LOCAL_DIR/azurite"
+    echo "==> Azurite: starting table service on 127.0.0.1:$AZURITE_TABLE_PORT and blob service on 127.0.0.1:$AZURITE_BLOB_PORT (data: $LOCAL_DIR/azurite)"
+    azurite_start "$AZURITE_TABLE_PORT" "$LOCAL_DIR/azurite" "$AZURITE_BLOB_PORT"
     echo "    pid $AZURITE_PID; log: $AZURITE_LOG"
+    echo "    blob pid $AZURITE_BLOB_PID; log: $AZURITE_BLOB_LOG"
 fi
 
 if [[ -z ${Licensing__SigningKey:-} && -z ${Licensing__SigningKeyFile:-} ]]; then
@@ -105,9 +109,9 @@ else
 fi
 
 if [[ -z ${Licensing__StorageConnectionString:-} ]]; then
-    Licensing__StorageConnectionString="$(azurite_connection_string "$AZURITE_TABLE_PORT")"
+    Licensing__StorageConnectionString="$(azurite_connection_string "$AZURITE_TABLE_PORT" "$AZURITE_BLOB_PORT")"
     export Licensing__StorageConnectionString
-    echo "==> Storage: Azurite at http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1"
+    echo "==> Storage: Azurite at http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1 (tables), http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1 (blobs)"
 else
     echo "==> Storage: Licensing__StorageConnectionString taken from the environment"
 fi
@@ -134,10 +138,15 @@ set +m
 status=0
 if [[ -n $AZURITE_PID ]]; then
     ended=""
-    wait -n -p ended "$host_pid" "$AZURITE_PID" || status=$?
+    wait -n -p ended "$host_pid" "$AZURITE_PID" "$AZURITE_BLOB_PID" || status=$?
     if [[ $ended == "$AZURITE_PID" ]]; then
         AZURITE_PID=""
         echo "==> Azurite exited (status $status) while the server was running; stopping the server. Azurite's log: $AZURITE_LOG" >&2
+        exit 1
+    fi
+    if [[ $ended == "$AZURITE_BLOB_PID" ]]; then
+        AZURITE_BLOB_PID=""
+        echo "==> Azurite's blob service exited (status $status) while the server was running; stopping the server. Its log: $AZURITE_BLOB_LOG" >&2
         exit 1
     fi
 else

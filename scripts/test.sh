@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Licensing.sln and runs all tests against a private, in-memory Azurite
-# (table service) on a free 127.0.0.1 port. Extra arguments go to `dotnet test`,
+# (table and blob services) on free 127.0.0.1 ports. Extra arguments go to `dotnet test`,
 # e.g.  scripts/test.sh --filter "FullyQualifiedName~Activation"
 # --quick leaves out the slow lane (tests with [Trait("Category", "Slow")]: model,
 # fuzz, soak, storage faults, bench smoke, seat rounds, Bicep, publish, pack,
@@ -46,8 +46,9 @@ echo "==> Browser tests: checking chromium and axe-core"
 browser_install
 
 port="$(free_port)"
-echo "==> Azurite: starting in-memory table service on 127.0.0.1:$port"
+echo "==> Azurite: starting in-memory table service on 127.0.0.1:$port and a blob service beside it"
 azurite_start "$port" --in-memory
+echo "    blob service on 127.0.0.1:$AZURITE_BLOB_SERVICE_PORT"
 LICENSING_TEST_STORAGE="$(azurite_connection_string "$port")"
 export LICENSING_TEST_STORAGE
 

@@ -11,7 +11,7 @@
 //
 // No queue role: the app has HTTP and timer triggers only. The host keeps its keys, timer schedule status and
 // singleton locks (blob leases) in blobs, and Flex Consumption reads the deployment package from a blob
-// container, so Storage Blob Data Owner on the account covers host storage and deployment. Queue Data
+// container, so Storage Blob Data Owner on the account covers host storage, deployment and backups. Queue Data
 // Contributor is needed for Durable Functions, blob (polling) and queue triggers, none of which the app uses.
 
 @description('Principal (object) id of the function app\'s user-assigned identity.')
@@ -67,7 +67,8 @@ resource storageTableData 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Storage Blob Data Owner on the account: host storage (AzureWebJobsStorage) and the deployment container.
+// Storage Blob Data Owner on the account: host storage (AzureWebJobsStorage), the deployment container and the
+// backup container the BackupTables timer writes to.
 resource storageBlobData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   name: guid(storage.id, principalId, 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')

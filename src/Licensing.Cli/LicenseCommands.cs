@@ -109,6 +109,8 @@ internal static class LicenseCommands
         {
             LicenseId, SeatToken,
         }.Runs(RevokeTokenAsync),
+        LicenseTransferCommands.Export(),
+        LicenseTransferCommands.Import(),
     };
 
     private static async Task<int> CreateAsync(Session s)

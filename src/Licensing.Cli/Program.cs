@@ -11,6 +11,7 @@ RootCommand root = new("licensing: manage licenses, API keys and webhooks on a l
     KeyCommands.Group(),
     WebhookCommands.Group(),
     OfflineCommands.Group(),
+    BackupCommands.Group(),
 };
 foreach (var command in ClientCommands.All())
 {

@@ -1,4 +1,5 @@
 using Licensing.Admin;
+using Licensing.Backup;
 using Licensing.Auth;
 using Licensing.Expiry;
 using Licensing.Http;
@@ -85,6 +86,9 @@ public static class Wiring
         services.AddSingleton(new WebhookBackoff(Random.Shared));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDispatcher>();
+
+        // Backups: every table to blobs, on a timer.
+        services.AddSingleton<BackupService>();
 
         // HTTP: requests read, outcomes answered.
         services.AddSingleton<ApiEndpoint>();

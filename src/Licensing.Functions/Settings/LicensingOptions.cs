@@ -42,6 +42,18 @@ public sealed class LicensingOptions
     /// <summary>Six-field cron schedule of the DeliverWebhooks timer (every 5 s keeps delivery lag well within 15 s).</summary>
     public string WebhookSchedule { get; set; } = "*/5 * * * * *";
 
+    /// <summary>Six-field cron schedule of the BackupTables timer (daily at 03:00 UTC by default).</summary>
+    public string BackupSchedule { get; set; } = "0 0 3 * * *";
+
+    /// <summary>The blob container backups are written to (created when missing).</summary>
+    public string BackupContainer { get; set; } = "backups";
+
+    /// <summary>Backups into another account, by connection string. Empty: the blob service of the app's account.</summary>
+    public string? BackupConnectionString { get; set; }
+
+    /// <summary>Backups by managed identity: the blob endpoint of the app's account or another (in Azure, set by the template).</summary>
+    public Uri? BackupBlobServiceUri { get; set; }
+
     /// <summary>Lets a webhook's URL be plain http on a loopback host (local development and tests); https otherwise.</summary>
     public bool AllowInsecureWebhookUrls { get; set; }
 

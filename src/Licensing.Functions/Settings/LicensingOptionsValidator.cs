@@ -76,6 +76,25 @@ public sealed class LicensingOptionsValidator : IValidateOptions<LicensingOption
             failures.Add($"{SettingNames.WebhookSchedule} must be a six-field cron expression such as '*/5 * * * * *'.");
         }
 
+        try
+        {
+            CronExpression.Parse(options.BackupSchedule, CronFormat.IncludeSeconds);
+        }
+        catch (CronFormatException)
+        {
+            failures.Add($"{SettingNames.BackupSchedule} must be a six-field cron expression such as '0 0 3 * * *'.");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.BackupContainer, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
+        {
+            failures.Add($"{SettingNames.BackupContainer} must be a blob container name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
+        }
+
+        if (options.BackupBlobServiceUri is { IsAbsoluteUri: false } or { Scheme: not ("https" or "http") })
+        {
+            failures.Add($"{SettingNames.BackupBlobServiceUri} must be an absolute http(s) URI.");
+        }
+
         if (options.ExpiryMaxEntriesPerRun is < 1 or > 100_000)
         {
             failures.Add($"{SettingNames.ExpiryMaxEntriesPerRun} must be between 1 and 100000.");

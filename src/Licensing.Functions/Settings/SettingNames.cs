@@ -15,6 +15,10 @@ public static class SettingNames
     public const string ExpirySchedule = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpirySchedule);
     public const string ExpiryMaxEntriesPerRun = LicensingOptions.Section + ":" + nameof(LicensingOptions.ExpiryMaxEntriesPerRun);
     public const string WebhookSchedule = LicensingOptions.Section + ":" + nameof(LicensingOptions.WebhookSchedule);
+    public const string BackupSchedule = LicensingOptions.Section + ":" + nameof(LicensingOptions.BackupSchedule);
+    public const string BackupContainer = LicensingOptions.Section + ":" + nameof(LicensingOptions.BackupContainer);
+    public const string BackupConnectionString = LicensingOptions.Section + ":" + nameof(LicensingOptions.BackupConnectionString);
+    public const string BackupBlobServiceUri = LicensingOptions.Section + ":" + nameof(LicensingOptions.BackupBlobServiceUri);
     public const string AllowInsecureWebhookUrls = LicensingOptions.Section + ":" + nameof(LicensingOptions.AllowInsecureWebhookUrls);
     public const string AllowPrivateWebhookTargets = LicensingOptions.Section + ":" + nameof(LicensingOptions.AllowPrivateWebhookTargets);
     public const string TokenRetention = LicensingOptions.Section + ":" + nameof(LicensingOptions.TokenRetention);
@@ -36,5 +40,7 @@ public static class SettingNames
 
     /// <summary>The webhook dispatcher's binding expression.</summary>
     public const string WebhookScheduleBinding = "%" + WebhookSchedule + "%";
-    
+
+    /// <summary>The backup timer's binding expression.</summary>
+    public const string BackupScheduleBinding = "%" + BackupSchedule + "%";
 }

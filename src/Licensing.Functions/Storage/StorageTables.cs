@@ -61,6 +61,16 @@ public sealed class StorageTables
     public TableClient Webhooks { get; }
     public TableClient Catalog { get; }
 
+    /// <summary>Every table of the app, each with its name without the prefix (what a backup calls it).</summary>
+    public IReadOnlyList<(string Name, TableClient Client)> All =>
+    [
+        (TableKeys.LicensesTable(""), Licenses),
+        (TableKeys.ExpiryIndexTable(""), ExpiryIndex),
+        (TableKeys.ApiKeysTable(""), ApiKeys),
+        (TableKeys.WebhooksTable(""), Webhooks),
+        (TableKeys.CatalogTable(""), Catalog),
+    ];
+
     /// <summary>Creates the tables once per process (Bicep declares them in Azure; Azurite starts empty).</summary>
     public Task EnsureCreatedAsync(CancellationToken ct)
     {
@@ -77,7 +87,7 @@ public sealed class StorageTables
 
     private async Task CreateAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Licenses, ExpiryIndex, ApiKeys, Catalog, Webhooks })
+        foreach (var (_, table) in All)
         {
             try
             {
@@ -91,7 +101,8 @@ public sealed class StorageTables
         }
     }
 
-    private static TokenCredential Credential(LicensingOptions settings) =>
+    /// <summary>The app's managed identity (or DefaultAzureCredential's pick), for every storage client.</summary>
+    public static TokenCredential Credential(LicensingOptions settings) =>
         string.IsNullOrWhiteSpace(settings.ManagedIdentityClientId)
             ? new DefaultAzureCredential()
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(settings.ManagedIdentityClientId));

@@ -16,8 +16,7 @@ public sealed class CliTests(NearWallClockServerFixture server) : IClassFixture<
     private const int Activation = 1;
     private const int Floating = 2;
 
-    private static readonly string CliDll = Path.Combine(
-        RepoPaths.Root, "src", "Licensing.Cli", "bin", RepoPaths.Configuration, "net10.0", "Licensing.Cli.dll");
+    private static readonly string CliDll = CliPaths.Dll;
 
     private string Url => server.Http.BaseAddress!.ToString();
 

@@ -44,6 +44,33 @@ public sealed class TemplatePromisesTests
     }
 
     [Fact]
+    public async Task Backups_go_to_a_private_container_with_versioning_soft_delete_and_a_lifecycle_rule_keeping_the_last_35_days()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        var blobService = template.One("Microsoft.Storage/storageAccounts/blobServices").GetProperty("properties");
+        var container = Assert.Single(template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => c.GetProperty("name").GetString()!.EndsWith("'backups')]", StringComparison.Ordinal));
+        var rule = Assert.Single(template.One("Microsoft.Storage/storageAccounts/managementPolicies").GetProperty("properties").GetProperty("policy").GetProperty("rules").EnumerateArray());
+        var definition = rule.GetProperty("definition");
+        var settings = template.AppSettings();
+        var retention = template.Json.RootElement.GetProperty("parameters").GetProperty("backupRetentionDays");
+
+        Assert.True(blobService.GetProperty("isVersioningEnabled").GetBoolean());
+        Assert.True(blobService.GetProperty("deleteRetentionPolicy").GetProperty("enabled").GetBoolean());
+        Assert.Equal(14, blobService.GetProperty("deleteRetentionPolicy").GetProperty("days").GetInt32());
+        Assert.True(blobService.GetProperty("containerDeleteRetentionPolicy").GetProperty("enabled").GetBoolean());
+        Assert.Equal("None", container.GetProperty("properties").GetProperty("publicAccess").GetString());
+        Assert.Equal(35, retention.GetProperty("defaultValue").GetInt32());
+        Assert.Equal("[format('{0}/', 'backups')]", Assert.Single(definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray()).GetString());
+        Assert.Equal("[parameters('backupRetentionDays')]", definition.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterModificationGreaterThan").GetString());
+        Assert.Equal("[parameters('backupRetentionDays')]", definition.GetProperty("actions").GetProperty("version").GetProperty("delete").GetProperty("daysAfterCreationGreaterThan").GetString());
+        Assert.Equal("[parameters('backupSchedule')]", settings["Licensing__BackupSchedule"]);
+        Assert.Equal("backups", settings["Licensing__BackupContainer"]);
+        Assert.Contains("primaryEndpoints.blob", settings["Licensing__BackupBlobServiceUri"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_function_app_runs_dotnet_isolated_10_on_flex_consumption_over_https_only_with_ftp_off()
     {
         var template = await CompiledTemplate.GetAsync();

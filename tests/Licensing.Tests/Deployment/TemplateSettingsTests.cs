@@ -19,6 +19,7 @@ public sealed partial class TemplateSettingsTests
         ["AzureWebJobsStorage"] = "AzureWebJobsStorage__accountName",
         ["Licensing__SigningKeyFile"] = "Licensing__SigningKey",
         ["Licensing__StorageConnectionString"] = "Licensing__TableServiceUri",
+        ["Licensing__BackupConnectionString"] = "Licensing__BackupBlobServiceUri",
     };
 
     [Fact]
@@ -53,6 +54,7 @@ public sealed partial class TemplateSettingsTests
                 "Licensing__AdminApiKey" => "lk_admin_" + new string('a', 64),
                 "Licensing__SigningKey" => key.ExportPkcs8PrivateKeyPem(),
                 "Licensing__TableServiceUri" => "https://account.table.core.windows.net/",
+                "Licensing__BackupBlobServiceUri" => "https://account.blob.core.windows.net/",
                 "Licensing__TablePrefix" when IsExpression(s.Value) => "",
                 _ when ParameterDefault(template, s.Value) is { } value => value,
                 _ when IsExpression(s.Value) => "resolved-at-deployment",

@@ -18,6 +18,7 @@ public sealed class RunLocalScriptTests
         {
             ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AZURITE_TABLE_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AZURITE_BLOB_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LICENSING_LOCAL_DIR"] = local.FullName,
         };
         try
@@ -58,6 +59,7 @@ public sealed class RunLocalScriptTests
         {
             ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AZURITE_TABLE_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AZURITE_BLOB_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LICENSING_LOCAL_DIR"] = local.FullName,
             ["Licensing__AdminApiKey"] = adminKey,
         };

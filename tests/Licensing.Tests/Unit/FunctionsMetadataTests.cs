@@ -55,6 +55,15 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void The_backup_timer_is_listed_with_its_schedule_read_from_a_setting()
+    {
+        var timer = Assert.Single(Functions(), f => f.GetProperty("name").GetString() == "BackupTables");
+
+        var trigger = Assert.Single(timer.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "timerTrigger");
+        Assert.Equal("%Licensing:BackupSchedule%", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
     public void The_catch_all_function_sorts_after_every_other_function_because_the_host_tries_routes_by_name()
     {
         var names = Functions().Select(f => f.GetProperty("name").GetString()!).ToList();

@@ -15,6 +15,8 @@ public sealed class SettingsTests
     [InlineData("Licensing:ExpirySchedule", "every minute")]
     [InlineData("Licensing:ExpiryMaxEntriesPerRun", "0")]
     [InlineData("Licensing:WebhookSchedule", "every five seconds")]
+    [InlineData("Licensing:BackupSchedule", "daily")]
+    [InlineData("Licensing:BackupContainer", "Backups_Here")]
     [InlineData("Licensing:DefaultHeartbeatInterval", "00:00:00")]
     [InlineData("Licensing:TablePrefix", "9bad")]
     [InlineData("Licensing:AdminApiKey", "@Microsoft.KeyVault(VaultName=kv-licensing;SecretName=licensing-admin-api-key)")]
@@ -76,10 +78,10 @@ public sealed class SettingsTests
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet();
 
-        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "ExpiryMaxEntriesPerRun", "WebhookSchedule", "AllowInsecureWebhookUrls", "AllowPrivateWebhookTargets", "SignAnswers", "TokenRetention", "MaxEndedSeatsPerLicense", "MaxEventsPerLicense", "ActivationTokenLifetime", "DefaultHeartbeatInterval", "LicenseCacheTtl", "RateLimitPerKey", "RateLimitPerAddress", "FailedKeyLimitPerAddress", "TrustedProxyCount", "AdminTokenIssuer", "AdminTokenAudience", "AdminTokenRole" };
+        var required = new[] { "AdminApiKey", "SigningKeyFile", "StorageConnectionString", "TablePrefix", "ExpirySchedule", "ExpiryMaxEntriesPerRun", "WebhookSchedule", "BackupSchedule", "BackupContainer", "BackupConnectionString", "AllowInsecureWebhookUrls", "AllowPrivateWebhookTargets", "SignAnswers", "TokenRetention", "MaxEndedSeatsPerLicense", "MaxEventsPerLicense", "ActivationTokenLifetime", "DefaultHeartbeatInterval", "LicenseCacheTtl", "RateLimitPerKey", "RateLimitPerAddress", "FailedKeyLimitPerAddress", "TrustedProxyCount", "AdminTokenIssuer", "AdminTokenAudience", "AdminTokenRole" };
 
         Assert.All(required, name => Assert.Contains("Licensing__" + name, values));
-        Assert.All(typeof(LicensingOptions).GetProperties().Select(p => p.Name).Except(["SigningKey", "PreviousSigningKey", "TableServiceUri", "ManagedIdentityClientId"]),
+        Assert.All(typeof(LicensingOptions).GetProperties().Select(p => p.Name).Except(["SigningKey", "PreviousSigningKey", "TableServiceUri", "ManagedIdentityClientId", "BackupBlobServiceUri"]),
             name => Assert.Contains(name, required));
         Assert.Contains("FUNCTIONS_WORKER_RUNTIME", values);
     }

@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using Licensing.Tests.Support;
+
+namespace Licensing.Tests.Cli;
+
+/// <summary><c>licensing licenses import</c> and <c>export</c> run as processes against a real server.</summary>
+[Collection(SlowTests.Name)]
+[Trait("Category", "Slow")]
+public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerFixture>, IDisposable
+{
+    private const int Rows = 5000;
+
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("licensing-import-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    [Fact]
+    public async Task Importing_5000_rows_with_10_bad_creates_4990_reports_the_10_and_a_second_run_creates_none()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (file, bad) = await WriteCsvAsync(run);
+
+        var first = await CliAsync("licenses", "import", file);
+        var firstErrors = await File.ReadAllLinesAsync(file + ".errors");
+        var second = await CliAsync("licenses", "import", file);
+        var secondErrors = await File.ReadAllLinesAsync(file + ".errors");
+        var export = await CliAsync("licenses", "export");
+
+        Assert.True(first.ExitCode == 1, first.ToString());
+        Assert.Equal($"import: 4990 created, 0 skipped (already imported), 10 failed (see {file}.errors)", LastLine(first));
+        Assert.Equal(["import: 1000/4990 rows", "import: 2000/4990 rows", "import: 3000/4990 rows", "import: 4000/4990 rows", "import: 4990/4990 rows"],
+            first.StdOut.Split('\n').Where(l => l.Contains(" rows/s, ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(" rows", StringComparison.Ordinal)] + " rows"));
+        Assert.Equal(bad, firstErrors);
+        Assert.True(second.ExitCode == 1, second.ToString());
+        Assert.Equal($"import: 0 created, 4990 skipped (already imported), 10 failed (see {file}.errors)", LastLine(second));
+        Assert.Equal(bad, secondErrors);
+        var exported = export.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.GetProperty("customerName").GetString()!.StartsWith($"Customer {run} ", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(4990, exported.Count);
+        var seventh = Assert.Single(exported, l => l.GetProperty("userKey").GetString() == UserKey(run, 7));
+        Assert.Equal("floating", seventh.GetProperty("licensingMode").GetString());
+        Assert.Equal(3, seventh.GetProperty("maxClientCount").GetInt32());
+        Assert.Equal(["pro", "sso"], seventh.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
+    public async Task A_dry_run_checks_the_rows_and_creates_nothing()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(_work.FullName, "dry.jsonl");
+        await File.WriteAllLinesAsync(file,
+        [
+            JsonSerializer.Serialize(new { userKey = UserKey(run, 1), licensingMode = "activation", maxClientCount = 2 }),
+            JsonSerializer.Serialize(new { userKey = UserKey(run, 2), licensingMode = "everything", maxClientCount = 2 }),
+        ]);
+
+        var dry = await CliAsync("licenses", "import", file, "--dry-run");
+        var search = await CliAsync("licenses", "list", "--search", UserKey(run, 1), "--json");
+
+        Assert.True(dry.ExitCode == 1, dry.ToString());
+        Assert.Equal($"import (dry run): 1 rows to create or skip, 1 failed (see {file}.errors)", LastLine(dry));
+        Assert.Equal([$"line 2: licensingMode: 'everything' is not floating, activation or file\t{JsonSerializer.Serialize(new { userKey = UserKey(run, 2), licensingMode = "everything", maxClientCount = 2 })}"],
+            await File.ReadAllLinesAsync(file + ".errors"));
+        Assert.Empty(JsonDocument.Parse(search.StdOut).RootElement.GetProperty("items").EnumerateArray());
+    }
+
+    /// <summary>5,000 rows, the 10 bad ones spread through the file; returns the file and the error lines they must give.</summary>
+    private async Task<(string File, List<string> Bad)> WriteCsvAsync(string run)
+    {
+        var csv = new StringBuilder("userKey,licensingMode,maxClientCount,customerName,expireAt,features\n");
+        var bad = new List<string>();
+        for (var i = 0; i < Rows; i++)
+        {
+            var line = i + 2;
+            var row = (i % 500) switch
+            {
+                250 when i / 500 % 5 == 0 => $"short-{i},floating,3,Customer {run} {i},,pro",
+                250 when i / 500 % 5 == 1 => $"{UserKey(run, i)},everything,3,Customer {run} {i},,pro",
+                250 when i / 500 % 5 == 2 => $"{UserKey(run, i)},floating,three,Customer {run} {i},,pro",
+                250 when i / 500 % 5 == 3 => $"{UserKey(run, i)},floating,3,Customer {run} {i},someday,pro",
+                250 => $",floating,3,Customer {run} {i},,pro",
+                _ => $"{UserKey(run, i)},{(i % 2 == 0 ? "activation" : "floating")},3,\"Customer {run} {i}, Ltd\",2030-01-01,pro sso",
+            };
+            csv.Append(row).Append('\n');
+            if (i % 500 == 250)
+            {
+                var why = (i / 500 % 5) switch
+                {
+                    0 => "userKey: must be 20 to 128 characters with at least 10 different ones, without control characters or surrounding spaces.",
+                    1 => "licensingMode: 'everything' is not floating, activation or file",
+                    2 => "maxClientCount: 'three' is not a whole number",
+                    3 => "expireAt: 'someday' is not a date such as 2030-01-01 or 2030-01-01T12:00:00Z",
+                    _ => "userKey: required",
+                };
+                bad.Add($"line {line}: {why}\t{row}");
+            }
+        }
+
+        var file = Path.Combine(_work.FullName, "customers.csv");
+        await File.WriteAllTextAsync(file, csv.ToString());
+        return (file, bad);
+    }
+
+    private static string UserKey(string run, int i) => $"IMPORT-{run}-{i:D6}-KEYX";
+
+    private static string LastLine(ProcessResult result) => result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+
+    private Task<ProcessResult> CliAsync(params string[] arguments) =>
+        ProcessRun.RunAsync("dotnet", [CliPaths.Dll, .. arguments, "--url", server.Http.BaseAddress!.ToString(), "--api-key", ServerFixture.AdminKey],
+            timeout: TimeSpan.FromMinutes(5));
+}
