@@ -11,6 +11,7 @@ namespace Licensing.Seats;
 /// <summary>Node-locked activations (mode 1): one seat per machine, kept until deactivated.</summary>
 public sealed class ActivationService(
     SeatStore store,
+    SeatGroupCommit groupCommit,
     ExpiryIndex expiryIndex,
     LicenseCredentials credentials,
     TimeProvider clock,
@@ -24,9 +25,9 @@ public sealed class ActivationService(
     {
         var licenseId = TableKeys.LicenseId(call.UserKey);
         var seatRow = TableKeys.ActivationRow(call.MachineId);
-        return Contention.RetryAsync(async () =>
+        return groupCommit.DecideAsync(licenseId, seatRow, async (seats, ct) =>
         {
-            var read = await store.ReadAsync(licenseId, [seatRow], ct).ConfigureAwait(false);
+            var read = await seats.ReadAsync(licenseId, seatRow, ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (LicenseRules.Deny(license, now, LicensingMode.Activation) is { } reason)
@@ -44,8 +45,8 @@ public sealed class ActivationService(
             {
                 // The two reads are not one snapshot: this machine's own activation may have committed between them,
                 // counted in the license row but missed by the seat read. Read the seat again before refusing.
-                var again = await store.ReadSeatsAsync(license!, [seatRow], ct).ConfigureAwait(false);
-                return again.Seat(seatRow) is { State: SeatState.Live } ? null : SeatDecision.Denied(denial, license, license!.LiveSeats);
+                var again = await seats.ReadSeatAgainAsync(license!, seatRow, ct).ConfigureAwait(false);
+                return again is { State: SeatState.Live } ? null : SeatDecision.Denied(denial, license, license!.LiveSeats);
             }
 
             var activation = new SeatRow
@@ -65,7 +66,7 @@ public sealed class ActivationService(
             license!.LiveSeats++;
             activation.Overage = SeatTerms.IsOverage(license.LiveSeats, license.MaxClientCount);
             var activated = AuditEvents.Seat(AuditEventTypes.SeatActivated, license, activation, now, caller);
-            return await store.CommitAsync(license, [new SeatWrite(activation, IsNew: seat is null)], [activated], ct).ConfigureAwait(false)
+            return await seats.CommitAsync(license, [new SeatWrite(activation, IsNew: seat is null)], [activated], ct).ConfigureAwait(false)
                 ? Activated(license, activation, now)
                 : null;
         }, ct);
