@@ -99,12 +99,12 @@ public sealed class SeatBatch : ISeatSession
     }
 
     /// <summary>
-    /// The expiry hints first (a committed lease always has one), then the staged changes; answers how many committed.
+    /// The expiry hints first, together (a committed lease always has one), then the staged changes; answers how many committed.
     /// Storage's own failures are thrown.
     /// </summary>
     public async Task<int> CommitAsync(CancellationToken ct)
     {
-        await Task.WhenAll(_hints.Select(h => _expiryIndex.AddAsync(h, ct))).ConfigureAwait(false);
+        await _expiryIndex.AddAllAsync(_hints, ct).ConfigureAwait(false);
         var license = _read.License;
         if (license is null)
         {

@@ -52,6 +52,23 @@ public sealed class SeatGroupCommit(SeatStore store, ExpiryIndex expiryIndex)
     /// <summary>Rounds until nobody waits; the queue exists exactly while a leader runs it.</summary>
     private async Task LeadAsync(string licenseId)
     {
+        try
+        {
+            await RoundsAsync(licenseId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Never leave callers waiting on a queue nobody leads: whoever waits is answered with the failure.
+            lock (_gate)
+            {
+                _waiting.Remove(licenseId, out var queue);
+                queue?.ForEach(m => m.Fail(ex));
+            }
+        }
+    }
+
+    private async Task RoundsAsync(string licenseId)
+    {
         while (true)
         {
             Member[] round;

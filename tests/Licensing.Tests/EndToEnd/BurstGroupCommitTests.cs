@@ -62,11 +62,13 @@ public sealed class BurstGroupCommitTests(TwoInstances instances) : IClassFixtur
         var contenders = MixedBurst.Select((machine, i) => RequestAsync(i % 2 == 0 ? A : B, together, machine)).ToArray();
         var burst = await Task.WhenAll(contenders);
 
-        // The order the two instances' batches committed in, read from the answers: renewals and grants up to the
-        // first refusal, ordered by the seat count each saw, then the refusals. The same calls one after another in
-        // that order must answer exactly the same.
+        // The order the two instances' batches committed in, read from the answers and the audit trail: renewals and
+        // grants by the seat count each answered, new grants in the order of their events, then the refusals. The same
+        // calls one after another in that order must answer exactly the same and leave the same stored state.
         Assert.Equal(MixedBurst.Length, burst.Length);
-        var order = CommitOrder(MixedBurst, burst, knownTogether);
+        var grantEvents = (await A.StoredEventsAsync(together.LicenseId)).Where(e => e.GetString("Type") == AuditEventTypes.SeatGranted)
+            .OrderByDescending(e => e.RowKey, StringComparer.Ordinal).Select(e => e.GetString("MachineId")).ToList(); // event rows sort newest first
+        var order = CommitOrder(MixedBurst, burst, knownTogether, grantEvents);
         var oneByOne = new List<SeatDecision>();
         foreach (var machine in order)
         {
@@ -189,15 +191,16 @@ public sealed class BurstGroupCommitTests(TwoInstances instances) : IClassFixtur
 
     /// <summary>
     /// Grants and renewals by the seat count they answered; at one count, new grants first (the first of them raised
-    /// the count to it), then renewals (a token known before, or the same pair's earlier grant); the refusals last.
+    /// the count to it), in the order of their events, then renewals (a token known before, or the same pair's earlier
+    /// grant); the refusals last.
     /// </summary>
-    private static string[] CommitOrder(string[] machines, SeatDecision[] answers, Dictionary<string, string> known)
+    private static string[] CommitOrder(string[] machines, SeatDecision[] answers, Dictionary<string, string> known, List<string> grantEvents)
     {
         var decided = machines.Zip(answers).Select((a, i) => (Machine: a.First, Answer: a.Second, Arrived: i)).ToList();
         var granted = decided.Where(d => d.Answer.DeniedReason is null).ToList();
         bool IsRenewal((string Machine, SeatDecision Answer, int Arrived) d) =>
             known.ContainsKey(TokenOf(d.Answer)) || granted.Any(e => e.Arrived < d.Arrived && TokenOf(e.Answer) == TokenOf(d.Answer));
-        var inOrder = granted.OrderBy(d => d.Answer.ActiveClientCount).ThenBy(d => IsRenewal(d) ? 1 : 0).ThenBy(d => d.Arrived);
+        var inOrder = granted.OrderBy(d => d.Answer.ActiveClientCount).ThenBy(d => IsRenewal(d) ? 1 : 0).ThenBy(d => IsRenewal(d) ? 0 : grantEvents.IndexOf(d.Machine)).ThenBy(d => d.Arrived);
         var refused = decided.Where(d => d.Answer.DeniedReason is not null).OrderBy(d => d.Arrived);
         return inOrder.Concat(refused).Select(d => d.Machine).ToArray();
     }
