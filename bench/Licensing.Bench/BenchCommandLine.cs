@@ -24,6 +24,8 @@ internal static class BenchCommandLine
         ("webhooks", "seat grants with a seat.* webhook to a loopback receiver, the dispatcher on its default 5 s schedule: "
             + "every event arrives, and the p95 lag from event to arrival"),
         ("full-pool", "one license with every seat held, then requests from new machines, each refused: storage requests per refusal"),
+        ("burst", "N concurrent first requests on one license of N seats (50, 200, 1,000), on one instance and on two: wall time "
+            + "against N uncontended grants, p50/p99, storage requests per grant, no 5xx and exactly N seats live"),
         ("soak", "mixed client traffic while storage (on disk) is stopped and restarted; checks the seat invariants and "
             + "that every answered seat change survives (exit 1 on a violation)"),
     ];

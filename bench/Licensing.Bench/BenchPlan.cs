@@ -124,6 +124,11 @@ public static class BenchPlan
             runs.Add(await WebhookScenario.RunAsync(context, options.Smoke ? 50 : 1000, options.Smoke ? 4 : 8, ct).ConfigureAwait(false));
         }
 
+        if (wants.Contains("burst"))
+        {
+            runs.AddRange(await BurstScenario.RunAsync(context, options.Smoke ? [10, 20] : [50, 200, 1000], ct).ConfigureAwait(false));
+        }
+
         if (wants.Contains("full-pool"))
         {
             runs.Add(await FullPoolScenario.RunAsync(context, options.Concurrency[0], ct).ConfigureAwait(false));

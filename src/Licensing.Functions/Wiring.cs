@@ -66,6 +66,7 @@ public static class Wiring
         services.AddSingleton<RequestAuthorizer>();
 
         // The rules: seats, the admin API, the expiry timer.
+        services.AddSingleton<SeatGroupCommit>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LeaseService>();
         services.AddSingleton<SeatDisclosure>();

@@ -33,8 +33,12 @@ public sealed class StorageCounter : HttpPipelinePolicy
     };
 
     private readonly AsyncLocal<CallTally?> _current = new();
+    private long _total;
     private readonly ConcurrentDictionary<string, EndpointStorage> _endpoints = new(StringComparer.Ordinal);
     private long _untracked;
+
+    /// <summary>Every storage request counted since the counter was made, whichever call made it (a seat batch's leader serves many).</summary>
+    public long Total => Interlocked.Read(ref _total);
 
     /// <summary>Storage calls made outside any tally (set-up, the timer run).</summary>
     public long Untracked => Interlocked.Read(ref _untracked);
@@ -91,6 +95,7 @@ public sealed class StorageCounter : HttpPipelinePolicy
         var path = message.Request.Uri.Path;
         var apiKey = path.Contains("ApiKeys", StringComparison.Ordinal);
         var lostRace = message.HasResponse && IsLostRace(message.Response, path);
+        Interlocked.Increment(ref _total);
         if (_current.Value is { } tally)
         {
             tally.Add(apiKey, lostRace);

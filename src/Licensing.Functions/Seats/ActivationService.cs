@@ -11,6 +11,7 @@ namespace Licensing.Seats;
 /// <summary>Node-locked activations (mode 1): one seat per machine, kept until deactivated.</summary>
 public sealed class ActivationService(
     SeatStore store,
+    SeatGroupCommit groupCommit,
     ExpiryIndex expiryIndex,
     LicenseCredentials credentials,
     TimeProvider clock,
@@ -20,81 +21,103 @@ public sealed class ActivationService(
     /// Storage: read (1) + transaction (2); an already activated machine costs the read only, a refusal (a full
     /// license, or the transfer limit reached) the read and one more read of the machine's seat.
     /// </summary>
-    public async Task<SeatDecision> ActivateAsync(Caller caller, ClientCall call, CancellationToken ct) =>
-        (await ActivateAsync(caller, call, receipt: null, ct).ConfigureAwait(false)).Decision!;
+    public Task<SeatDecision> ActivateAsync(Caller caller, ClientCall call, CancellationToken ct)
+    {
+        var licenseId = TableKeys.LicenseId(call.UserKey);
+        var seatRow = TableKeys.ActivationRow(call.MachineId);
+        return groupCommit.DecideAsync(
+            licenseId,
+            seatRow,
+            async (seats, ct) => (await DecideAsync(seats, caller, call, licenseId, seatRow, receipt: null, ct).ConfigureAwait(false))?.Decision,
+            ct);
+    }
 
     /// <summary>
     /// Activates as <see cref="ActivateAsync(Caller, ClientCall, CancellationToken)"/> does, and keeps a receipt of the
     /// answer: its row is read with the license and the seat, and created in the activation's transaction (or alone,
     /// when the machine was active already). A receipt found stored decides the call before anything else. Storage: as
-    /// activate, plus (for an already active machine) the receipt's create.
+    /// activate, plus (for an already active machine) the receipt's create. Offline activations are rare and carry a
+    /// row of their own, so they are decided alone, straight against storage (the license row's ETag still orders them
+    /// with a burst's batch).
     /// </summary>
-    public Task<ReceiptedActivation> ActivateAsync(Caller caller, ClientCall call, ActivationReceipt? receipt, CancellationToken ct)
+    public Task<ReceiptedActivation> ActivateAsync(Caller caller, ClientCall call, ActivationReceipt receipt, CancellationToken ct)
     {
         var licenseId = TableKeys.LicenseId(call.UserKey);
         var seatRow = TableKeys.ActivationRow(call.MachineId);
-        return Contention.RetryAsync(async () =>
+        var alone = new StoredSeatSession(store, expiryIndex);
+        return Contention.RetryAsync(() => DecideAsync(alone, caller, call, licenseId, seatRow, receipt, ct), ct);
+    }
+
+    /// <summary>One activation decided through <paramref name="seats"/>; null when it lost a race (it is decided again).</summary>
+    private async Task<ReceiptedActivation?> DecideAsync(
+        ISeatSession seats, Caller caller, ClientCall call, string licenseId, string seatRow, ActivationReceipt? receipt, CancellationToken ct)
+    {
+        var read = receipt is null
+            ? await seats.ReadAsync(licenseId, seatRow, ct).ConfigureAwait(false)
+            : await store.ReadAsync(licenseId, [seatRow], ct, receipt.RowKey).ConfigureAwait(false);
+        if (read.Receipt is { } stored)
         {
-            var read = await store.ReadAsync(licenseId, [seatRow], ct, receipt?.RowKey).ConfigureAwait(false);
-            if (read.Receipt is { } stored)
+            return new ReceiptedActivation(Decision: null, stored);
+        }
+
+        var now = clock.GetUtcNow();
+        var license = caller.Visible(read.License);
+        if (LicenseRules.Deny(license, now, LicensingMode.Activation) is { } reason)
+        {
+            return ReceiptedActivation.Denied(SeatDecision.Denied(reason, license, license?.LiveSeats ?? 0));
+        }
+
+        var seat = read.Seat(seatRow);
+        if (seat is not null && seat.State == SeatState.Live)
+        {
+            var confirmed = Activated(license!, seat, now);
+            if (receipt is null)
             {
-                return new ReceiptedActivation(Decision: null, stored);
+                return new ReceiptedActivation(confirmed, Receipt: null);
             }
 
-            var now = clock.GetUtcNow();
-            var license = caller.Visible(read.License);
-            if (LicenseRules.Deny(license, now, LicensingMode.Activation) is { } reason)
-            {
-                return ReceiptedActivation.Denied(SeatDecision.Denied(reason, license, license?.LiveSeats ?? 0));
-            }
+            var row = receipt.Build(confirmed);
+            return await store.CreateRowAsync(row, ct).ConfigureAwait(false) ? new ReceiptedActivation(confirmed, row) : null;
+        }
 
-            var seat = read.Seat(seatRow);
-            if (seat is not null && seat.State == SeatState.Live)
-            {
-                var confirmed = Activated(license!, seat, now);
-                if (receipt is null)
-                {
-                    return new ReceiptedActivation(confirmed, Receipt: null);
-                }
+        if (NewMachineDenial(license!, now) is { } denial)
+        {
+            // The two reads are not one snapshot: this machine's own activation may have committed between them,
+            // counted in the license row but missed by the seat read. Read the seat again before refusing.
+            var again = await seats.ReadSeatAgainAsync(license!, seatRow, ct).ConfigureAwait(false);
+            return again is { State: SeatState.Live } ? null : ReceiptedActivation.Denied(SeatDecision.Denied(denial, license, license!.LiveSeats));
+        }
 
-                var row = receipt.Build(confirmed);
-                return await store.CreateRowAsync(row, ct).ConfigureAwait(false) ? new ReceiptedActivation(confirmed, row) : null;
-            }
+        var activation = new SeatRow
+        {
+            LicenseId = licenseId,
+            RowKey = seatRow,
+            TokenId = TokenIds.NewActivation(),
+            MachineId = call.MachineId,
+            ClientId = call.ClientId,
+            ClientName = call.ClientName,
+            ClientAddr = call.ClientAddr,
+            IssuedAt = now,
+            ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, LicenseRules.UsableUntil(license!)),
+            LastHeartbeat = now,
+            ETag = seat?.ETag ?? default,
+        };
+        license!.LiveSeats++;
+        activation.Overage = SeatTerms.IsOverage(license.LiveSeats, license.MaxClientCount);
+        var activated = AuditEvents.Seat(AuditEventTypes.SeatActivated, license, activation, now, caller);
 
-            if (NewMachineDenial(license!, now) is { } denial)
-            {
-                // The two reads are not one snapshot: this machine's own activation may have committed between them,
-                // counted in the license row but missed by the seat read. Read the seat again before refusing.
-                var again = await store.ReadSeatsAsync(license!, [seatRow], ct).ConfigureAwait(false);
-                return again.Seat(seatRow) is { State: SeatState.Live } ? null : ReceiptedActivation.Denied(SeatDecision.Denied(denial, license, license!.LiveSeats));
-            }
+        // Signed before the commit: the receipt that commits with the activation holds the answer it gives.
+        var granted = Activated(license, activation, now);
+        var writes = new[] { new SeatWrite(activation, IsNew: seat is null) };
+        if (receipt is null)
+        {
+            return await seats.CommitAsync(license, writes, [activated], ct).ConfigureAwait(false) ? new ReceiptedActivation(granted, Receipt: null) : null;
+        }
 
-            var activation = new SeatRow
-            {
-                LicenseId = licenseId,
-                RowKey = seatRow,
-                TokenId = TokenIds.NewActivation(),
-                MachineId = call.MachineId,
-                ClientId = call.ClientId,
-                ClientName = call.ClientName,
-                ClientAddr = call.ClientAddr,
-                IssuedAt = now,
-                ExpireAt = LicenseRules.ActivationTokenExpiry(now, options.Value.ActivationTokenLifetime, LicenseRules.UsableUntil(license!)),
-                LastHeartbeat = now,
-                ETag = seat?.ETag ?? default,
-            };
-            license!.LiveSeats++;
-            activation.Overage = SeatTerms.IsOverage(license.LiveSeats, license.MaxClientCount);
-            var activated = AuditEvents.Seat(AuditEventTypes.SeatActivated, license, activation, now, caller);
-
-            // Signed before the commit: the receipt that commits with the activation holds the answer it gives.
-            var granted = Activated(license, activation, now);
-            var receiptRow = receipt?.Build(granted);
-            activated = receipt is null ? activated : activated with { Offline = true };
-            return await store.CommitAsync(license, [new SeatWrite(activation, IsNew: seat is null)], [activated], ct, receiptRow).ConfigureAwait(false)
-                ? new ReceiptedActivation(granted, receiptRow)
-                : null;
-        }, ct);
+        var receiptRow = receipt.Build(granted);
+        return await store.CommitAsync(license, writes, [activated with { Offline = true }], ct, receiptRow).ConfigureAwait(false)
+            ? new ReceiptedActivation(granted, receiptRow)
+            : null;
     }
 
     /// <summary>Storage: read (1) + purge hint (2) + transaction (3).</summary>

@@ -12,7 +12,7 @@ namespace Licensing.Seats;
 /// expiry passed holds no seat, and the grant that needs its place ends it in the same transaction, which also
 /// defeats a late heartbeat that read the lease before it lapsed.
 /// </summary>
-public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, LicenseCredentials credentials, TimeProvider clock)
+public sealed class LeaseService(SeatStore store, SeatGroupCommit groupCommit, ExpiryIndex expiryIndex, LicenseCredentials credentials, TimeProvider clock)
 {
     /// <summary>
     /// A grant's transaction: the counter, the hour's usage row, the lease and its event, and three rows (seat, ended-seat
@@ -30,9 +30,9 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
         var seatRow = TableKeys.LeaseRow(call.MachineId, call.LeaseClientId);
         var tokenId = TokenIds.NewLease();
         var hinted = false;
-        return Contention.RetryAsync(async () =>
+        return groupCommit.DecideAsync(licenseId, seatRow, async (seats, ct) =>
         {
-            var read = await store.ReadAsync(licenseId, [seatRow], ct).ConfigureAwait(false);
+            var read = await seats.ReadAsync(licenseId, seatRow, ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
@@ -46,12 +46,12 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             {
                 // The same pair asking again: the same lease, renewed, no new seat.
                 var renewedAt = LicenseRules.RenewedLeaseExpiry(own, now, license.HeartbeatInterval, LicenseRules.UsableUntil(license));
-                await HintEarlierExpiryAsync(own, renewedAt, ct).ConfigureAwait(false);
+                await HintEarlierExpiryAsync(seats, own, renewedAt, ct).ConfigureAwait(false);
                 own.ExpireAt = renewedAt;
                 own.LastHeartbeat = now;
                 own.ClientName = call.ClientName ?? own.ClientName;
                 own.ClientAddr = call.ClientAddr;
-                return await store.RenewSeatAsync(own, ct).ConfigureAwait(false) ? SeatGrants.Granted(credentials, license, own, now) : null;
+                return await seats.RenewSeatAsync(license, own, ct).ConfigureAwait(false) ? SeatGrants.Granted(credentials, license, own, now) : null;
             }
 
             // The pair's own lapsed row is replaced below, so its place is reclaimed by the same write.
@@ -66,13 +66,13 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
                     return SeatDecision.Denied(Reasons.SeatsExhausted, license, counted);
                 }
 
-                var lapsed = await store.ReadLapsedLeasesAsync(licenseId, now, MaxReclaimsPerGrant, ct).ConfigureAwait(false);
+                var lapsed = await seats.ReadLapsedLeasesAsync(licenseId, now, MaxReclaimsPerGrant, ct).ConfigureAwait(false);
                 lapsed.RemoveAll(s => s.RowKey == seatRow);
                 if (lapsed.Count < needed)
                 {
                     if (lapsed.Count == 0)
                     {
-                        await RememberNoLapseBeforeAsync(license, now, ct).ConfigureAwait(false);
+                        await RememberNoLapseBeforeAsync(seats, license, now, ct).ConfigureAwait(false);
                     }
 
                     return SeatDecision.Denied(Reasons.SeatsExhausted, license, counted - lapsed.Count);
@@ -87,7 +87,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
 
             if (!hinted)
             {
-                await expiryIndex.AddAsync(new ExpiryEntry(expireAt, licenseId, seatRow, tokenId), ct).ConfigureAwait(false);
+                await seats.AddExpiryHintAsync(new ExpiryEntry(expireAt, licenseId, seatRow, tokenId), ct).ConfigureAwait(false);
                 hinted = true;
             }
 
@@ -109,7 +109,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             lease.Overage = SeatTerms.IsOverage(license.LiveSeats, license.MaxClientCount);
             var writes = reclaimed.Select(s => new SeatWrite(s, IsNew: false)).Prepend(new SeatWrite(lease, IsNew: own is null)).ToArray();
             var events = reclaimed.Select(s => AuditEvents.Lapsed(license, s, now)).Append(AuditEvents.Seat(AuditEventTypes.SeatGranted, license, lease, now, caller)).ToArray();
-            return await store.CommitAsync(license, writes, events, ct).ConfigureAwait(false) ? SeatGrants.Granted(credentials, license, lease, now) : null;
+            return await seats.CommitAsync(license, writes, events, ct).ConfigureAwait(false) ? SeatGrants.Granted(credentials, license, lease, now) : null;
         }, ct);
     }
 
@@ -142,7 +142,7 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
             }
 
             var expireAt = LicenseRules.RenewedLeaseExpiry(lease!, now, license!.HeartbeatInterval, LicenseRules.UsableUntil(license));
-            await HintEarlierExpiryAsync(lease!, expireAt, ct).ConfigureAwait(false);
+            await HintEarlierExpiryAsync(new StoredSeatSession(store, expiryIndex), lease!, expireAt, ct).ConfigureAwait(false);
             lease!.ExpireAt = expireAt;
             lease.LastHeartbeat = now;
             lease.ClientAddr = call.ClientAddr;
@@ -157,13 +157,13 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
     /// before a lease renewed or granted from now on would, so requests until then are refused from the license row
     /// alone.
     /// </summary>
-    private async Task RememberNoLapseBeforeAsync(LicenseRow license, DateTimeOffset now, CancellationToken ct)
+    private static async Task RememberNoLapseBeforeAsync(ISeatSession seats, LicenseRow license, DateTimeOffset now, CancellationToken ct)
     {
         var renewedFromNow = LicenseRules.LeaseExpiry(now, license.HeartbeatInterval, LicenseRules.UsableUntil(license));
-        if (await store.ReadEarliestLeaseExpiryAsync(license.LicenseId, ct).ConfigureAwait(false) is { } earliest)
+        if (await seats.ReadEarliestLeaseExpiryAsync(license.LicenseId, ct).ConfigureAwait(false) is { } earliest)
         {
             license.NoLapseBefore = earliest < renewedFromNow ? earliest : renewedFromNow;
-            await store.RememberNoLapseBeforeAsync(license, ct).ConfigureAwait(false);
+            await seats.RememberNoLapseBeforeAsync(license, ct).ConfigureAwait(false);
         }
     }
 
@@ -211,9 +211,9 @@ public sealed class LeaseService(SeatStore store, ExpiryIndex expiryIndex, Licen
     /// A renewal that brings a lease's expiry forward (its license's heartbeat interval was shortened) adds an expiry
     /// hint at the new expiry: the lease's entry may come due after it lapses, and the timer must end it then.
     /// </summary>
-    private Task HintEarlierExpiryAsync(SeatRow lease, DateTimeOffset expireAt, CancellationToken ct) =>
+    private static Task HintEarlierExpiryAsync(ISeatSession seats, SeatRow lease, DateTimeOffset expireAt, CancellationToken ct) =>
         expireAt < lease.ExpireAt
-            ? expiryIndex.AddAsync(new ExpiryEntry(expireAt, lease.LicenseId, lease.RowKey, lease.TokenId), ct)
+            ? seats.AddExpiryHintAsync(new ExpiryEntry(expireAt, lease.LicenseId, lease.RowKey, lease.TokenId), ct)
             : Task.CompletedTask;
 
     /// <summary>After the license's state: another machine (before anything about the seat), then missing or ended.</summary>

@@ -22,6 +22,21 @@ public sealed class ExpiryIndex(StorageTables tables)
         }
     }
 
+    /// <summary>
+    /// Writes many entries (a batch of grants' hints) in single-partition transactions of up to the action limit, one per
+    /// hour's partition and hundred. Each entry is written whole without reading (an upsert-replace): an entry is never
+    /// updated, so the one already there (a retried grant's) is the same entry.
+    /// </summary>
+    public async Task AddAllAsync(IReadOnlyCollection<ExpiryEntry> entries, CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var transactions = entries
+            .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(partition => partition.Chunk(TableOperations.MaxActions))
+            .Select(chunk => tables.ExpiryIndex.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e.ToEntity())), ct));
+        await Task.WhenAll(transactions).ConfigureAwait(false);
+    }
+
     /// <summary>Removes an entry unconditionally (entries are never updated, so no ETag race exists); gone is fine.</summary>
     public async Task DeleteAsync(ExpiryEntry entry, CancellationToken ct)
     {

@@ -216,50 +216,144 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
     public async Task<bool> CommitAsync(
         LicenseRow license, IReadOnlyCollection<SeatWrite> seats, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct, TableEntity? receipt = null)
     {
-        var endings = seats.Select(w => w.Row).Where(s => s.State != SeatState.Live && s.EndedAt is not null).ToArray();
-        var eventsBefore = license.EventSequence - events.Count;
-        license.EndedSeats += endings.Length;
-        var usageBefore = license.Usage;
-        license.Usage = SeatUsage.After(usageBefore, events.Max(e => e.At), license.StoredLiveSeats, license.LiveSeats, events.Count(AuditEvents.IsGrant));
-        var actions = new List<TableTransactionAction>(seats.Count + endings.Length + events.Count + 2)
+        var (endedBefore, usageBefore, storedBefore) = (license.EndedSeats, license.Usage, license.StoredLiveSeats);
+        var change = Stage(license, seats, events);
+        var actions = new List<TableTransactionAction>(change.RowActions.Count + events.Count + 2)
         {
-            new(TableTransactionActionType.UpdateMerge, license.SeatCounterEntity(), license.ETag),
-            new(TableTransactionActionType.UpsertReplace, UsageColumns.UsageRow(license.LicenseId, license.Usage)),
+            new(TableTransactionActionType.UpdateMerge, change.Counters, license.ETag),
+            new(TableTransactionActionType.UpsertReplace, change.UsageRow),
         };
-        foreach (var write in seats)
-        {
-            actions.Add(write.IsNew
-                ? new TableTransactionAction(TableTransactionActionType.Add, write.Row.ToEntity())
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, write.Row.ToEntity(), write.Row.ETag));
-        }
-
+        actions.AddRange(change.RowActions);
         if (receipt is not null)
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, receipt));
         }
 
         await outbox.BeforeLicenseCommitAsync(license.ProductId, events, ct).ConfigureAwait(false);
-        actions.AddRange(endings.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PartitionBounds.EndedIndexEntry(s))));
-        var committed = await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
-        if (!committed)
+        if (!await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false))
         {
-            license.EndedSeats -= endings.Length;
-            license.Usage = usageBefore;
+            (license.EndedSeats, license.Usage, license.StoredLiveSeats) = (endedBefore, usageBefore, storedBefore);
             return false;
         }
 
-        license.StoredLiveSeats = license.LiveSeats;
         metrics.SeatsChanged(events);
         licenseCache.Put(license);
-        await bounds.TrimAfterCommitAsync(license, eventsBefore, ct).ConfigureAwait(false);
+        await bounds.TrimAfterCommitAsync(license, change.EventsBefore, ct).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>
+    /// Applies a seat change (its counters and the hour's usage) to the license in hand and returns what committing it
+    /// writes, as <see cref="CommitAsync"/> would; nothing is written yet.
+    /// </summary>
+    public static StagedSeatChange Stage(LicenseRow license, IReadOnlyCollection<SeatWrite> seats, IReadOnlyCollection<AuditEventRow> events)
+    {
+        var endings = seats.Select(w => w.Row).Where(s => s.State != SeatState.Live && s.EndedAt is not null).ToArray();
+        var eventsBefore = license.EventSequence - events.Count;
+        license.EndedSeats += endings.Length;
+        license.Usage = SeatUsage.After(license.Usage, events.Max(e => e.At), license.StoredLiveSeats, license.LiveSeats, events.Count(AuditEvents.IsGrant));
+        license.StoredLiveSeats = license.LiveSeats;
+        var rows = seats
+            .Select(write => write.IsNew
+                ? new TableTransactionAction(TableTransactionActionType.Add, write.Row.ToEntity())
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, write.Row.ToEntity(), write.Row.ETag))
+            .Concat(endings.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PartitionBounds.EndedIndexEntry(s))))
+            .ToArray();
+        return new StagedSeatChange(rows, [.. events], license.SeatCounterEntity(), UsageColumns.UsageRow(license.LicenseId, license.Usage), eventsBefore);
+    }
+
+    /// <summary>A renewal (<see cref="RenewSeatAsync"/>) staged to commit with other changes of its license: the seat's merge under its ETag.</summary>
+    public static StagedSeatChange StageRenewal(LicenseRow license, SeatRow seat) =>
+        new([new TableTransactionAction(TableTransactionActionType.UpdateMerge, RenewalEntity(seat), seat.ETag)], [], license.SeatCounterEntity(), null, license.EventSequence);
+
+    /// <summary>
+    /// Commits changes staged one after another on <paramref name="license"/> (read with the ETag it holds), in order,
+    /// in as few single-partition transactions as the action limit allows: each carries its changes' rows and events,
+    /// the license row's counters as they stand after its last change (merged under the ETag the previous transaction
+    /// left) and the usage rows of the hours it touched. Answers how many changes committed: all of them, or the ones
+    /// before the transaction another writer's change of the license row defeated.
+    /// </summary>
+    public async Task<int> CommitStagedAsync(LicenseRow license, IReadOnlyList<StagedSeatChange> changes, CancellationToken ct)
+    {
+        var committed = 0;
+        if (changes.Count == 0)
+        {
+            return committed;
+        }
+
+        foreach (var group in Transactions(changes))
+        {
+            var usageRows = group.Where(c => c.UsageRow is not null).GroupBy(c => c.UsageRow!.RowKey).Select(g => g.Last().UsageRow!);
+            var actions = new List<TableTransactionAction>(TableOperations.MaxActions) { new(TableTransactionActionType.UpdateMerge, group[^1].Counters, license.ETag) };
+            actions.AddRange(usageRows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)));
+            actions.AddRange(group.SelectMany(c => c.RowActions));
+            var events = group.SelectMany(c => c.Events).ToArray();
+            await outbox.BeforeLicenseCommitAsync(license.ProductId, events, ct).ConfigureAwait(false);
+            var answers = await TableOperations.SubmitForAnswersAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
+            if (answers is null)
+            {
+                return committed;
+            }
+
+            metrics.SeatsChanged(events);
+            committed += group.Count;
+            if (answers[0].Headers.ETag is not { } etag)
+            {
+                return committed; // without the row's new ETag the next transaction could not be guarded: its changes are decided again
+            }
+
+            license.ETag = etag;
+        }
+
+        licenseCache.Put(license);
+        await bounds.TrimAfterCommitAsync(license, changes[0].EventsBefore, ct).ConfigureAwait(false);
+        return committed;
+    }
+
+    /// <summary>Consecutive changes packed into transactions of at most the action limit (a change is never split).</summary>
+    private static IEnumerable<List<StagedSeatChange>> Transactions(IReadOnlyList<StagedSeatChange> changes)
+    {
+        var group = new List<StagedSeatChange>();
+        foreach (var change in changes)
+        {
+            if (group.Count > 0 && ActionsOf([.. group, change]) > TableOperations.MaxActions)
+            {
+                yield return group;
+                group = [];
+            }
+
+            group.Add(change);
+        }
+
+        if (group.Count > 0)
+        {
+            yield return group;
+        }
+    }
+
+    private static int ActionsOf(List<StagedSeatChange> group) =>
+        1 + group.Where(c => c.UsageRow is not null).Select(c => c.UsageRow!.RowKey).Distinct(StringComparer.Ordinal).Count() + group.Sum(c => c.Size);
 
     /// <summary>
     /// Renews a live seat (heartbeat, repeated request, activation token renewal): merges only what a renewal
     /// changes, under the row's ETag, so it cannot revive a seat a concurrent grant ended. False on a lost race.
     /// </summary>
     public async Task<bool> RenewSeatAsync(SeatRow seat, CancellationToken ct)
+    {
+        try
+        {
+            var response = await tables.Licenses.UpdateEntityAsync(RenewalEntity(seat), seat.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            seat.ETag = response.Headers.ETag ?? seat.ETag;
+            return true;
+        }
+        catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Only what a renewal changes, for a merge under the seat's ETag.</summary>
+    private static TableEntity RenewalEntity(SeatRow seat)
     {
         var renewal = new TableEntity(seat.LicenseId, seat.RowKey)
         {
@@ -272,16 +366,7 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
             renewal[nameof(SeatRow.ClientName)] = seat.ClientName;
         }
 
-        try
-        {
-            var response = await tables.Licenses.UpdateEntityAsync(renewal, seat.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
-            seat.ETag = response.Headers.ETag ?? seat.ETag;
-            return true;
-        }
-        catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
-        {
-            return false;
-        }
+        return renewal;
     }
 
     /// <summary>Deletes an ended seat row under its ETag (purge). False when it changed or is gone.</summary>

@@ -20,6 +20,11 @@ internal static class TableOperations
     /// false when another writer won the race.
     /// </summary>
     public static async Task<bool> SubmitAsync(
+        TableClient table, List<TableTransactionAction> actions, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct) =>
+        await SubmitForAnswersAsync(table, actions, events, ct).ConfigureAwait(false) is not null;
+
+    /// <summary>As <see cref="SubmitAsync"/>, with each action's answer (its new ETag) in the order of the actions; null when another writer won.</summary>
+    public static async Task<IReadOnlyList<Response>?> SubmitForAnswersAsync(
         TableClient table, List<TableTransactionAction> actions, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
     {
         actions.AddRange(events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e.ToEntity())));
@@ -30,12 +35,12 @@ internal static class TableOperations
 
         try
         {
-            await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
-            return true;
+            var answers = await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            return answers.Value;
         }
         catch (RequestFailedException ex) when (StorageErrors.IsLostRace(ex))
         {
-            return false;
+            return null;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Licensing.Storage;
 using Licensing.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,19 +7,36 @@ namespace Licensing.Tests.EndToEnd;
 
 /// <summary>
 /// Activate reads the license row and the machine's seat in parallel, not as one snapshot: the same machine's other
-/// activation can commit between the two reads, so the license looks full and the seat looks absent.
+/// activation, on another instance (one instance decides a license's activations in turn), can commit between the two
+/// reads, so the license looks full and the seat looks absent.
 /// </summary>
 public sealed class ActivationSnapshotTests : IAsyncLifetime
 {
     private const int Activation = 1;
     private readonly LicenseReadHold _hold = new();
     private ServerFixture _server = null!;
+    private ServerFixture _other = null!;
 
-    public async Task InitializeAsync() =>
-        _server = await ServerFixture.StartAsync(_ => { }, configure: builder =>
+    public async Task InitializeAsync()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signingKey = key.ExportPkcs8PrivateKeyPem();
+        _server = await ServerFixture.StartAsync(s => s["Licensing:SigningKey"] = signingKey, configure: builder =>
             builder.Services.Configure<TablePipelineOptions>(o => o.PerCallPolicies.Add(_hold)));
+        _other = await ServerFixture.StartAsync(
+            s =>
+            {
+                s["Licensing:SigningKey"] = signingKey;
+                s["Licensing:TablePrefix"] = _server.TablePrefix;
+            },
+            clock: _server.Clock);
+    }
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _other.DisposeAsync();
+        await _server.DisposeAsync();
+    }
 
     [Fact]
     public async Task An_activation_whose_license_read_comes_after_the_same_machines_commit_answers_that_activation_not_seats_exhausted()
@@ -28,7 +46,7 @@ public sealed class ActivationSnapshotTests : IAsyncLifetime
 
         var straddling = _server.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" });
         await _hold.Held;
-        using var committed = await _server.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" });
+        using var committed = await _other.CallAsync("v1/license/activate", new { license.UserKey, machineId = "pc-1" });
         _hold.Release();
         using var answer = await straddling;
 
