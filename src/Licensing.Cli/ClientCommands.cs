@@ -119,14 +119,7 @@ internal static class ClientCommands
     private static async Task<int> JwksAsync(Session s)
     {
         var keys = await s.Client(keyRequired: false).GetKeysAsync();
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Table(["KEY ID", "TYPE", "CURVE", "ALGORITHM", "USE"], keys.Keys.Select(k => new object?[] { k.Kid, k.Kty, k.Crv, k.Alg, k.Use }));
-        return 0;
+        return s.ShowTable(["KEY ID", "TYPE", "CURVE", "ALGORITHM", "USE"], keys.Keys.Select(k => new object?[] { k.Kid, k.Kty, k.Crv, k.Alg, k.Use }));
     }
 
     /// <summary>A call that names its license by user key: <c>--user-key KEY --machine-id ID [--client-id ID] [--client-name NAME]</c>.</summary>

@@ -57,31 +57,15 @@ internal static class KeyCommands
     private static async Task<int> ListAsync(Session s)
     {
         var keys = await s.Admin().ListApiKeysAsync();
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Table(
+        return s.ShowTable(
             ["ID", "NAME", "SCOPE", "PRODUCT", "CREATED"],
             keys.Items.Select(k => new object?[] { k.Id, k.Name, k.Scope, k.ProductId, k.CreatedAt }));
-        return 0;
     }
 
     private static async Task<int> DeleteAsync(Session s)
     {
         var id = s.Required(KeyId);
         await s.Admin().DeleteApiKeyAsync(id);
-        if (s.Out.Json)
-        {
-            s.Out.Document(new { id, deleted = true });
-        }
-        else
-        {
-            s.Out.Out.WriteLine($"Deleted API key {id}.");
-        }
-
-        return 0;
+        return s.ShowDeleted("id", id, "API key");
     }
 }

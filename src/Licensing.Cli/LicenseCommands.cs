@@ -158,25 +158,15 @@ internal static class LicenseCommands
         });
         var page = new LicensePage { Items = items, ContinuationToken = more };
 
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Table(
+        return s.ShowTable(
             ["LICENSE ID", "USER KEY", "MODE", "SEATS", "PRODUCT", "CUSTOMER", "EXPIRES", "STATE"],
             page.Items.Select(l => new object?[]
             {
                 l.LicenseId, l.UserKey, Modes.Name(l.LicensingMode), $"{l.ActiveClientCount}/{l.MaxClientCount}",
                 l.ProductId, l.CustomerName, l.ExpireAt, State(l),
-            }));
-        if (!string.IsNullOrEmpty(page.ContinuationToken))
-        {
-            s.Out.Out.WriteLine("(more licenses: add --all to list them all)");
-        }
-
-        return 0;
+            }),
+            page.ContinuationToken,
+            "more licenses");
     }
 
     private static async Task<int> ShowAsync(Session s)
@@ -223,16 +213,7 @@ internal static class LicenseCommands
     {
         var licenseId = s.Required(LicenseId);
         await s.Admin().DeleteLicenseAsync(licenseId);
-        if (s.Out.Json)
-        {
-            s.Out.Document(new { licenseId, deleted = true });
-        }
-        else
-        {
-            s.Out.Out.WriteLine($"Deleted license {licenseId}.");
-        }
-
-        return 0;
+        return s.ShowDeleted("licenseId", licenseId, "license");
     }
 
     private static async Task<int> EventsAsync(Session s)
@@ -248,37 +229,20 @@ internal static class LicenseCommands
         });
         var page = new AuditEventPage { Items = items, ContinuationToken = more };
 
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Table(
+        return s.ShowTable(
             ["AT", "EVENT", "ACTOR", "ADDRESS", "MACHINE", "CLIENT", "TOKEN", "CHANGES"],
             page.Items.Select(e => new object?[]
             {
                 e.At, e.Type, e.Actor, e.ClientAddr, e.MachineId, e.ClientId, e.Token, e.Changes?.GetRawText(),
-            }));
-        if (!string.IsNullOrEmpty(page.ContinuationToken))
-        {
-            s.Out.Out.WriteLine("(older events: add --all to list them all)");
-        }
-
-        return 0;
+            }),
+            page.ContinuationToken,
+            "older events");
     }
 
     private static async Task<int> UsageAsync(Session s)
     {
         var usage = await s.Admin().GetLicenseUsageAsync(s.Required(LicenseId), s.Get(From), s.Get(To));
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Table(["HOUR", "PEAK SEATS", "GRANTS", "DENIALS"], usage.Items.Select(h => new object?[] { h.Hour, h.PeakSeats, h.Grants, h.Denials }));
-        return 0;
+        return s.ShowTable(["HOUR", "PEAK SEATS", "GRANTS", "DENIALS"], usage.Items.Select(h => new object?[] { h.Hour, h.PeakSeats, h.Grants, h.Denials }));
     }
 
     private static async Task<int> RevokeTokenAsync(Session s)

@@ -103,25 +103,15 @@ internal static class PolicyCommands
             var next = await admin.ListPoliciesAsync(s.Get(Product), s.Get(PageSize), token);
             return (next.Items, next.ContinuationToken);
         });
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Table(
+        return s.ShowTable(
             ["POLICY ID", "NAME", "PRODUCT", "MODE", "SEATS", "DURATION", "TRIAL", "ENTITLEMENTS"],
             items.Select(p => new object?[]
             {
                 p.PolicyId, p.Name, p.ProductId, Modes.Name(p.LicensingMode), p.MaxClientCount, p.Duration, p.Trial ? "yes" : "no",
                 EntitlementOptions.Describe(p.Entitlements),
-            }));
-        if (!string.IsNullOrEmpty(more))
-        {
-            s.Out.Out.WriteLine("(more policies: add --all to list them all)");
-        }
-
-        return 0;
+            }),
+            more,
+            "more policies");
     }
 
     private static async Task<int> ShowAsync(Session s)
@@ -173,16 +163,7 @@ internal static class PolicyCommands
     {
         var policyId = s.Required(PolicyId);
         await s.Admin().DeletePolicyAsync(policyId);
-        if (s.Out.Json)
-        {
-            s.Out.Document(new { policyId, deleted = true });
-        }
-        else
-        {
-            s.Out.Out.WriteLine($"Deleted policy {policyId}.");
-        }
-
-        return 0;
+        return s.ShowDeleted("policyId", policyId, "policy");
     }
 
     private static void Show(Session s, PolicyView view)

@@ -31,6 +31,57 @@ internal sealed class Session(ParseResult line, Output output) : IDisposable
     /// <summary>With <c>--json</c>: prints the server's answers to this run's calls as it sent them.</summary>
     public void PrintAnswer() => Out.ServerJson(_answers.Bodies);
 
+    /// <summary>With <c>--json</c> the server's answer as it sent it, else these fields, one a line; exit code 0.</summary>
+    public int Show(IEnumerable<(string Key, object? Value)> fields)
+    {
+        if (Out.Json)
+        {
+            PrintAnswer();
+        }
+        else
+        {
+            Out.Fields(fields);
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// With <c>--json</c> the server's answer as it sent it (every page of it with <c>--all</c>), else a table, and a
+    /// line saying that <paramref name="more"/> exist when a continuation token is left; exit code 0.
+    /// </summary>
+    public int ShowTable(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<object?>> rows, string? continuationToken = null, string more = "")
+    {
+        if (Out.Json)
+        {
+            PrintAnswer();
+            return 0;
+        }
+
+        Out.Table(headers, rows);
+        if (!string.IsNullOrEmpty(continuationToken))
+        {
+            Out.Out.WriteLine($"({more}: add --all to list them all)");
+        }
+
+        return 0;
+    }
+
+    /// <summary>A delete, which the server answers with no body: <c>--json</c> prints <c>{idName: id, deleted: true}</c>.</summary>
+    public int ShowDeleted(string idName, string id, string what)
+    {
+        if (Out.Json)
+        {
+            Out.Document(new Dictionary<string, object> { [idName] = id, ["deleted"] = true });
+        }
+        else
+        {
+            Out.Out.WriteLine($"Deleted {what} {id}.");
+        }
+
+        return 0;
+    }
+
     public void Dispose()
     {
         foreach (var owned in _owned)

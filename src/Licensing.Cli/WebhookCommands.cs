@@ -64,21 +64,11 @@ internal static class WebhookCommands
             var page = await admin.ListWebhooksAsync(pageSize, token);
             return (page.Items, page.ContinuationToken);
         });
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Table(
+        return s.ShowTable(
             ["ID", "URL", "EVENTS", "PRODUCT", "ENABLED", "CREATED"],
-            items.Select(w => new object?[] { w.Id, w.Url, string.Join(",", w.Events), w.ProductId, w.Enabled, w.CreatedAt }));
-        if (!string.IsNullOrEmpty(more))
-        {
-            s.Out.Out.WriteLine("(more webhooks: add --all to list them all)");
-        }
-
-        return 0;
+            items.Select(w => new object?[] { w.Id, w.Url, string.Join(",", w.Events), w.ProductId, w.Enabled, w.CreatedAt }),
+            more,
+            "more webhooks");
     }
 
     private static async Task<int> ShowAsync(Session s) => Print(s, await s.Admin().GetWebhookAsync(s.Required(WebhookId)));
@@ -104,16 +94,7 @@ internal static class WebhookCommands
     {
         var id = s.Required(WebhookId);
         await s.Admin().DeleteWebhookAsync(id);
-        if (s.Out.Json)
-        {
-            s.Out.Document(new { id, deleted = true });
-        }
-        else
-        {
-            s.Out.Out.WriteLine($"Deleted webhook {id}.");
-        }
-
-        return 0;
+        return s.ShowDeleted("id", id, "webhook");
     }
 
     private static async Task<int> DeliveriesAsync(Session s)
@@ -126,21 +107,11 @@ internal static class WebhookCommands
             var page = await admin.ListWebhookDeliveriesAsync(id, pageSize, token);
             return (page.Items, page.ContinuationToken);
         });
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Table(
+        return s.ShowTable(
             ["DELIVERY", "EVENT", "TYPE", "ATTEMPT", "STATE", "STATUS", "AT", "NEXT", "ERROR"],
-            items.Select(d => new object?[] { d.Id, d.EventId, d.Type, d.Attempt, d.State, d.HttpStatus, d.At, d.NextAttemptAt, d.Error }));
-        if (!string.IsNullOrEmpty(more))
-        {
-            s.Out.Out.WriteLine("(more deliveries: add --all to list them all)");
-        }
-
-        return 0;
+            items.Select(d => new object?[] { d.Id, d.EventId, d.Type, d.Attempt, d.State, d.HttpStatus, d.At, d.NextAttemptAt, d.Error }),
+            more,
+            "more deliveries");
     }
 
     private static async Task<int> RedeliverAsync(Session s) =>
@@ -150,13 +121,7 @@ internal static class WebhookCommands
 
     private static int Print(Session s, WebhookView webhook)
     {
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Fields(
+        return s.Show(
         [
             ("id", webhook.Id),
             ("url", webhook.Url),
@@ -165,18 +130,11 @@ internal static class WebhookCommands
             ("enabled", webhook.Enabled),
             ("createdAt", webhook.CreatedAt),
         ]);
-        return 0;
     }
 
     private static int Print(Session s, WebhookDelivery scheduled)
     {
-        if (s.Out.Json)
-        {
-            s.PrintAnswer();
-            return 0;
-        }
-
-        s.Out.Fields(
+        return s.Show(
         [
             ("delivery", scheduled.Id),
             ("eventId", scheduled.EventId),
@@ -184,6 +142,5 @@ internal static class WebhookCommands
             ("attempt", scheduled.Attempt),
             ("state", scheduled.State),
         ]);
-        return 0;
     }
 }

@@ -38,10 +38,9 @@ public sealed class LicensePage
     public string? ContinuationToken { get; set; }
 }
 
-/// <summary>A new license: the mode and the seat limit are required unless a policy gives them, the rest optional.</summary>
-public sealed class NewLicense
+/// <summary>The terms a license can be created with and changed to; only what is set is sent.</summary>
+public abstract class LicenseTerms
 {
-    public LicensingMode? LicensingMode { get; set; }
     public int? MaxClientCount { get; set; }
 
     /// <summary>Seats beyond the limit (0 to the limit; the server's default 0).</summary>
@@ -49,11 +48,6 @@ public sealed class NewLicense
 
     /// <summary>Moves of an activation allowed in a rolling 30 days (0, the default: unlimited).</summary>
     public int? MaxTransfers { get; set; }
-
-    /// <summary>The policy whose terms the license copies; what is set here wins.</summary>
-    public string? PolicyId { get; set; }
-    public List<LicenseEntitlement>? Entitlements { get; set; }
-    public string? ProductId { get; set; }
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
     public TimeSpan? HeartbeatInterval { get; set; }
@@ -61,27 +55,27 @@ public sealed class NewLicense
     public TimeSpan? MaxBorrowDuration { get; set; }
     public string? CustomerName { get; set; }
     public List<string>? Features { get; set; }
+
+    /// <summary>The entitlements; a change reaches each client with the next token it gets.</summary>
+    public List<LicenseEntitlement>? Entitlements { get; set; }
+}
+
+/// <summary>A new license: the mode and the seat limit are required unless a policy gives them, the rest optional.</summary>
+public sealed class NewLicense : LicenseTerms
+{
+    public LicensingMode? LicensingMode { get; set; }
+
+    /// <summary>The policy whose terms the license copies; what is set here wins.</summary>
+    public string? PolicyId { get; set; }
+    public string? ProductId { get; set; }
 
     /// <summary>Your own user key; the server generates one when absent.</summary>
     public string? UserKey { get; set; }
 }
 
 /// <summary>Changes to a license: only what is set is changed.</summary>
-public sealed class LicenseChanges
+public sealed class LicenseChanges : LicenseTerms
 {
-    public int? MaxClientCount { get; set; }
-    public int? OverageSeats { get; set; }
-    public int? MaxTransfers { get; set; }
-    public DateTimeOffset? ExpireAt { get; set; }
-    public DateTimeOffset? SupportExpireAt { get; set; }
-    public TimeSpan? HeartbeatInterval { get; set; }
-    public TimeSpan? GracePeriod { get; set; }
-    public TimeSpan? MaxBorrowDuration { get; set; }
-    public string? CustomerName { get; set; }
-    public List<string>? Features { get; set; }
-
-    /// <summary>Replaces the entitlements; the change reaches each client with the next token it gets.</summary>
-    public List<LicenseEntitlement>? Entitlements { get; set; }
     public bool? Suspended { get; set; }
     public bool? Revoked { get; set; }
 }

@@ -35,13 +35,9 @@ public sealed class PolicyPage
     public string? ContinuationToken { get; set; }
 }
 
-/// <summary>A new policy: the name, the mode and the seat limit are required, the rest optional.</summary>
-public sealed class NewPolicy
+/// <summary>The terms a policy can be created with and changed to; only what is set is sent.</summary>
+public abstract class PolicyTerms
 {
-    public string Name { get; set; } = "";
-    public string? ProductId { get; set; }
-    public LicensingMode LicensingMode { get; set; }
-    public int MaxClientCount { get; set; }
     public int? OverageSeats { get; set; }
     public int? MaxTransfers { get; set; }
     public TimeSpan? Duration { get; set; }
@@ -54,20 +50,19 @@ public sealed class NewPolicy
     public bool? Trial { get; set; }
 }
 
+/// <summary>A new policy: the name, the mode and the seat limit are required, the rest optional.</summary>
+public sealed class NewPolicy : PolicyTerms
+{
+    public string Name { get; set; } = "";
+    public string? ProductId { get; set; }
+    public LicensingMode LicensingMode { get; set; }
+    public int MaxClientCount { get; set; }
+}
+
 /// <summary>Changes to a policy: only what is set is changed; licenses made from it before keep their terms.</summary>
-public sealed class PolicyChanges
+public sealed class PolicyChanges : PolicyTerms
 {
     public string? Name { get; set; }
     public LicensingMode? LicensingMode { get; set; }
     public int? MaxClientCount { get; set; }
-    public int? OverageSeats { get; set; }
-    public int? MaxTransfers { get; set; }
-    public TimeSpan? Duration { get; set; }
-    public TimeSpan? SupportDuration { get; set; }
-    public TimeSpan? HeartbeatInterval { get; set; }
-    public TimeSpan? GracePeriod { get; set; }
-    public TimeSpan? MaxBorrowDuration { get; set; }
-    public List<string>? Features { get; set; }
-    public List<LicenseEntitlement>? Entitlements { get; set; }
-    public bool? Trial { get; set; }
 }
