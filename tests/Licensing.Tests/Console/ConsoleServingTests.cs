@@ -63,7 +63,7 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
         var onDisk = Directory.GetFiles(SourceFolder).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(onDisk, ConsoleAssets.Names.Order(StringComparer.Ordinal).ToList());
-        Assert.Equal(14, onDisk.Count);
+        Assert.Equal(15, onDisk.Count);
         foreach (var name in onDisk)
         {
             using var response = await GetAsync("console/" + name);
@@ -151,7 +151,7 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
     {
         var scripts = ConsoleAssets.Names.Where(n => n.EndsWith(".js", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(11, scripts.Count);
+        Assert.Equal(12, scripts.Count);
         foreach (var name in scripts)
         {
             var code = System.Text.Encoding.UTF8.GetString(ConsoleAssets.Find(name)!.Content);
