@@ -115,7 +115,7 @@ public sealed class LeaseService(SeatStore store, SeatGroupCommit groupCommit, E
 
     /// <summary>
     /// Storage: the lease row read (1) + its ETag-guarded update (2), the license's terms from this instance's cache
-    /// (a miss adds a read of the license row beside the lease's). The expiry index is left alone.
+    /// (a miss adds a read of the license row after the lease's). The expiry index is left alone.
     /// </summary>
     public Task<LeaseRenewal> HeartbeatAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
