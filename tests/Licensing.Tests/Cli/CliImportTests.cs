@@ -29,7 +29,8 @@ public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerF
 
         Assert.True(first.ExitCode == 1, first.ToString());
         Assert.Equal($"import: 4990 created, 0 skipped (already imported), 10 failed (see {file}.errors)", LastLine(first));
-        Assert.Equal(["import: 1000/4990 rows", "import: 2000/4990 rows", "import: 3000/4990 rows", "import: 4000/4990 rows", "import: 4990/4990 rows"],
+        // The two rows with a short key pass the local checks and are refused by the server: 4,992 rows reach it.
+        Assert.Equal(["import: 1000/4992 rows", "import: 2000/4992 rows", "import: 3000/4992 rows", "import: 4000/4992 rows", "import: 4992/4992 rows"],
             first.StdOut.Split('\n').Where(l => l.Contains(" rows/s, ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(" rows", StringComparison.Ordinal)] + " rows"));
         Assert.Equal(bad, firstErrors);
         Assert.True(second.ExitCode == 1, second.ToString());
