@@ -25,25 +25,16 @@ public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerF
         var firstErrors = await File.ReadAllLinesAsync(file + ".errors");
         var second = await CliAsync("licenses", "import", file);
         var secondErrors = await File.ReadAllLinesAsync(file + ".errors");
-        var export = await CliAsync("licenses", "export");
 
         Assert.True(first.ExitCode == 1, first.ToString());
         Assert.Equal($"import: 4990 created, 0 skipped (already imported), 10 failed (see {file}.errors)", LastLine(first));
-        Assert.Equal(["import: 1000/4990 rows", "import: 2000/4990 rows", "import: 3000/4990 rows", "import: 4000/4990 rows", "import: 4990/4990 rows"],
+        // The two rows with a short key pass the local checks and are refused by the server: 4,992 rows reach it.
+        Assert.Equal(["import: 1000/4992 rows", "import: 2000/4992 rows", "import: 3000/4992 rows", "import: 4000/4992 rows", "import: 4992/4992 rows"],
             first.StdOut.Split('\n').Where(l => l.Contains(" rows/s, ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(" rows", StringComparison.Ordinal)] + " rows"));
         Assert.Equal(bad, firstErrors);
         Assert.True(second.ExitCode == 1, second.ToString());
         Assert.Equal($"import: 0 created, 4990 skipped (already imported), 10 failed (see {file}.errors)", LastLine(second));
         Assert.Equal(bad, secondErrors);
-        var exported = export.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement)
-            .Where(l => l.GetProperty("customerName").GetString()!.StartsWith($"Customer {run} ", StringComparison.Ordinal))
-            .ToList();
-        Assert.Equal(4990, exported.Count);
-        var seventh = Assert.Single(exported, l => l.GetProperty("userKey").GetString() == UserKey(run, 7));
-        Assert.Equal("floating", seventh.GetProperty("licensingMode").GetString());
-        Assert.Equal(3, seventh.GetProperty("maxClientCount").GetInt32());
-        Assert.Equal(["pro", "sso"], seventh.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
     }
 
     [Fact]
