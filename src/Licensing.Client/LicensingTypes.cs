@@ -33,6 +33,12 @@ public enum LicenseReason
     BorrowNotAllowed,
     /// <summary>The license's seats have moved to other machines as often as its terms allow in 30 days (activate of a new machine).</summary>
     TransferLimitReached,
+
+    /// <summary>The meter's limit (with its overage) for this period is used up: the use was not recorded.</summary>
+    UsageLimitReached,
+
+    /// <summary>The license has no meter with this code: the use was not recorded.</summary>
+    MeterNotFound,
 }
 
 public static class LicenseReasons
@@ -55,6 +61,8 @@ public static class LicenseReasons
         ["trial_not_available"] = LicenseReason.TrialNotAvailable,
         ["borrow_not_allowed"] = LicenseReason.BorrowNotAllowed,
         ["transfer_limit_reached"] = LicenseReason.TransferLimitReached,
+        ["usage_limit_reached"] = LicenseReason.UsageLimitReached,
+        ["meter_not_found"] = LicenseReason.MeterNotFound,
     };
 
     /// <summary>The enum of a wire code; null stays null, an unknown code is <see cref="LicenseReason.Unknown"/>.</summary>

@@ -2,6 +2,7 @@ using Licensing.Admin;
 using Licensing.Auth;
 using Licensing.Expiry;
 using Licensing.Http;
+using Licensing.Metering;
 using Licensing.Seats;
 using Licensing.Settings;
 using Licensing.Signing;
@@ -50,6 +51,7 @@ public static class Wiring
         services.AddSingleton<WebhookDirectory>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<UsageStore>();
+        services.AddSingleton<MeterStore>();
 
         // Signing: seat tokens, license documents, the JWKS.
         services.AddSingleton<TokenSigner>();
@@ -71,6 +73,8 @@ public static class Wiring
         services.AddSingleton<PolicyService>();
         services.AddSingleton<TrialService>();
         services.AddSingleton<BorrowService>();
+        services.AddSingleton<MeterLocks>();
+        services.AddSingleton<MeterService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
         services.AddSingleton<LicenseUsageService>();
@@ -90,6 +94,7 @@ public static class Wiring
         services.AddSingleton<AdminPolicyCalls>();
         services.AddSingleton<TrialCalls>();
         services.AddSingleton<BorrowCalls>();
+        services.AddSingleton<UsageCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminWebhookCalls>();
         services.AddSingleton<AdminDiagnostics>();

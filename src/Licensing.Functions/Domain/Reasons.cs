@@ -19,6 +19,8 @@ public static class Reasons
     public const string TrialNotAvailable = "trial_not_available";
     public const string BorrowNotAllowed = "borrow_not_allowed";
     public const string TransferLimitReached = "transfer_limit_reached";
+    public const string UsageLimitReached = "usage_limit_reached";
+    public const string MeterNotFound = "meter_not_found";
 
     public static string Message(string reason) => reason switch
     {
@@ -38,6 +40,8 @@ public static class Reasons
         TrialNotAvailable => "The product offers no trial.",
         BorrowNotAllowed => "The license does not allow borrowing a seat.",
         TransferLimitReached => "The license's seats have moved to other machines as often as its terms allow in 30 days.",
+        UsageLimitReached => "The meter's limit (with its overage) for this period is used up; nothing was recorded.",
+        MeterNotFound => "The license has no meter with this code; nothing was recorded.",
         _ => reason,
     };
 }

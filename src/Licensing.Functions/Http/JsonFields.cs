@@ -100,7 +100,10 @@ public sealed class JsonFields
         return text;
     }
 
-    public int? WholeNumber(string name, int min, int max, bool required = false)
+    public int? WholeNumber(string name, int min, int max, bool required = false) =>
+        (int?)LongNumber(name, min, max, required);
+
+    public long? LongNumber(string name, long min, long max, bool required = false)
     {
         if (!TryGet(name, required, out var value))
         {
@@ -119,7 +122,7 @@ public sealed class JsonFields
             return null;
         }
 
-        return (int)number;
+        return number;
     }
 
     public bool? Flag(string name)

@@ -28,6 +28,8 @@ public sealed class AnswersTests
         { "invalid_token", "The license token is malformed or its signature does not verify." },
         { "machine_mismatch", "The token belongs to another machine." },
         { "transfer_limit_reached", "The license's seats have moved to other machines as often as its terms allow in 30 days." },
+        { "usage_limit_reached", "The meter's limit (with its overage) for this period is used up; nothing was recorded." },
+        { "meter_not_found", "The license has no meter with this code; nothing was recorded." },
     };
 
     [Theory]
