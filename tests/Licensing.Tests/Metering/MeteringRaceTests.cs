@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Licensing.Storage;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Metering;
@@ -39,9 +38,9 @@ public sealed class MeteringRaceTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal(58, refused.Count);
         Assert.Equal(Enumerable.Range(9, 42).Select(i => (long)i), recorded.Select(a => a.GetProperty("used").GetInt64()).Order());
         Assert.All(refused, a => Assert.Equal(("usage_limit_reached", 50L, 0L), (a.GetProperty("reason").GetString(), a.GetProperty("used").GetInt64(), a.GetProperty("remaining").GetInt64())));
-        var stored = await server.StoredRowsAsync(license.LicenseId);
-        Assert.Equal(50L, stored.Single(r => r.RowKey == TableKeys.MeterRow("renders")).GetInt64("Used"));
-        Assert.Equal(43, (await StoredLedgerAsync(license.LicenseId)).Count);
+        var stored = await UsageAsserts.StoredUsedAsync(server, license.LicenseId, "renders");
+        Assert.Equal(50L, stored);
+        Assert.Equal(43, (await UsageAsserts.StoredLedgerAsync(server, license.LicenseId)).Count);
     }
 
     [Fact]
@@ -65,20 +64,8 @@ public sealed class MeteringRaceTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal(1, answers.Count(a => !a.GetProperty("duplicate").GetBoolean()));
         Assert.Equal(19, answers.Count(a => a.GetProperty("duplicate").GetBoolean()));
         Assert.All(answers, a => Assert.Equal((true, 5L, 95L), (a.GetProperty("recorded").GetBoolean(), a.GetProperty("used").GetInt64(), a.GetProperty("remaining").GetInt64())));
-        var stored = await server.StoredRowsAsync(license.LicenseId);
-        Assert.Equal(5L, stored.Single(r => r.RowKey == TableKeys.MeterRow("exports")).GetInt64("Used"));
-        Assert.Single(await StoredLedgerAsync(license.LicenseId));
-    }
-
-    private async Task<List<Azure.Data.Tables.TableEntity>> StoredLedgerAsync(string licenseId)
-    {
-        var rows = new List<Azure.Data.Tables.TableEntity>();
-        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {licenseId} and RowKey gt {"ledger|"} and RowKey lt {"ledger}"}");
-        await foreach (var row in server.Tables.Licenses.QueryAsync<Azure.Data.Tables.TableEntity>(filter))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
+        var stored = await UsageAsserts.StoredUsedAsync(server, license.LicenseId, "exports");
+        Assert.Equal(5L, stored);
+        Assert.Single(await UsageAsserts.StoredLedgerAsync(server, license.LicenseId));
     }
 }
