@@ -64,8 +64,10 @@ public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatS
             return ShownSeats.Of(license, held, now) with { Meters = after };
         }, ct), ct);
 
-    private Task<UsageRecording> RecordOneAsync(Caller caller, string licenseId, string machineId, UsageEvent use, CancellationToken ct) =>
-        Contention.RetryAsync(async () =>
+    private Task<UsageRecording> RecordOneAsync(Caller caller, string licenseId, string machineId, UsageEvent use, CancellationToken ct)
+    {
+        var attemptId = Base32.Random(16);
+        return Contention.RetryAsync(async () =>
         {
             var cached = seats.CachedLicense(licenseId);
             var licenseRead = cached is null ? licenses.ReadAsync(licenseId, ct) : Task.FromResult<LicenseRow?>(cached);
@@ -89,7 +91,7 @@ public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatS
             {
                 // Nothing is counted; but a retry of a use counted before (when there was room) gets its first answer.
                 return await meters.ReadUseAsync(licenseId, use.EventId, ct).ConfigureAwait(false) is { } counted
-                    ? UsageRecording.Again(counted)
+                    ? UsageRecording.From(counted, attemptId)
                     : UsageRecording.Denied(Reasons.UsageLimitReached, meter.Code, MeterStanding.Of(meter, row.Used, now));
             }
 
@@ -124,6 +126,7 @@ public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatS
                 Overage = overage,
                 At = now,
                 MachineId = machineId,
+                AttemptId = attemptId,
                 KeepUntil = standing.PeriodEndsAt is { } ends ? ends + RetryWindow : DateTimeOffset.MaxValue,
             };
             if (await meters.RecordAsync(new MeterWrite(row, ledger, eventLicense, events), ct).ConfigureAwait(false))
@@ -133,7 +136,8 @@ public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatS
 
             // Not committed: the use was counted before (its ledger row exists), or another writer moved the meter first.
             return await meters.ReadUseAsync(licenseId, use.EventId, ct).ConfigureAwait(false) is { } first
-                ? UsageRecording.Again(first)
+                ? UsageRecording.From(first, attemptId)
                 : null;
         }, ct);
+    }
 }

@@ -29,9 +29,12 @@ public sealed record UsageRecording(
     public static UsageRecording Denied(string reason, string meter, MeterStanding? standing = null) =>
         new(false, meter, standing ?? MeterStanding.Unknown, DeniedReason: reason);
 
-    /// <summary>The first answer of a use counted before, again.</summary>
-    public static UsageRecording Again(LedgerRow use) =>
-        new(true, use.Meter, new MeterStanding(use.Used, use.Limit, use.Remaining, use.PeriodEndsAt), use.Overage, Duplicate: true);
+    /// <summary>
+    /// The answer a use's ledger row holds: again, for a use counted before (<c>duplicate: true</c>), or the first time,
+    /// for the recording that wrote it (<paramref name="attemptId"/>) but lost storage's answer.
+    /// </summary>
+    public static UsageRecording From(LedgerRow use, string attemptId) =>
+        new(true, use.Meter, new MeterStanding(use.Used, use.Limit, use.Remaining, use.PeriodEndsAt), use.Overage, Duplicate: use.AttemptId != attemptId);
 }
 
 /// <summary>A meter's count as a client sees it: used in the period, the limit, what is left of it, and when the period ends.</summary>

@@ -80,6 +80,12 @@ public sealed record LedgerRow
     public required DateTimeOffset At { get; init; }
     public string? MachineId { get; init; }
 
+    /// <summary>
+    /// A random id of the recording that wrote the row: a transaction whose answer storage lost, retried and refused
+    /// for the row it had itself created, knows its own commit and answers it as recorded, not as a duplicate.
+    /// </summary>
+    public string AttemptId { get; init; } = "";
+
     /// <summary>The row is kept at least until then: its period's end plus the retry window.</summary>
     public required DateTimeOffset KeepUntil { get; init; }
 
@@ -96,6 +102,7 @@ public sealed record LedgerRow
         Overage = e.GetBoolean(nameof(Overage)) ?? false,
         At = e.GetDateTimeOffset(nameof(At)) ?? DateTimeOffset.UnixEpoch,
         MachineId = e.GetString(nameof(MachineId)),
+        AttemptId = e.GetString(nameof(AttemptId)) ?? "",
         KeepUntil = e.GetDateTimeOffset(nameof(KeepUntil)) ?? DateTimeOffset.MaxValue,
     };
 
@@ -110,6 +117,7 @@ public sealed record LedgerRow
         [nameof(Overage)] = Overage,
         [nameof(At)] = At,
         [nameof(MachineId)] = MachineId,
+        [nameof(AttemptId)] = AttemptId,
         [nameof(KeepUntil)] = KeepUntil,
     };
 }

@@ -6,7 +6,7 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Metering;
 
 /// <summary>The parts of a usage answer the metering tests compare, and a license's stored meter and ledger rows.</summary>
-internal static class UsageAsserts
+public static class UsageAsserts
 {
     /// <summary>recorded, used, limit, remaining, overage, duplicate, reason (null when absent).</summary>
     public static (bool Recorded, long Used, long? Limit, long? Remaining, bool Overage, bool Duplicate, string? Reason) Of(JsonElement answer) => (
