@@ -77,6 +77,30 @@ public sealed class LicensingClient : IDisposable
     public Task<LicenseInfoResponse> InfoAsync(ClientIdentity identity, CancellationToken cancellationToken = default) =>
         _http.SendAsync<LicenseInfoResponse>(HttpMethod.Post, "v1/license/info", ByUserKey(identity), cancellationToken);
 
+    /// <summary>
+    /// Records <paramref name="amount"/> units of <paramref name="meter"/> once per <paramref name="eventId"/>: sending the
+    /// same id again (a retry after a lost answer) counts nothing and answers the first answer with <c>Duplicate</c>.
+    /// <see cref="UsageRecorder"/> makes and keeps the ids for you.
+    /// </summary>
+    public Task<UsageAnswer> RecordUsageAsync(ClientIdentity identity, string meter, long amount, string eventId, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<UsageAnswer>(HttpMethod.Post, "v1/license/usage", new
+        {
+            userKey = (identity ?? throw new ArgumentNullException(nameof(identity))).UserKey,
+            machineId = identity.MachineId,
+            meter = meter ?? throw new ArgumentNullException(nameof(meter)),
+            amount,
+            eventId = eventId ?? throw new ArgumentNullException(nameof(eventId)),
+        }, cancellationToken);
+
+    /// <summary>Records up to 100 uses in one call; the answer has one item per use, in order.</summary>
+    public Task<UsageBatchAnswer> RecordUsageBatchAsync(ClientIdentity identity, IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<UsageBatchAnswer>(HttpMethod.Post, "v1/license/usage", new
+        {
+            userKey = (identity ?? throw new ArgumentNullException(nameof(identity))).UserKey,
+            machineId = identity.MachineId,
+            events = events ?? throw new ArgumentNullException(nameof(events)),
+        }, cancellationToken);
+
     /// <summary>The server's public keys (no credentials needed).</summary>
     public Task<JsonWebKeySet> GetKeysAsync(CancellationToken cancellationToken = default) =>
         _http.SendAsync<JsonWebKeySet>(HttpMethod.Get, "v1/license/keys", null, cancellationToken);

@@ -36,6 +36,11 @@ public enum LicenseReason
 
     /// <summary>An offline request older than 7 days, or whose requestId was answered for another machine; or a deactivation proof that does not verify.</summary>
     OfflineRequestInvalid,
+    /// <summary>The meter's limit (with its overage) for this period is used up: the use was not recorded.</summary>
+    UsageLimitReached,
+
+    /// <summary>The license has no meter with this code: the use was not recorded.</summary>
+    MeterNotFound,
 }
 
 public static class LicenseReasons
@@ -59,6 +64,8 @@ public static class LicenseReasons
         ["borrow_not_allowed"] = LicenseReason.BorrowNotAllowed,
         ["transfer_limit_reached"] = LicenseReason.TransferLimitReached,
         ["offline_request_invalid"] = LicenseReason.OfflineRequestInvalid,
+        ["usage_limit_reached"] = LicenseReason.UsageLimitReached,
+        ["meter_not_found"] = LicenseReason.MeterNotFound,
     };
 
     /// <summary>The enum of a wire code; null stays null, an unknown code is <see cref="LicenseReason.Unknown"/>.</summary>

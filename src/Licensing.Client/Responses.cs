@@ -48,6 +48,9 @@ public class ActivateLicenseResponse : LicenseOutcome
 
     /// <summary>True when the seat is one of the license's overage seats (granted beyond maxClientCount).</summary>
     public bool Overage { get; set; }
+
+    /// <summary>validate: the license's meters and their counts (empty for a license without meters).</summary>
+    public List<MeterStanding> Meters { get; set; } = [];
 }
 
 /// <summary>The answer of validate (the reference's ValidateLicenseResponse, the same shape as activate's).</summary>
@@ -142,6 +145,9 @@ public sealed class LicenseInfoResponse
 
     /// <summary>When the grace period ends (set only while <see cref="InGrace"/>): the license stops working then.</summary>
     public DateTimeOffset? GraceEndsAt { get; set; }
+
+    /// <summary>The license's meters and their counts.</summary>
+    public List<MeterStanding> Meters { get; set; } = [];
 }
 
 /// <summary>A public signing key (RFC 7517).</summary>

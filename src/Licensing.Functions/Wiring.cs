@@ -4,6 +4,7 @@ using Licensing.Auth;
 using Licensing.Expiry;
 using Licensing.Http;
 using Licensing.Offline;
+using Licensing.Metering;
 using Licensing.Seats;
 using Licensing.Settings;
 using Licensing.Signing;
@@ -52,6 +53,7 @@ public static class Wiring
         services.AddSingleton<WebhookDirectory>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<UsageStore>();
+        services.AddSingleton<MeterStore>();
 
         // Signing: seat tokens, license documents, the JWKS.
         services.AddSingleton<TokenSigner>();
@@ -76,6 +78,8 @@ public static class Wiring
         services.AddSingleton<TrialService>();
         services.AddSingleton<BorrowService>();
         services.AddSingleton<OfflineActivationService>();
+        services.AddSingleton<MeterLocks>();
+        services.AddSingleton<MeterService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
         services.AddSingleton<LicenseUsageService>();
@@ -99,6 +103,7 @@ public static class Wiring
         services.AddSingleton<TrialCalls>();
         services.AddSingleton<BorrowCalls>();
         services.AddSingleton<OfflineCalls>();
+        services.AddSingleton<UsageCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminWebhookCalls>();
         services.AddSingleton<AdminDiagnostics>();

@@ -13,6 +13,7 @@ namespace Licensing.Admin;
 public sealed class AdminLicenseService(
     LicenseStore licenses,
     SeatStore seats,
+    MeterStore meterRows,
     PolicyStore policies,
     AuditTrail audit,
     ExpiryIndex expiryIndex,
@@ -64,6 +65,7 @@ public sealed class AdminLicenseService(
             MaxBorrowDuration = draft.MaxBorrowDuration ?? TimeSpan.Zero,
             CustomerName = draft.CustomerName,
             Entitlements = draft.Entitlements ?? [],
+            Meters = draft.Meters ?? [],
             IssuedAt = now,
             CreationId = Base32.Random(16),
             PolicyId = draft.PolicyId,
@@ -82,8 +84,8 @@ public sealed class AdminLicenseService(
 
     public async Task<Outcome<LicenseHoldings>> GetAsync(string licenseId, CancellationToken ct)
     {
-        var (license, held) = await seats.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
-        return license is null ? NotFound(licenseId) : ShownSeats.Of(license, held, clock.GetUtcNow());
+        var (license, held, meters) = await seats.ReadAllWithMetersAsync(licenseId, ct).ConfigureAwait(false);
+        return license is null ? NotFound(licenseId) : ShownSeats.Of(license, held, clock.GetUtcNow()) with { Meters = meters };
     }
 
     /// <summary>
@@ -185,7 +187,13 @@ public sealed class AdminLicenseService(
             }
 
             var deleted = AuditEvents.License(AuditEventTypes.LicenseDeleted, license, license, clock.GetUtcNow(), caller);
-            return await licenses.DeleteAsync(license, held, deleted, ct).ConfigureAwait(false) ? Done.Instance : null;
+            if (!await licenses.DeleteAsync(license, held, deleted, ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            await meterRows.DeleteAllAsync(licenseId, ct).ConfigureAwait(false);
+            return Done.Instance;
         }, ct);
 
     /// <summary>Ends one seat at once, named by its bearer token or its public id (a kicked client).</summary>
@@ -205,7 +213,7 @@ public sealed class AdminLicenseService(
 
         return Contention.RetryAsync<Outcome<LicenseHoldings>>(async () =>
         {
-            var (license, held) = await seats.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
+            var (license, held, meters) = await seats.ReadAllWithMetersAsync(licenseId, ct).ConfigureAwait(false);
             if (license is null)
             {
                 return NotFound(licenseId);
@@ -220,14 +228,14 @@ public sealed class AdminLicenseService(
             var now = clock.GetUtcNow();
             if (target.State != SeatState.Live)
             {
-                return ShownSeats.Of(license, held, now);
+                return ShownSeats.Of(license, held, now) with { Meters = meters };
             }
 
             await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, target.RowKey, target.TokenId), ct).ConfigureAwait(false);
 
             var ended = SeatEndings.End(license, target, SeatState.Revoked, AuditEventTypes.SeatRevoked, now, caller);
             return await seats.CommitAsync(license, [new SeatWrite(target, IsNew: false)], [ended], ct).ConfigureAwait(false)
-                ? ShownSeats.Of(license, held, now)
+                ? ShownSeats.Of(license, held, now) with { Meters = meters }
                 : null;
         }, ct);
     }

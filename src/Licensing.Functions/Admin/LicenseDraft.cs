@@ -35,6 +35,9 @@ public sealed partial record LicenseDraft
     public bool HasEntitlementsField { get; init; }
     public string? UserKey { get; init; }
 
+    /// <summary>The meters (replacing all of them); null to keep them.</summary>
+    public IReadOnlyList<Meter>? Meters { get; init; }
+
     /// <summary>The policy whose terms a create copies; the draft's own fields win.</summary>
     public string? PolicyId { get; init; }
     public bool? Suspended { get; init; }
@@ -67,6 +70,7 @@ public sealed partial record LicenseDraft
         license.Entitlements = Entitlements is null ? license.Entitlements
             : HasEntitlementsField ? Entitlements
             : Entitlements.Select(e => license.Entitlements.FirstOrDefault(kept => kept.Code == e.Code) ?? e).ToArray();
+        license.Meters = Meters ?? license.Meters;
         license.Suspended = Suspended ?? license.Suspended;
         license.Revoked = Revoked ?? license.Revoked;
     }

@@ -26,6 +26,7 @@ public sealed record PolicyDraft
     public TimeSpan? GracePeriod { get; init; }
     public TimeSpan? MaxBorrowDuration { get; init; }
     public IReadOnlyList<Entitlement>? Entitlements { get; init; }
+    public IReadOnlyList<Meter>? Meters { get; init; }
     public bool? Trial { get; init; }
 
     /// <summary>Why a policy with these terms cannot be, as (field, message); null when it can.</summary>
@@ -47,6 +48,7 @@ public sealed record PolicyDraft
         policy.GracePeriod = GracePeriod ?? policy.GracePeriod;
         policy.MaxBorrowDuration = MaxBorrowDuration ?? policy.MaxBorrowDuration;
         policy.Entitlements = Entitlements ?? policy.Entitlements;
+        policy.Meters = Meters ?? policy.Meters;
         policy.Trial = Trial ?? policy.Trial;
     }
 }

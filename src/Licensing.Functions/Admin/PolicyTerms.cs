@@ -20,6 +20,7 @@ public static class PolicyTerms
         GracePeriod = draft.GracePeriod ?? policy.GracePeriod,
         MaxBorrowDuration = draft.MaxBorrowDuration ?? policy.MaxBorrowDuration,
         Entitlements = draft.Entitlements ?? policy.Entitlements,
+        Meters = draft.Meters ?? policy.Meters,
         PolicyId = policy.PolicyId,
     };
 }

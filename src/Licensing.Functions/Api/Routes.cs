@@ -15,11 +15,13 @@ public static class Routes
     public const string Borrow = "v1/license/borrow";
     public const string OfflineActivate = "v1/license/offline/activate";
     public const string OfflineDeactivate = "v1/license/offline/deactivate";
+    public const string Usage = "v1/license/usage";
     public const string AdminLicenses = "v1/admin/licenses";
     public const string AdminLicense = "v1/admin/licenses/{licenseId}";
     public const string AdminLicenseSeats = "v1/admin/licenses/{licenseId}/seats";
     public const string AdminLicenseUsage = "v1/admin/licenses/{licenseId}/usage";
     public const string AdminLicenseEvents = "v1/admin/licenses/{licenseId}/events";
+    public const string AdminResetMeter = "v1/admin/licenses/{licenseId}/meters/{code}/reset";
     public const string AdminRevokeToken = "v1/admin/licenses/{licenseId}/tokens/revoke";
     public const string AdminPolicies = "v1/admin/policies";
     public const string AdminPolicy = "v1/admin/policies/{policyId}";

@@ -21,6 +21,8 @@ public static class AuditEventTypes
     public const string SeatLapsed = "seat.lapsed";
     public const string SeatRevoked = "seat.revoked";
     public const string SeatBorrowed = "seat.borrowed";
+    public const string UsageLimitReached = "usage.limit_reached";
+    public const string MeterReset = "meter.reset";
     public const string ApiKeyCreated = "apikey.created";
     public const string ApiKeyDeleted = "apikey.deleted";
 }
@@ -58,6 +60,44 @@ public static class AuditEvents
     /// <summary>A lease that lapsed: ended by the timer or by a grant that needed its place.</summary>
     public static AuditEventRow Lapsed(LicenseRow license, SeatRow seat, DateTimeOffset at) =>
         Seat(AuditEventTypes.SeatLapsed, license, seat, at, ServerActor, clientAddr: null);
+
+    /// <summary>
+    /// A meter's event (its limit reached, its count reset): <c>changes</c> names the meter, its count and limit after the
+    /// event, and the end of its period. Takes the license's next event number.
+    /// </summary>
+    public static AuditEventRow Meter(string type, LicenseRow license, string code, long used, long? limit, DateTimeOffset? periodEndsAt, DateTimeOffset at, string actor, string? clientAddr)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("meter", code);
+            json.WriteNumber("used", used);
+            if (limit is { } l)
+            {
+                json.WriteNumber("limit", l);
+            }
+            else
+            {
+                json.WriteNull("limit");
+            }
+
+            json.WritePropertyName("periodEndsAt");
+            WriteTimestamp(json, periodEndsAt);
+            json.WriteEndObject();
+        }
+
+        return new()
+        {
+            PartitionKey = license.LicenseId,
+            RowKey = TableKeys.EventRow(license.IssuedAt, ++license.EventSequence),
+            Type = type,
+            At = at,
+            Actor = actor,
+            ClientAddr = clientAddr,
+            Changes = Encoding.UTF8.GetString(buffer.WrittenSpan),
+        };
+    }
 
     /// <summary>An event of a license change: <paramref name="after"/> is the row as it will be written.</summary>
     public static AuditEventRow License(string type, LicenseRow? before, LicenseRow after, DateTimeOffset at, Caller caller) => new()
@@ -194,6 +234,12 @@ public static class AuditEvents
             if (withTerms && Differs("entitlements", EntitlementList.Format(after.Entitlements), before is null ? null : EntitlementList.Format(before.Entitlements)))
             {
                 EntitlementJson.Write(json, after.Entitlements);
+            }
+
+            if ((before is not null || after.Meters.Count > 0)
+                && Differs("meters", MeterList.Format(after.Meters), before is null ? null : MeterList.Format(before.Meters)))
+            {
+                MeterJson.Write(json, after.Meters);
             }
 
             if (Differs("suspended", after.Suspended, before?.Suspended))

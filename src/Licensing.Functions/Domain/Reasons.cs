@@ -20,6 +20,8 @@ public static class Reasons
     public const string BorrowNotAllowed = "borrow_not_allowed";
     public const string TransferLimitReached = "transfer_limit_reached";
     public const string OfflineRequestInvalid = "offline_request_invalid";
+    public const string UsageLimitReached = "usage_limit_reached";
+    public const string MeterNotFound = "meter_not_found";
 
     public static string Message(string reason) => reason switch
     {
@@ -40,6 +42,8 @@ public static class Reasons
         BorrowNotAllowed => "The license does not allow borrowing a seat.",
         TransferLimitReached => "The license's seats have moved to other machines as often as its terms allow in 30 days.",
         OfflineRequestInvalid => "The offline request is older than 7 days or was answered for another machine, or the deactivation proof does not verify.",
+        UsageLimitReached => "The meter's limit (with its overage) for this period is used up; nothing was recorded.",
+        MeterNotFound => "The license has no meter with this code; nothing was recorded.",
         _ => reason,
     };
 }

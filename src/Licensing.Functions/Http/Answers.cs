@@ -45,7 +45,8 @@ public static partial class Answers
             Message(decision.DeniedReason),
             InGrace(decision.GraceEndsAt),
             Timestamp.From(decision.GraceEndsAt),
-            OverageFlag(decision.Overage)),
+            OverageFlag(decision.Overage),
+            decision.Meters is { } meters ? MeterViews(meters) : null),
         ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
     /// <summary>trial: activate's answer with the trial license's user key.</summary>
@@ -144,6 +145,7 @@ public static partial class Answers
                 Timestamp.From(license.ExpireAt),
                 Timestamp.From(license.SupportExpireAt),
                 holdings.Truncated,
+                MeterViews(MetersOf(holdings) ?? []),
                 InGrace(graceEndsAt),
                 Timestamp.From(graceEndsAt)),
             ApiJson.Wire.LicenseInfoResponse).Noting(reason: null, license.LicenseId, LicenseRules.HeldSeats(seats, at));
@@ -154,7 +156,7 @@ public static partial class Answers
         ApiResult.Ok(ViewOf(holdings, withTokens: true), ApiJson.Wire.LicenseView).Noting(reason: null, holdings.License.LicenseId, seatsInUse: null);
 
     public static IActionResult CreatedLicense(LicenseRow license) =>
-        ApiResult.Created(ViewOf(new LicenseHoldings(license, [], license.IssuedAt), withTokens: false), ApiJson.Wire.LicenseView)
+        ApiResult.Created(ViewOf(new LicenseHoldings(license, [], license.IssuedAt) { Meters = [] }, withTokens: false), ApiJson.Wire.LicenseView)
             .Noting(reason: null, license.LicenseId, seatsInUse: 0);
 
     /// <summary>A page of license views; activeClientCount here is the stored count of live seat rows.</summary>
@@ -203,7 +205,8 @@ public static partial class Answers
         policy.Trial,
         Timestamp.From(policy.CreatedAt),
         policy.OverageSeats,
-        policy.MaxTransfers);
+        policy.MaxTransfers,
+        policy.Meters.Select(m => new MeterTermsView(m.Code, m.Limit, Meter.PeriodName(m.Period), m.Overage)).ToArray());
 
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
 
@@ -247,9 +250,23 @@ public static partial class Answers
             license.PolicyId,
             license.OverageSeats,
             license.MaxTransfers,
+            MetersOf(holdings) is { } meters ? MeterViews(meters) : null,
             withTokens && seats is not null ? TokenViews(seats, at) : null,
             withTokens && seats is not null ? holdings.Truncated : null);
     }
+
+    /// <summary>The license's meters and their standings when its meter rows were read with it.</summary>
+    private static IReadOnlyList<Metering.MeterReport>? MetersOf(LicenseHoldings holdings) =>
+        holdings.Meters is { } rows ? Metering.MeterReport.Of(holdings.License, rows, holdings.At) : null;
+
+    private static MeterView[] MeterViews(IReadOnlyList<Metering.MeterReport> meters) => meters.Select(m => new MeterView(
+        m.Meter.Code,
+        m.Standing.Used,
+        m.Standing.Limit,
+        m.Standing.Remaining,
+        Timestamp.From(m.Standing.PeriodEndsAt),
+        Meter.PeriodName(m.Meter.Period),
+        m.Meter.Overage)).ToArray();
 
     /// <summary>Seats as info and the admin API show them, oldest first: <c>token</c> is the public id, never the bearer token.</summary>
     private static LicenseTokenView[] TokenViews(IEnumerable<SeatRow> seats, DateTimeOffset at) =>

@@ -34,6 +34,8 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(WebhookList))]
 [JsonSerializable(typeof(DeliveryView))]
 [JsonSerializable(typeof(DeliveryList))]
+[JsonSerializable(typeof(UsageResponse))]
+[JsonSerializable(typeof(UsageBatchResponse))]
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but writes text such as apostrophes as they are (the body is JSON, never HTML).</summary>

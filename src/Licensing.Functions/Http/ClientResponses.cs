@@ -23,7 +23,8 @@ public sealed record ActivateLicenseResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Overage = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MeterView>? Meters = null);
 
 /// <summary>trial: activate's answer and the user key of the machine's trial license.</summary>
 public sealed record TrialLicenseResponse(
@@ -119,7 +120,34 @@ public sealed record LicenseInfoResponse(
     Timestamp? ExpireAt,
     Timestamp? SupportExpireAt,
     bool Truncated,
+    IReadOnlyList<MeterView> Meters,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InGrace = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Timestamp? GraceEndsAt = null);
 
 public sealed record JwksResponse(IReadOnlyList<Signing.Jwk> Keys);
+
+/// <summary>A meter's standing in validate, info and the admin license view; its terms beside it.</summary>
+public sealed record MeterView(
+    string Code,
+    long Used,
+    long? Limit,
+    long? Remaining,
+    Timestamp? PeriodEndsAt,
+    string? ResetPeriod,
+    long Overage);
+
+/// <summary>usage: one use's answer.</summary>
+public sealed record UsageResponse(
+    bool Recorded,
+    string Meter,
+    long Used,
+    long? Limit,
+    long? Remaining,
+    Timestamp? PeriodEndsAt,
+    bool Overage,
+    bool Duplicate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
+/// <summary>usage with <c>events</c>: one answer per use, in the order sent.</summary>
+public sealed record UsageBatchResponse(IReadOnlyList<UsageResponse> Items);

@@ -8,11 +8,11 @@ public static class LicenseDraftReader
 {
     /// <summary>What a create may name.</summary>
     public static readonly IReadOnlyList<string> CreateFields =
-        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "userKey", "policyId", "overageSeats", "maxTransfers"];
+        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "userKey", "policyId", "overageSeats", "maxTransfers", "meters"];
 
     /// <summary>What a patch may name (licensingMode, productId and userKey are named to be refused as fixed).</summary>
     public static readonly IReadOnlyList<string> PatchFields =
-        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "suspended", "revoked", "licensingMode", "productId", "userKey", "overageSeats", "maxTransfers"];
+        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "suspended", "revoked", "licensingMode", "productId", "userKey", "overageSeats", "maxTransfers", "meters"];
 
     public static LicenseDraft ForCreate(JsonFields fields, DateTimeOffset now)
     {
@@ -86,5 +86,6 @@ public static class LicenseDraftReader
         HasEntitlementsField = fields.Has(EntitlementReader.Field),
         OverageSeats = fields.WholeNumber("overageSeats", 0, LicenseRules.MaxSeats),
         MaxTransfers = fields.WholeNumber("maxTransfers", 0, SeatTerms.MaxTransfers),
+        Meters = MeterReader.Read(fields),
     };
 }

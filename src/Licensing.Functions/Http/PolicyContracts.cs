@@ -17,6 +17,10 @@ public sealed record PolicyView(
     bool Trial,
     Timestamp CreatedAt,
     int OverageSeats,
-    int MaxTransfers);
+    int MaxTransfers,
+    IReadOnlyList<MeterTermsView> Meters);
+
+/// <summary>A meter's terms as a policy holds them.</summary>
+public sealed record MeterTermsView(string Code, long? Limit, string? ResetPeriod, long Overage);
 
 public sealed record PolicyPage(IReadOnlyList<PolicyView> Items, string? ContinuationToken);

@@ -1,5 +1,6 @@
 using Licensing.Auth;
 using Licensing.Domain;
+using Licensing.Metering;
 using Licensing.Settings;
 using Licensing.Signing;
 using Licensing.Storage;
@@ -10,6 +11,7 @@ namespace Licensing.Seats;
 /// <summary>The validate and info calls: is the license usable now by this caller, and what does it hold.</summary>
 public sealed class LicenseStatusService(
     SeatStore store,
+    MeterStore meters,
     LicenseCredentials credentials,
     SeatDisclosure disclosure,
     TimeProvider clock,
@@ -18,11 +20,25 @@ public sealed class LicenseStatusService(
     /// <summary>
     /// Storage: read (1) of the license and this caller's activation and lease rows; an activation's token is
     /// renewed with one ETag-guarded update (2). A lease is not extended here: heartbeats do that. A floating license
-    /// in this instance's cache costs one request: its lease row.
+    /// in this instance's cache costs one request: its lease row. A license with meters adds one range read of their rows.
     /// </summary>
-    public Task<SeatDecision> ValidateAsync(Caller caller, ClientCall call, CancellationToken ct)
+    public async Task<SeatDecision> ValidateAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
         var licenseId = TableKeys.LicenseId(call.UserKey);
+        LicenseRow? seen = null;
+        var decision = await DecideValidityAsync(caller, call, licenseId, found => seen = found, ct).ConfigureAwait(false);
+        if (seen is null)
+        {
+            return decision;
+        }
+
+        // The meters' counts are rows of their own: read (one range) only for a license that has meters.
+        var rows = seen.Meters.Count == 0 ? [] : await meters.ReadAllAsync(licenseId, ct).ConfigureAwait(false);
+        return decision with { Meters = MeterReport.Of(seen, rows, clock.GetUtcNow()) };
+    }
+
+    private Task<SeatDecision> DecideValidityAsync(Caller caller, ClientCall call, string licenseId, Action<LicenseRow> seen, CancellationToken ct)
+    {
         var activationRow = TableKeys.ActivationRow(call.MachineId);
         var leaseRow = TableKeys.LeaseRow(call.MachineId, call.LeaseClientId);
         return Contention.RetryAsync(async () =>
@@ -33,6 +49,11 @@ public sealed class LicenseStatusService(
                 : await store.ReadAsync(licenseId, [activationRow, leaseRow], ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
+            if (license is not null)
+            {
+                seen(license);
+            }
+
             if (LicenseRules.Deny(license, now, requiredMode: null) is { } reason)
             {
                 return SeatDecision.Denied(reason, license, license?.LiveSeats ?? 0);
@@ -76,13 +97,13 @@ public sealed class LicenseStatusService(
     /// </summary>
     public async Task<Outcome<LicenseHoldings>> InfoAsync(Caller caller, ClientCall call, CancellationToken ct)
     {
-        var (stored, seats) = await store.ReadAllAsync(TableKeys.LicenseId(call.UserKey), ct).ConfigureAwait(false);
+        var (stored, seats, meters) = await store.ReadAllWithMetersAsync(TableKeys.LicenseId(call.UserKey), ct).ConfigureAwait(false);
         if (caller.Visible(stored) is not { } license)
         {
             return new Refusal(Reasons.LicenseNotFound, "No license matches this user key.");
         }
 
         var shown = ShownSeats.Of(license, seats, clock.GetUtcNow());
-        return shown with { Seats = disclosure.ForClient(shown.Seats!, call.MachineId) };
+        return shown with { Seats = disclosure.ForClient(shown.Seats!, call.MachineId), Meters = meters };
     }
 }

@@ -30,6 +30,9 @@ public sealed record SeatDecision(
     DateTimeOffset? GraceEndsAt = null,
     bool Overage = false)
 {
+    /// <summary>validate: the license's meters and their standings; null for the calls that do not show them.</summary>
+    public IReadOnlyList<Metering.MeterReport>? Meters { get; init; }
+
     public static SeatDecision Denied(string reason, LicenseRow? license, int activeClientCount) =>
         new(reason, activeClientCount, license?.MaxClientCount ?? 0, license?.HeartbeatInterval);
 }
@@ -53,4 +56,8 @@ public sealed record SeatCount(string LicenseId, int ActiveClientCount, int MaxC
 /// info and the admin license view: the license and, where read, the seats it holds or held, as of a time;
 /// <paramref name="Truncated"/> when older ended seats were left out (<see cref="ShownSeats"/>).
 /// </summary>
-public sealed record LicenseHoldings(LicenseRow License, IReadOnlyList<SeatRow>? Seats, DateTimeOffset At, bool Truncated = false);
+public sealed record LicenseHoldings(LicenseRow License, IReadOnlyList<SeatRow>? Seats, DateTimeOffset At, bool Truncated = false)
+{
+    /// <summary>The license's meter rows as read with it; null when they were not read (a page of licenses).</summary>
+    public IReadOnlyList<MeterRow>? Meters { get; init; }
+}

@@ -78,6 +78,7 @@ public sealed class TrialService(
             SupportExpireAt = now + policy.SupportDuration,
             HeartbeatInterval = policy.HeartbeatInterval ?? options.Value.DefaultHeartbeatInterval,
             Entitlements = policy.Entitlements,
+            Meters = policy.Meters,
             IssuedAt = now,
             CreationId = Base32.Random(16),
             PolicyId = policy.PolicyId,

@@ -38,6 +38,27 @@ internal sealed record StoredEntitlement(
     [property: JsonPropertyName("v")] string? Value,
     [property: JsonPropertyName("e")] long? ExpireAt);
 
+/// <summary>A license's or policy's meters as one JSON column.</summary>
+internal static class MeterList
+{
+    public static IReadOnlyList<Meter> Parse(string? json) => string.IsNullOrEmpty(json)
+        ? []
+        : (JsonSerializer.Deserialize(json, StorageJson.Default.StoredMeterArray) ?? [])
+            .Select(m => new Meter(m.Code, m.Limit, (MeterPeriod)m.Period, m.Overage)).ToArray();
+
+    public static string Format(IReadOnlyList<Meter> meters) => JsonSerializer.Serialize(
+        meters.Select(m => new StoredMeter(m.Code, m.Limit, (int)m.Period, m.Overage)).ToArray(),
+        StorageJson.Default.StoredMeterArray);
+}
+
+/// <summary>A meter's terms as stored.</summary>
+internal sealed record StoredMeter(
+    [property: JsonPropertyName("c")] string Code,
+    [property: JsonPropertyName("l")] long? Limit,
+    [property: JsonPropertyName("p")] int Period,
+    [property: JsonPropertyName("o")] long Overage);
+
 [JsonSerializable(typeof(string[]), TypeInfoPropertyName = "StringArray")]
+[JsonSerializable(typeof(StoredMeter[]), TypeInfoPropertyName = "StoredMeterArray")]
 [JsonSerializable(typeof(StoredEntitlement[]), TypeInfoPropertyName = "StoredEntitlementArray")]
 internal sealed partial class StorageJson : JsonSerializerContext;

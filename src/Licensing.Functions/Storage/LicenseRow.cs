@@ -40,6 +40,9 @@ public sealed class LicenseRow
     public string? CustomerName { get; set; }
     public IReadOnlyList<Entitlement> Entitlements { get; set; } = [];
 
+    /// <summary>The license's meters (their counts are rows of their own, <see cref="MeterRow"/>).</summary>
+    public IReadOnlyList<Meter> Meters { get; set; } = [];
+
     /// <summary>Every entitlement's code (the <c>features</c> shorthand).</summary>
     public IReadOnlyList<string> Features => Entitlements.Select(e => e.Code).ToArray();
 
@@ -96,6 +99,7 @@ public sealed class LicenseRow
         MaxBorrowDuration = TimeSpan.FromTicks(e.GetInt64("MaxBorrowDurationTicks") ?? 0),
         CustomerName = e.GetString(nameof(CustomerName)),
         Entitlements = EntitlementList.Parse(e.GetString(nameof(Entitlements)), e.GetString(nameof(Features))),
+        Meters = MeterList.Parse(e.GetString(nameof(Meters))),
         PolicyId = e.GetString(nameof(PolicyId)),
         Revoked = e.GetBoolean(nameof(Revoked)) ?? false,
         Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
@@ -125,6 +129,7 @@ public sealed class LicenseRow
         [nameof(CustomerName)] = CustomerName,
         [nameof(Features)] = FeatureList.Format(Features),
         [nameof(Entitlements)] = EntitlementList.Format(Entitlements),
+        [nameof(Meters)] = MeterList.Format(Meters),
         [nameof(PolicyId)] = PolicyId,
         [nameof(Revoked)] = Revoked,
         [nameof(Suspended)] = Suspended,
@@ -144,6 +149,13 @@ public sealed class LicenseRow
         [nameof(EndedSeats)] = EndedSeats,
         ETag = ETag,
     }.WithUsage(Usage);
+
+    /// <summary>Only <see cref="EventSequence"/>, for a merge under the row's ETag in the transaction of a meter's event.</summary>
+    public TableEntity EventSequenceEntity() => new(LicenseId, TableKeys.LicenseRow)
+    {
+        [nameof(EventSequence)] = EventSequence,
+        ETag = ETag,
+    };
 
     /// <summary>Only <see cref="NoLapseBefore"/>, for a merge under the row's ETag.</summary>
     public TableEntity NoLapseBeforeEntity() => new(LicenseId, TableKeys.LicenseRow)

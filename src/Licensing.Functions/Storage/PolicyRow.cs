@@ -22,6 +22,7 @@ public sealed class PolicyRow
     public TimeSpan GracePeriod { get; set; }
     public TimeSpan MaxBorrowDuration { get; set; }
     public IReadOnlyList<Entitlement> Entitlements { get; set; } = [];
+    public IReadOnlyList<Meter> Meters { get; set; } = [];
     public bool Trial { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public ETag ETag { get; set; }
@@ -41,6 +42,7 @@ public sealed class PolicyRow
         GracePeriod = TimeSpan.FromTicks(e.GetInt64("GracePeriodTicks") ?? 0),
         MaxBorrowDuration = TimeSpan.FromTicks(e.GetInt64("MaxBorrowDurationTicks") ?? 0),
         Entitlements = EntitlementList.Parse(e.GetString(nameof(Entitlements)), featuresJson: null),
+        Meters = MeterList.Parse(e.GetString(nameof(Meters))),
         Trial = e.GetBoolean(nameof(Trial)) ?? false,
         CreatedAt = e.GetDateTimeOffset(nameof(CreatedAt)) ?? DateTimeOffset.UnixEpoch,
         ETag = e.ETag,
@@ -60,6 +62,7 @@ public sealed class PolicyRow
         ["GracePeriodTicks"] = GracePeriod.Ticks,
         ["MaxBorrowDurationTicks"] = MaxBorrowDuration.Ticks,
         [nameof(Entitlements)] = EntitlementList.Format(Entitlements),
+        [nameof(Meters)] = MeterList.Format(Meters),
         [nameof(Trial)] = Trial,
         [nameof(CreatedAt)] = CreatedAt,
         ETag = ETag,

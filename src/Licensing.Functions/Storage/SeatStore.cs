@@ -176,10 +176,18 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
     /// </summary>
     public async Task<(LicenseRow? License, List<SeatRow> Seats)> ReadAllAsync(string licenseId, CancellationToken ct)
     {
+        var (license, seats, _) = await ReadAllWithMetersAsync(licenseId, ct).ConfigureAwait(false);
+        return (license, seats);
+    }
+
+    /// <summary>As <see cref="ReadAllAsync"/>, with the license's meter rows, which sort inside the same range.</summary>
+    public async Task<(LicenseRow? License, List<SeatRow> Seats, List<MeterRow> Meters)> ReadAllWithMetersAsync(string licenseId, CancellationToken ct)
+    {
         await tables.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {licenseId} and RowKey ge {TableKeys.LicenseRow}");
         LicenseRow? license = null;
         var seats = new List<SeatRow>();
+        var meters = new List<MeterRow>();
         await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
         {
             if (entity.RowKey == TableKeys.LicenseRow)
@@ -190,9 +198,13 @@ public sealed class SeatStore(StorageTables tables, LicenseCache licenseCache, P
             {
                 seats.Add(SeatRow.FromEntity(entity));
             }
+            else if (TableKeys.IsMeterRow(entity.RowKey))
+            {
+                meters.Add(MeterRow.FromEntity(entity));
+            }
         }
 
-        return (Remember(licenseId, license), seats);
+        return (Remember(licenseId, license), seats, meters);
     }
 
     /// <summary>A page of the license's seat rows (one row-key range) and the token of the next; null when the token is not ours.</summary>

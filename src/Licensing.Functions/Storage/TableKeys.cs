@@ -17,6 +17,10 @@ namespace Licensing.Storage;
 /// in that hour), so a span of hours is a range read. The prefixes sort
 /// <c>answer|</c> (an offline request's answer) &lt; <c>ended|</c> &lt; <c>event|</c> &lt; <c>hour|</c> &lt; <c>license</c> &lt; <c>seat|</c>, so the license and its seats
 /// are one row-key range.</item>
+/// <item>Licenses table, metering: a meter's count is the row <c>meter|{code}</c> of its license's partition (inside the
+/// license-and-seats range, so info and the admin view read it with them; never the license row, so recording use never
+/// contends with seat grants); each recorded use's client-chosen id is the row <c>ledger|{eventId}</c>, created in the
+/// transaction of the count (<c>ledger|</c> sorts between <c>hour|</c> and <c>license</c>, outside every other range).</item>
 /// <item>Expiry index: partition = the UTC hour an entry comes due (<c>yyyyMMddHH</c>), row = <c>mmss|licenseId|seatRowKey|tokenId</c>.</item>
 /// <item>API keys: partition <c>apikey</c>, row = the key's public id.</item>
 /// <item>Webhooks table: webhooks in partition <c>webhook</c> (row = id); pending-event hints in <c>hint</c>
@@ -208,6 +212,22 @@ public static class TableKeys
     public const string UsageRowsBefore = "hour}";
 
     private const string UsagePrefix = "hour|";
+
+    /// <summary>A license's count of one meter.</summary>
+    public static string MeterRow(string code) => MeterPrefix + code;
+
+    public static bool IsMeterRow(string rowKey) => rowKey.StartsWith(MeterPrefix, StringComparison.Ordinal);
+
+    /// <summary>Every meter row of a partition sorts strictly between these two keys ('}' follows '|').</summary>
+    public const string MeterRowsAfter = MeterPrefix;
+    public const string MeterRowsBefore = "meter}";
+
+    private const string MeterPrefix = "meter|";
+
+    /// <summary>A recorded use, by the id its client chose (unique per license): a second use with the id is a retry.</summary>
+    public static string LedgerRow(string eventId) => LedgerPrefix + eventId;
+
+    private const string LedgerPrefix = "ledger|";
 
     public static bool IsEndedRow(string rowKey) => rowKey.StartsWith(EndedPrefix, StringComparison.Ordinal);
 

@@ -16,7 +16,8 @@ public static class WebhookRules
         AuditEventTypes.LicenseCreated, AuditEventTypes.LicenseUpdated, AuditEventTypes.LicenseDeleted,
         AuditEventTypes.SeatActivated, AuditEventTypes.SeatDeactivated, AuditEventTypes.SeatGranted,
         AuditEventTypes.SeatReleased, AuditEventTypes.SeatLapsed, AuditEventTypes.SeatRevoked,
-        AuditEventTypes.ApiKeyCreated, AuditEventTypes.ApiKeyDeleted, AuditEventTypes.SeatBorrowed, PingType,
+        AuditEventTypes.ApiKeyCreated, AuditEventTypes.ApiKeyDeleted, AuditEventTypes.SeatBorrowed,
+        AuditEventTypes.UsageLimitReached, AuditEventTypes.MeterReset, PingType,
     ];
 
     /// <summary>Why a URL cannot be a webhook's, or null when it can.</summary>

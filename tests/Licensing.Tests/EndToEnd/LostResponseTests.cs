@@ -40,6 +40,19 @@ public sealed class LostResponseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_use_whose_storage_answer_was_lost_is_counted_once_and_answered_as_recorded_not_as_a_duplicate()
+    {
+        var license = await _server.CreateLicenseAsync(mode: 1, seats: 1, extra: new { meters = new[] { new { code = "exports", limit = 10 } } });
+        _fault.ArmOnce();
+
+        var recorded = (await _server.CallAsync("v1/license/usage", new { license.UserKey, machineId = "pc-1", meter = "exports", amount = 4, eventId = "e-1" })).RootElement;
+
+        Assert.Equal(1, _fault.Fired);
+        Assert.Equal((true, 4L, false), (recorded.GetProperty("recorded").GetBoolean(), recorded.GetProperty("used").GetInt64(), recorded.GetProperty("duplicate").GetBoolean()));
+        Assert.Equal(4L, await Licensing.Tests.Metering.UsageAsserts.StoredUsedAsync(_server, license.LicenseId, "exports"));
+    }
+
+    [Fact]
     public async Task An_activation_whose_answer_was_lost_is_activated_once()
     {
         var license = await _server.CreateLicenseAsync(mode: 1, seats: 1);

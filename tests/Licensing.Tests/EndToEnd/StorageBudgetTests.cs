@@ -14,7 +14,7 @@ namespace Licensing.Tests.EndToEnd;
 /// activate 3 in 2, activation validate 4 in 2, deactivate 4 in 3; a repeated activate costs its read, 2 in 1; a first
 /// trial 9 in 8, a repeated trial 3 in 2; an offline activation 4 in 2 (activate's, its receipt read with the license
 /// and committed with the seat), the same request again 3 in 1, an offline deactivation 5 in 4 (the receipt, then
-/// deactivate's), a repeated proof 3 in 2. The
+/// deactivate's), a repeated proof 3 in 2; a recorded use 2 in 2, a retried one 3 in 3. The
 /// license's partition holds a thousand audit events and other seats, and every read of the Licenses table is a
 /// point read, so the cost does not grow with what the partition holds. A webhook adds one request in its own round
 /// trip to the calls whose events it wants (the pending-delivery hint, written before the transaction) and nothing to
@@ -165,6 +165,27 @@ public sealed class StorageBudgetTests(ITestOutputHelper output) : IAsyncLifetim
         AssertCost(unheard, requests: 4, roundTrips: 4);
         Assert.Equal(1, heard.Requests.Count(r => r.Target == _server.Tables.Webhooks.Name));
         Assert.Equal(0, unheard.Requests.Count(r => r.Target == _server.Tables.Webhooks.Name));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task A_recorded_use_costs_two_storage_requests_and_a_retried_one_three_with_the_license_terms_cached()
+    {
+        var license = await _server.CreateLicenseAsync(Activation, seats: 5, extra: new { meters = new[] { new { code = "exports", limit = 1_000 } } });
+        await FillPartitionAsync(license, otherSeats: ["other-1"], "v1/license/activate");
+        await _server.CallAsync("v1/license/usage", new { license.UserKey, machineId = "pc-1", meter = "exports", amount = 1, eventId = "warm-up" });
+
+        var use = new { license.UserKey, machineId = "pc-1", meter = "exports", amount = 3, eventId = "export-1" };
+        var recorded = await MeasureAsync(license, "v1/license/usage", use, readsTogether: 1);
+        var retried = await MeasureAsync(license, "v1/license/usage", use, readsTogether: 1);
+
+        Assert.Equal((true, 4L, false), (recorded.Body.GetProperty("recorded").GetBoolean(), recorded.Body.GetProperty("used").GetInt64(), recorded.Body.GetProperty("duplicate").GetBoolean()));
+        Assert.Equal((true, 4L, true), (retried.Body.GetProperty("recorded").GetBoolean(), retried.Body.GetProperty("used").GetInt64(), retried.Body.GetProperty("duplicate").GetBoolean()));
+        // The meter row (1), then the transaction of the count and the use's ledger row (1).
+        AssertCost(recorded, requests: 2, roundTrips: 2, readsLicense: false);
+        // The same, and the transaction failed on the ledger row: that row is read for the first answer (1).
+        AssertCost(retried, requests: 3, roundTrips: 3, readsLicense: false);
+        Assert.Equal([TableKeys.MeterRow("exports"), TableKeys.LedgerRow("export-1")], retried.Requests.Where(r => r.Method == "GET").Select(r => r.RowKey));
     }
 
     [Fact]

@@ -38,6 +38,8 @@ public static class ContractReasons
     public const string BorrowNotAllowed = "borrow_not_allowed";
     public const string TransferLimitReached = "transfer_limit_reached";
     public const string OfflineRequestInvalid = "offline_request_invalid";
+    public const string UsageLimitReached = "usage_limit_reached";
+    public const string MeterNotFound = "meter_not_found";
 
     /// <summary>"A lease that lapsed, was released or was revoked answers active: false with its reason."</summary>
     public static string EndedLease(SeatEnd end) => end switch

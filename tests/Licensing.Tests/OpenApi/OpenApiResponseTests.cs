@@ -31,10 +31,12 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
                 "POST v1/license/release 200", "POST v1/license/release 404", "POST v1/license/activate 200", "POST v1/license/release 409", "POST v1/license/trial 200",
                 "POST v1/license/offline/activate 200", "POST v1/license/offline/activate 200", "POST v1/license/offline/activate 400",
                 "POST v1/license/offline/deactivate 200", "POST v1/license/offline/deactivate 200", "POST v1/license/offline/deactivate 400",
+                "POST v1/license/usage 200", "POST v1/license/usage 200", "POST v1/license/usage 400",
                 "POST v1/license/request 200", "GET v1/admin/licenses 200", "GET v1/admin/licenses?pageSize=0 400", "GET {licenseId} 200",
                 "GET v1/admin/licenses/nope 404", "PATCH {licenseId} 200", "POST {licenseId}/tokens/revoke 200",
                 "POST {licenseId}/tokens/revoke 400", "GET {licenseId}/events 200", "GET {licenseId}/seats 200",
-                "GET {licenseId}/usage 200", "GET {licenseId}/usage?from=yesterday 400", "DELETE {licenseId} 204",
+                "GET {licenseId}/usage 200", "GET {licenseId}/usage?from=yesterday 400",
+                "POST {licenseId}/meters/exports/reset 404", "DELETE {licenseId} 204",
                 "POST v1/admin/api-keys 201", "GET v1/admin/api-keys 200", "GET v1/admin/api-keys/events 200",
                 "DELETE v1/admin/api-keys/{id} 204", "DELETE v1/admin/api-keys/nope 404",
                 "POST v1/admin/policies 201", "GET v1/admin/policies 200", "GET v1/admin/policies/{policyId} 200",
@@ -148,6 +150,9 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
         await Post("v1/license/offline/deactivate", new { proof }, client);
         await Post("v1/license/offline/deactivate", new { proof = OfflineWire.Proof(offline["response"]!.GetValue<string>(), server.Clock.GetUtcNow(), secret: "guess") }, client);
         await Post("v1/license/offline/deactivate", new { proof = "nope" }, client);
+        await Post("v1/license/usage", new { userKey = activationKey, machineId = "pc-1", meter = "exports", amount = 1, eventId = "tour-1" }, client);
+        await Post("v1/license/usage", new { userKey = activationKey, machineId = "pc-1", events = new[] { new { meter = "exports", amount = 1, eventId = "tour-2" } } }, client);
+        await Post("v1/license/usage", new { userKey = activationKey, machineId = "pc-1", meter = "exports", amount = 0, eventId = "tour-3" }, client);
 
         await Post("v1/license/request", new { userKey = floatingKey, machineId = "m3", clientId = "c1" }, client);
         await Get("v1/admin/licenses");
@@ -162,6 +167,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
         await Get($"v1/admin/licenses/{licenseId}/seats", label: "GET {licenseId}/seats");
         await Get($"v1/admin/licenses/{licenseId}/usage", label: "GET {licenseId}/usage");
         await Get($"v1/admin/licenses/{licenseId}/usage?from=yesterday", label: "GET {licenseId}/usage?from=yesterday");
+        await Post($"v1/admin/licenses/{licenseId}/meters/exports/reset", null, Admin, "POST {licenseId}/meters/exports/reset");
         await Call("DELETE {licenseId}", HttpMethod.Delete, $"v1/admin/licenses/{licenseId}", null, Admin);
 
         var key = (await Post("v1/admin/api-keys", new { name = "tour", scope = "client", productId = "tour" }, Admin))!;

@@ -58,6 +58,13 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         .. ByToken, new("borrowFor", FieldKind.Duration, Required: true, Min: 1, Max: 3_153_600_000),
     ];
 
+    /// <summary>The usage call's fields with a contract kind; meter and eventId have patterns of their own (MeteringBadInputTests).</summary>
+    private static readonly FieldSpec[] UsageFields =
+    [
+        new("userKey", FieldKind.Text, Required: true, Max: 128), new("machineId", FieldKind.Text, Required: true, Max: 256),
+        new("amount", FieldKind.WholeNumber, Required: true, Min: 1, Max: 1_000_000),
+    ];
+
     private static readonly FieldSpec[] LicenseFields =
     [
         new("expireAt", FieldKind.Timestamp), new("supportExpireAt", FieldKind.Timestamp), new("heartbeatInterval", FieldKind.Duration, Min: 1, Max: 86_400),
@@ -105,6 +112,8 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         [nameof(Api.Borrow)] = new(Access.Client, BorrowFields, BorrowBody),
         [nameof(Api.OfflineActivate)] = new(Access.Client, OfflineRequestFields, OfflineRequestBody),
         [nameof(Api.OfflineDeactivate)] = new(Access.Client, OfflineProofFields, OfflineProofBody),
+        [nameof(Api.RecordUsage)] = new(Access.Client, UsageFields, UsageBody),
+        [nameof(Api.ResetMeter)] = new(Access.Admin, [], null),
         [nameof(Api.Jwks)] = new(Access.Anonymous, [], null),
         [nameof(Api.CreateLicense)] = new(Access.Admin, CreateLicenseFields, CreateLicenseBody),
         [nameof(Api.ListLicenses)] = new(Access.Admin, [], null),
@@ -156,6 +165,13 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
 
     private static List<RawProperty> BorrowBody(FuzzLicense license, Random random) =>
         [.. TokenBody(license, random), new("borrowFor", Json.Raw($"{{\"seconds\": {1 + random.Next(7200)}, \"nanos\": 0}}"))];
+
+    private static List<RawProperty> UsageBody(FuzzLicense license, Random random) =>
+    [
+        new("userKey", Json.Text(license.UserKey)), new("machineId", Json.Text($"fuzz-machine-{random.Next(20)}")),
+        new("meter", Json.Text("exports")), new("amount", Json.Raw((1 + random.Next(10)).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+        new("eventId", Json.Text($"fuzz-{random.Next(1000)}")),
+    ];
 
     private static List<RawProperty> CreateLicenseBody(FuzzLicense license, Random random)
     {

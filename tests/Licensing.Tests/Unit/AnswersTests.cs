@@ -29,6 +29,8 @@ public sealed class AnswersTests
         { "machine_mismatch", "The token belongs to another machine." },
         { "transfer_limit_reached", "The license's seats have moved to other machines as often as its terms allow in 30 days." },
         { "offline_request_invalid", "The offline request is older than 7 days or was answered for another machine, or the deactivation proof does not verify." },
+        { "usage_limit_reached", "The meter's limit (with its overage) for this period is used up; nothing was recorded." },
+        { "meter_not_found", "The license has no meter with this code; nothing was recorded." },
     };
 
     [Theory]

@@ -19,7 +19,7 @@ public sealed partial class ReasonCodesTests
     {
         var parsed = ServerCodes.Select(code => (Code: code, Reason: LicenseReasons.Parse(code))).ToList();
 
-        Assert.Equal(17, parsed.Count);
+        Assert.Equal(19, parsed.Count);
         Assert.All(parsed, p => Assert.Equal(PascalCase(p.Code), p.Reason.ToString()));
     }
 

@@ -24,8 +24,8 @@ public sealed class WebhookDeliveryTests : WebhookHarness
         var bodies = received.Select(r => JsonDocument.Parse(r.Body).RootElement).ToArray();
         Assert.Equal(WebhookRules.EventTypes.Order(StringComparer.Ordinal), bodies.Select(b => b.GetProperty("type").GetString()!).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(
-            ["apikey.created", "apikey.deleted", "license.created", "license.created", "license.deleted", "license.updated", "seat.activated", "seat.activated",
-             "seat.borrowed", "seat.deactivated", "seat.granted", "seat.granted", "seat.lapsed", "seat.released", "seat.revoked", "webhook.ping"],
+            ["apikey.created", "apikey.deleted", "license.created", "license.created", "license.created", "license.deleted", "license.updated", "meter.reset",
+             "seat.activated", "seat.activated", "seat.borrowed", "seat.deactivated", "seat.granted", "seat.granted", "seat.lapsed", "seat.released", "seat.revoked", "usage.limit_reached", "webhook.ping"],
             bodies.Select(b => b.GetProperty("type").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(received.Length, run.Delivered);
         Assert.All(received, r => Assert.True(WebhookServer.SignatureVerifies(jwks, r), r.Body));
@@ -186,6 +186,10 @@ public sealed class WebhookDeliveryTests : WebhookHarness
         using (await Server.SendAsync(HttpMethod.Delete, $"v1/admin/licenses/{activation.LicenseId}", null, ServerFixture.AdminKey))
         {
         }
+
+        var metered = await Server.CreateLicenseAsync(Activation, seats: 1, extra: new { meters = new[] { new { code = "exports", limit = 1 } } });
+        await Server.CallAsync("v1/license/usage", new { metered.UserKey, machineId = "pc-1", meter = "exports", amount = 1, eventId = "e-1" });
+        await Server.AdminPostAsync($"v1/admin/licenses/{metered.LicenseId}/meters/exports/reset", new { });
 
         var floating = await Server.CreateLicenseAsync(Floating, seats: 2, heartbeatSeconds: 5, extra: new { maxBorrowDuration = new { seconds = 60, nanos = 0 } });
         var lease = await Server.CallAsync("v1/license/request", new { floating.UserKey, machineId = "m1" });
