@@ -32,7 +32,7 @@ public sealed class CliUsageTests
     [InlineData("option '--seats' goes after 'licenses create'", "--seats", "5", "licenses", "create", "--mode", "floating")]
     [InlineData("no command given")]
     [InlineData("unknown command 'licenses frob'", "licenses", "frob")]
-    [InlineData("'licenses' needs one of: create, list, show, update, delete, usage, events, revoke-token", "licenses", "--seats", "5")]
+    [InlineData("'licenses' needs one of: create, list, show, update, delete, usage, events, revoke-token, export, import", "licenses", "--seats", "5")]
     [InlineData("'licenses revoke-token' needs TOKEN", "licenses", "revoke-token", "lic_1")]
     [InlineData("'licenses show' takes 1 parameter(s), got 2", "licenses", "show", "lic_1", "extra")]
     [InlineData("unknown command 'frob'", "help", "frob")]

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Licensing.Client.QrCode;
 using ZXing.Common;
-using ZXing.QrCode.Internal;
 
 namespace Licensing.Tests.Client;
 
@@ -109,7 +108,7 @@ public sealed class OfflineRequestQrCodeTests
             }
         }
 
-        var result = new Decoder().decode(bits, null);
+        var result = new ZXing.QrCode.Internal.Decoder().decode(bits, null);
         Assert.NotNull(result);
         return result.Text;
     }

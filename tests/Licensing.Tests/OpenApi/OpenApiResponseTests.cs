@@ -54,7 +54,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
             .Select(r => OpenApiContract.Served.TemplateOf(r.Method, r.Path) is { } template ? $"{r.Method} {template}" : null)
             .OfType<string>()
             .ToHashSet();
-        Assert.Equal(42, operations.Count);
+        Assert.Equal(44, operations.Count);
         Assert.Equal(operations.Order(StringComparer.Ordinal), reached.Order(StringComparer.Ordinal));
         Assert.Empty(server.Responses.SelectMany(OpenApiContract.Served.Check));
     }
