@@ -98,6 +98,7 @@ public sealed class RunLocalScriptTests
         {
             ["PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AZURITE_TABLE_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AZURITE_BLOB_PORT"] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LICENSING_LOCAL_DIR"] = local.FullName,
             ["Licensing__AdminApiKey"] = "short",
         };
@@ -110,7 +111,12 @@ public sealed class RunLocalScriptTests
             var lines = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var azurite = Assert.Single(lines, l => l.StartsWith("    pid ", StringComparison.Ordinal))["    pid ".Length..].Split(';')[0];
             var started = Array.FindIndex(lines, l => l.StartsWith("==> Run: ", StringComparison.Ordinal));
-            Assert.Equal(["==> Local host exited (status 1)", $"==> Stopping Azurite (pid {azurite}, SIGINT)"], lines[(started + 1)..]);
+            // Then the Azurite it started stops: its table service (the pid it printed), then its blob service.
+            var after = lines[(started + 1)..];
+            Assert.True(after.Length == 3, string.Join("\n", after));
+            Assert.Equal("==> Local host exited (status 1)", after[0]);
+            Assert.Equal($"==> Stopping Azurite (pid {azurite}, SIGINT)", after[1]);
+            Assert.Matches(@"^==> Stopping Azurite \(pid \d+, SIGINT\)$", after[2]);
         }
         finally
         {
