@@ -27,10 +27,10 @@ public sealed class GeneratedClientTests(ServerFixture server) : IClassFixture<S
             public static async Task<string> RunAsync(HttpClient http, string userKey)
             {
                 var api = new LicensingApiClient(http);
-                var grant = await api.RequestLicenseAsync(new RequestLicenseRequest { UserKey = userKey, MachineId = "m1", ClientId = "c1", ClientName = "Generated" });
-                var beat = await api.HeartbeatAsync(new HeartbeatRequest { LicenseToken = grant.LicenseToken, MachineId = "m1" });
-                var released = await api.ReleaseLicenseAsync(new ReleaseLicenseRequest { LicenseToken = grant.LicenseToken, MachineId = "m1" });
-                var after = await api.HeartbeatAsync(new HeartbeatRequest { LicenseToken = grant.LicenseToken, MachineId = "m1" });
+                var grant = await api.RequestLicenseAsync(new RequestLicenseRequest { UserKey = userKey, MachineId = "m1", ClientId = "c1", ClientName = "Generated" }, licensing_Nonce: "gen-request");
+                var beat = await api.HeartbeatAsync(new HeartbeatRequest { LicenseToken = grant.LicenseToken, MachineId = "m1" }, licensing_Nonce: "gen-heartbeat");
+                var released = await api.ReleaseLicenseAsync(new ReleaseLicenseRequest { LicenseToken = grant.LicenseToken, MachineId = "m1" }, licensing_Nonce: "gen-release");
+                var after = await api.HeartbeatAsync(new HeartbeatRequest { LicenseToken = grant.LicenseToken, MachineId = "m1" }, licensing_Nonce: null);
                 return $"request: granted={grant.Granted} seats={grant.ActiveClientCount}/{grant.MaxClientCount} expires={grant.TokenExpireAt.Seconds} interval={grant.HeartbeatInterval.Seconds}s mode={grant.License.LicensingMode}\n"
                     + $"heartbeat: active={beat.Active} expires={beat.TokenExpireAt.Seconds}\n"
                     + $"release: seats={released.ActiveClientCount}/{released.MaxClientCount} license={released.LicenseId}\n"
