@@ -237,6 +237,41 @@ resource timerAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   }
 }
 
+resource backupAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: 'alert-licensing-${environmentName}-backup-stale'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'Licensing (${environmentName}): no complete backup for two days'
+    description: 'The BackupTables timer (daily by default, Licensing__BackupSchedule) recorded no complete run in two days, so the newest backup is getting old. Check the app logs for "BackupTables stopped" and that the backup container is reachable. With a schedule slower than daily, disable this rule or widen it.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'P2D'
+    criteria: {
+      allOf: [
+        {
+          query: '''customMetrics
+| where name == "licensing.backup.runs" and tostring(customDimensions["result"]) == "complete"'''
+          timeAggregation: 'Count'
+          operator: 'LessThan'
+          threshold: 1
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: actions
+    }
+  }
+}
+
 // A placeholder until the server delivers webhooks: disabled, over the instrument those deliveries will be counted by.
 resource deliveriesAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: 'alert-licensing-${environmentName}-failed-deliveries'

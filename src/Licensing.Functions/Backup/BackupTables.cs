@@ -1,11 +1,12 @@
 using Licensing.Settings;
+using Licensing.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace Licensing.Backup;
 
 /// <summary>The timer: backs up every table of the app to blobs, on the schedule the settings give (daily by default).</summary>
-public sealed partial class BackupTables(BackupService backups, ILogger<BackupTables> logger)
+public sealed partial class BackupTables(BackupService backups, LicensingMetrics metrics, ILogger<BackupTables> logger)
 {
     [Function(nameof(BackupTables))]
     public async Task Run([TimerTrigger(SettingNames.BackupScheduleBinding)] TimerInfo timer, CancellationToken ct)
@@ -15,16 +16,19 @@ public sealed partial class BackupTables(BackupService backups, ILogger<BackupTa
             var run = await backups.RunAsync(ct).ConfigureAwait(false);
             if (run is null)
             {
+                metrics.BackupRan("busy", rows: 0);
                 LogBusy(logger);
                 return;
             }
 
+            metrics.BackupRan(run.Complete ? "complete" : "partial", run.Rows);
             LogRun(logger, run.BackupId, run.Parts, run.Rows, run.Resumed, run.Complete, timer.IsPastDue);
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or TimeoutException or InvalidOperationException
                                        or OperationCanceledException && !ct.IsCancellationRequested)
         {
             // Storage is away or the run was cut off: the next run resumes from the last part recorded.
+            metrics.BackupRan("failed", rows: 0);
             LogSkipped(logger, ex.GetType().Name, ex.Message);
         }
     }

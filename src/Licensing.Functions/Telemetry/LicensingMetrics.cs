@@ -7,7 +7,7 @@ namespace Licensing.Telemetry;
 
 /// <summary>
 /// The app's own metrics, one meter (<see cref="MeterName"/>): calls by endpoint and outcome with their latency, denials
-/// by reason, seats granted and ended by cause, storage requests and the 503s they caused, and the expiry timer's runs.
+/// by reason, seats granted and ended by cause, storage requests and the 503s they caused, the expiry timer's runs and the backups'.
 /// Tags carry names, codes and statuses only: never a key, user key, token or license id (a metric tag is for counting).
 /// </summary>
 public sealed class LicensingMetrics
@@ -23,10 +23,12 @@ public sealed class LicensingMetrics
     public const string StorageUnavailable = "licensing.storage.unavailable";
     public const string ExpiryRuns = "licensing.expiry.runs";
     public const string ExpiryDuration = "licensing.expiry.duration";
+    public const string BackupRuns = "licensing.backup.runs";
+    public const string BackupRows = "licensing.backup.rows";
 
     /// <summary>Every instrument's name, for the deployment's workbook and alert rules to be checked against.</summary>
     public static readonly IReadOnlyList<string> InstrumentNames =
-        [Calls, CallDuration, Denials, SeatsGranted, SeatsEnded, StorageRequests, StorageUnavailable, ExpiryRuns, ExpiryDuration];
+        [Calls, CallDuration, Denials, SeatsGranted, SeatsEnded, StorageRequests, StorageUnavailable, ExpiryRuns, ExpiryDuration, BackupRuns, BackupRows];
 
     private readonly Counter<long> _calls;
     private readonly Histogram<double> _callDuration;
@@ -37,6 +39,8 @@ public sealed class LicensingMetrics
     private readonly Counter<long> _storageUnavailable;
     private readonly Counter<long> _expiryRuns;
     private readonly Histogram<double> _expiryDuration;
+    private readonly Counter<long> _backupRuns;
+    private readonly Counter<long> _backupRows;
 
     public LicensingMetrics(IMeterFactory meters)
     {
@@ -50,6 +54,8 @@ public sealed class LicensingMetrics
         _storageUnavailable = meter.CreateCounter<long>(StorageUnavailable, "{call}", "Calls answered 503 because storage was unavailable, by endpoint.");
         _expiryRuns = meter.CreateCounter<long>(ExpiryRuns, "{run}", "Expiry timer runs, by result: complete, partial or skipped.");
         _expiryDuration = meter.CreateHistogram<double>(ExpiryDuration, "ms", "Time an expiry timer run took.");
+        _backupRuns = meter.CreateCounter<long>(BackupRuns, "{run}", "Backup timer runs, by result: complete, partial (cut off; the next run resumes), busy (another run held it) or failed.");
+        _backupRows = meter.CreateCounter<long>(BackupRows, "{row}", "Table rows written to backups.");
     }
 
     /// <summary>One answered API call.</summary>
@@ -104,5 +110,15 @@ public sealed class LicensingMetrics
         var result = run is null ? "skipped" : run.Complete ? "complete" : "partial";
         _expiryRuns.Add(1, new KeyValuePair<string, object?>("result", result));
         _expiryDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", result));
+    }
+
+    /// <summary>One backup timer run: its result (complete, partial, busy or failed) and the rows it wrote.</summary>
+    public void BackupRan(string result, long rows)
+    {
+        _backupRuns.Add(1, new KeyValuePair<string, object?>("result", result));
+        if (rows > 0)
+        {
+            _backupRows.Add(rows);
+        }
     }
 }

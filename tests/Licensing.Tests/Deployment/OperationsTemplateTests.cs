@@ -143,18 +143,18 @@ public sealed partial class OperationsTemplateTests
         var queried = TelemetryName().Matches(text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
 
         Assert.Single(placeholders);
-        Assert.Equal(11, queried.Count);
+        Assert.Equal(12, queried.Count);
         Assert.All(queried, name => Assert.Contains(name, known));
     }
 
     [Fact]
-    public async Task Alert_rules_watch_the_5xx_rate_and_the_timer_and_hold_a_disabled_place_for_failed_deliveries()
+    public async Task Alert_rules_watch_the_5xx_rate_the_timer_and_the_backups_and_hold_a_disabled_place_for_failed_deliveries()
     {
         var template = await CompiledTemplate.GetAsync();
 
         var rules = template.OfType("Microsoft.Insights/scheduledQueryRules").ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("properties"));
 
-        Assert.Equal(3, rules.Count);
+        Assert.Equal(4, rules.Count);
         var errors = Rule(rules, "5xx-rate");
         Assert.True(errors.GetProperty("enabled").GetBoolean());
         Assert.Contains("status >= 500", Criterion(errors).GetProperty("query").GetString(), StringComparison.Ordinal);
@@ -164,6 +164,11 @@ public sealed partial class OperationsTemplateTests
         Assert.Contains(LicensingMetrics.ExpiryRuns, Criterion(timer).GetProperty("query").GetString(), StringComparison.Ordinal);
         Assert.Equal("LessThan", Criterion(timer).GetProperty("operator").GetString());
         Assert.Equal(1, Criterion(timer).GetProperty("threshold").GetInt32());
+        var backup = Rule(rules, "backup-stale");
+        Assert.True(backup.GetProperty("enabled").GetBoolean());
+        Assert.Contains(LicensingMetrics.BackupRuns, Criterion(backup).GetProperty("query").GetString(), StringComparison.Ordinal);
+        Assert.Equal("P2D", backup.GetProperty("windowSize").GetString());
+        Assert.Equal(1, Criterion(backup).GetProperty("threshold").GetInt32());
         Assert.False(Rule(rules, "failed-deliveries").GetProperty("enabled").GetBoolean());
         Assert.All(rules.Values, r => Assert.Equal("[variables('actions')]", r.GetProperty("actions").GetProperty("actionGroups").GetString()));
     }

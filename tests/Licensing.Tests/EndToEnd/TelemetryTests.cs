@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Licensing.Backup;
 using Licensing.Expiry;
 using Licensing.LocalHost;
 using Licensing.Storage;
@@ -110,11 +111,28 @@ public sealed class TelemetryTests
         Assert.Equal(2, meter.Count(M.ExpiryDuration, ("result", "complete")));
     }
 
-    /// <summary>The timer function itself, invoked the way the local host's timer service invokes it.</summary>
-    private static Task<object?> RunTimerFunctionAsync(ServerFixture server) =>
+    [Fact]
+    public async Task Each_run_of_the_backup_timer_function_is_counted_with_its_result_and_the_rows_it_wrote()
+    {
+        await using var server = await ServerFixture.StartAsync(s => s["Licensing:BackupContainer"] = "backups-" + Guid.NewGuid().ToString("N")[..12]);
+        await server.CreateLicenseAsync(mode: 1, seats: 1);
+        var rows = (await TableSnapshot.TakeAsync(server.Tables.All)).Count;
+        using var meter = new MeterRecorder(server.Services.GetRequiredService<IMeterFactory>());
+
+        await RunTimerFunctionAsync<BackupTables>(server);
+
+        Assert.Equal(1, meter.Sum(M.BackupRuns, ("result", "complete")));
+        Assert.Equal(1, meter.Sum(M.BackupRuns));
+        Assert.Equal(rows, meter.Sum(M.BackupRows));
+    }
+
+    private static Task<object?> RunTimerFunctionAsync(ServerFixture server) => RunTimerFunctionAsync<ExpireLapsedTokens>(server);
+
+    /// <summary>A timer function itself, invoked the way the local host's timer service invokes it.</summary>
+    private static Task<object?> RunTimerFunctionAsync<TFunction>(ServerFixture server) =>
         FunctionInvoker.InvokeAsync(
-            typeof(ExpireLapsedTokens),
-            typeof(ExpireLapsedTokens).GetMethod(nameof(ExpireLapsedTokens.Run))!,
+            typeof(TFunction),
+            typeof(TFunction).GetMethod("Run")!,
             [new TimerInfo(), CancellationToken.None],
             server.Services);
 }
