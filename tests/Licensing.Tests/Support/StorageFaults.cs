@@ -217,15 +217,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
         public override bool IsError => true;
 
-        // As Azure.Core's own transport answer does: a buffered body (a MemoryStream) is left readable after Dispose, so
-        // an exception built from the answer, or a caller reading GetRawResponse() later, sees the body a real one has.
-        public override void Dispose()
-        {
-            if (ContentStream is not MemoryStream)
-            {
-                ContentStream?.Dispose();
-            }
-        }
+        public override void Dispose() => ContentStream?.Dispose();
 
         protected override bool ContainsHeader(string name) => _headers.ContainsKey(name);
 
