@@ -11,6 +11,9 @@ namespace Licensing.Cli;
 /// </summary>
 internal static class LicenseTransferCommands
 {
+    // Pages small enough to answer well within a call's timeout on a busy server; the export's length is unbounded.
+    private const int ExportPageSize = 200;
+
     private const int ParallelCreates = 16;
 
     private static readonly JsonSerializerOptions Lines = new(JsonSerializerDefaults.Web)
@@ -44,7 +47,7 @@ internal static class LicenseTransferCommands
         string? token = null;
         do
         {
-            var page = await admin.ListLicensesAsync(pageSize: 1000, continuationToken: token);
+            var page = await admin.ListLicensesAsync(pageSize: ExportPageSize, continuationToken: token);
             foreach (var license in page.Items)
             {
                 s.Out.Out.WriteLine(JsonSerializer.Serialize(new

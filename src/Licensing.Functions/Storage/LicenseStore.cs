@@ -88,7 +88,7 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
     /// <summary>
     /// A page of licenses (of one product, and/or with a customer name starting with <paramref name="namePrefix"/>)
     /// and the token of the next; null when the token is not one this API handed out. Storage: one range read of the
-    /// catalog, then each listed license's row by point reads sent together. A catalog row whose license is missing
+    /// catalog, then each listed license's row by point reads, a bounded number at a time. A catalog row whose license is missing
     /// (a create under way, or one whose license write failed) is left out; one that differs from its license is
     /// rewritten from it.
     /// </summary>
@@ -100,12 +100,12 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
             return null;
         }
 
-        var reads = page.Entries.Select(e => TableOperations.PointReadAsync(tables.Licenses, e.LicenseId, TableKeys.LicenseRow, ct)).ToArray();
-        await Task.WhenAll(reads).ConfigureAwait(false);
-        var listed = new List<LicenseRow>(reads.Length);
-        foreach (var (entry, read) in page.Entries.Zip(reads))
+        var rows = await TableOperations.PointReadAllAsync(
+            tables.Licenses, page.Entries.Select(e => (e.LicenseId, TableKeys.LicenseRow)).ToArray(), ct).ConfigureAwait(false);
+        var listed = new List<LicenseRow>(rows.Length);
+        foreach (var (entry, read) in page.Entries.Zip(rows))
         {
-            if (read.Result is not { } row)
+            if (read is not { } row)
             {
                 continue;
             }

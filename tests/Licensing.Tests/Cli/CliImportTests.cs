@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.Cli;
@@ -10,13 +11,14 @@ namespace Licensing.Tests.Cli;
 public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerFixture>, IDisposable
 {
     private const int Rows = 5000;
+    private static readonly string[] ShownTerms = ["userKey", "licensingMode", "maxClientCount", "customerName", "expireAt", "features"];
 
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("licensing-import-");
 
     public void Dispose() => _work.Delete(recursive: true);
 
     [Fact]
-    public async Task Importing_5000_rows_with_10_bad_creates_4990_reports_the_10_and_a_second_run_creates_none()
+    public async Task Importing_5000_rows_with_10_bad_creates_4990_reports_the_10_a_second_run_creates_none_and_the_export_lists_the_4990()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var (file, bad) = await WriteCsvAsync(run);
@@ -25,6 +27,7 @@ public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerF
         var firstErrors = await File.ReadAllLinesAsync(file + ".errors");
         var second = await CliAsync("licenses", "import", file);
         var secondErrors = await File.ReadAllLinesAsync(file + ".errors");
+        var export = await CliAsync("licenses", "export");
 
         Assert.True(first.ExitCode == 1, first.ToString());
         Assert.Equal($"import: 4990 created, 0 skipped (already imported), 10 failed (see {file}.errors)", LastLine(first));
@@ -35,6 +38,31 @@ public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerF
         Assert.True(second.ExitCode == 1, second.ToString());
         Assert.Equal($"import: 0 created, 4990 skipped (already imported), 10 failed (see {file}.errors)", LastLine(second));
         Assert.Equal(bad, secondErrors);
+        AssertExported(export, run);
+    }
+
+    /// <summary>The export (pages of 200) holds each of the 4,990 licenses once, with the terms its row gave it.</summary>
+    private static void AssertExported(ProcessResult export, string run)
+    {
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var ours = export.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonNode.Parse(l)!.AsObject())
+            .Where(l => ((string)l["userKey"]!).StartsWith($"IMPORT-{run}-", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(4990, ours.Count);
+        Assert.Equal(4990, ours.Select(l => (string)l["userKey"]!).Distinct().Count());
+        var first = ours.Single(l => (string)l["userKey"]! == UserKey(run, 0));
+        var shown = new JsonObject(ShownTerms.Select(name => KeyValuePair.Create(name, first[name]?.DeepClone())));
+        var expected = new JsonObject
+        {
+            ["userKey"] = UserKey(run, 0),
+            ["licensingMode"] = "activation",
+            ["maxClientCount"] = 3,
+            ["customerName"] = $"Customer {run} 0, Ltd",
+            ["expireAt"] = "2030-01-01T00:00:00+00:00",
+            ["features"] = new JsonArray("pro", "sso"),
+        };
+        Assert.True(JsonNode.DeepEquals(expected, shown), shown.ToJsonString());
     }
 
     [Fact]
