@@ -132,9 +132,9 @@ public sealed class ActivationService(
     public Task<Outcome<SeatCount>> DeactivateAsync(Caller caller, string licenseId, string machineId, string? onlyTokenId, CancellationToken ct)
     {
         var seatRow = TableKeys.ActivationRow(machineId);
-        return Contention.RetryAsync<Outcome<SeatCount>>(async () =>
+        return groupCommit.DecideAsync<Outcome<SeatCount>>(licenseId, seatRow, async (seats, ct) =>
         {
-            var read = await store.ReadAsync(licenseId, [seatRow], ct).ConfigureAwait(false);
+            var read = await seats.ReadAsync(licenseId, seatRow, ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (license is null)
@@ -154,13 +154,13 @@ public sealed class ActivationService(
             }
 
             // The purge hint for this activation; a retry after a lost race writes it again (a create that may find it there).
-            await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seatRow, seat.TokenId), ct).ConfigureAwait(false);
+            await seats.AddExpiryHintAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, seatRow, seat.TokenId), ct).ConfigureAwait(false);
 
             // Every deactivation is a move of the seat, counted on the license row in the same transaction.
             license.RecentDeactivations = TransferWindow.Record(license.RecentDeactivations, now, license.MaxTransfers);
             var deactivated = SeatEndings.End(license, seat, SeatState.Deactivated, AuditEventTypes.SeatDeactivated, now, caller);
             deactivated = onlyTokenId is null ? deactivated : deactivated with { Offline = true };
-            return await store.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [deactivated], ct).ConfigureAwait(false)
+            return await seats.CommitAsync(license, [new SeatWrite(seat, IsNew: false)], [deactivated], ct).ConfigureAwait(false)
                 ? SeatCount.Of(license)
                 : null;
         }, ct);

@@ -24,7 +24,7 @@ public sealed record LeaseBorrow(string? DeniedReason, int ActiveClientCount, in
 /// the license's end (grace included), in one transaction under the license row's ETag with its <c>seat.borrowed</c>
 /// event. The expiry only moves later, so the license's <see cref="LicenseRow.NoLapseBefore"/> stays a lower bound.
 /// </summary>
-public sealed class BorrowService(SeatStore store, ExpiryIndex expiryIndex, LicenseCredentials credentials, TimeProvider clock)
+public sealed class BorrowService(SeatGroupCommit groupCommit, LicenseCredentials credentials, TimeProvider clock)
 {
     /// <summary>Storage: read (2: the license and the lease rows) + expiry hint (1) + transaction (1).</summary>
     public Task<LeaseBorrow> BorrowAsync(Caller caller, BorrowCall borrow, CancellationToken ct)
@@ -37,9 +37,9 @@ public sealed class BorrowService(SeatStore store, ExpiryIndex expiryIndex, Lice
         }
 
         var hintedAt = (DateTimeOffset?)null;
-        return Contention.RetryAsync(async () =>
+        return groupCommit.DecideAsync<LeaseBorrow>(claims.LicenseId, claims.SeatRow, async (seats, ct) =>
         {
-            var read = await store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
+            var read = await seats.ReadAsync(claims.LicenseId, claims.SeatRow, ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
@@ -61,7 +61,7 @@ public sealed class BorrowService(SeatStore store, ExpiryIndex expiryIndex, Lice
             var borrowedUntil = LicenseRules.BorrowExpiry(now, borrow.BorrowFor, license.MaxBorrowDuration, LicenseRules.UsableUntil(license));
             if (borrowedUntil > lease!.ExpireAt && hintedAt != borrowedUntil)
             {
-                await expiryIndex.AddAsync(new ExpiryEntry(borrowedUntil, lease.LicenseId, lease.RowKey, lease.TokenId), ct).ConfigureAwait(false);
+                await seats.AddExpiryHintAsync(new ExpiryEntry(borrowedUntil, lease.LicenseId, lease.RowKey, lease.TokenId), ct).ConfigureAwait(false);
                 hintedAt = borrowedUntil;
             }
 
@@ -71,7 +71,7 @@ public sealed class BorrowService(SeatStore store, ExpiryIndex expiryIndex, Lice
             lease.LastHeartbeat = now;
             lease.ClientAddr = call.ClientAddr;
             var borrowed = AuditEvents.Seat(AuditEventTypes.SeatBorrowed, license, lease, now, caller);
-            return await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [borrowed], ct).ConfigureAwait(false)
+            return await seats.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [borrowed], ct).ConfigureAwait(false)
                 ? new LeaseBorrow(null, license.LiveSeats, license.MaxClientCount, credentials.IssueToken(lease, license, now))
                 : null;
         }, ct);

@@ -176,9 +176,9 @@ public sealed class LeaseService(SeatStore store, SeatGroupCommit groupCommit, E
             return Task.FromResult<Outcome<SeatCount>>(new Refusal(Reasons.InvalidToken, "The license token is not one of ours."));
         }
 
-        return Contention.RetryAsync<Outcome<SeatCount>>(async () =>
+        return groupCommit.DecideAsync<Outcome<SeatCount>>(claims.LicenseId, claims.SeatRow, async (seats, ct) =>
         {
-            var read = await store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
+            var read = await seats.ReadAsync(claims.LicenseId, claims.SeatRow, ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var license = caller.Visible(read.License);
             if (license is null)
@@ -203,7 +203,7 @@ public sealed class LeaseService(SeatStore store, SeatGroupCommit groupCommit, E
             }
 
             var ended = SeatEndings.End(license, lease, SeatState.Released, AuditEventTypes.SeatReleased, now, caller);
-            return await store.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [ended], ct).ConfigureAwait(false) ? SeatCount.Of(license) : null;
+            return await seats.CommitAsync(license, [new SeatWrite(lease, IsNew: false)], [ended], ct).ConfigureAwait(false) ? SeatCount.Of(license) : null;
         }, ct);
     }
 

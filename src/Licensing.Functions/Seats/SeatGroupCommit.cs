@@ -3,7 +3,8 @@ using Licensing.Storage;
 namespace Licensing.Seats;
 
 /// <summary>
-/// Group commit per license on this instance. Concurrent seat calls of one license wait in one queue, in arrival order;
+/// Group commit per license on this instance. Concurrent seat calls of one license (request, activate, release,
+/// deactivate) wait in one queue, in arrival order;
 /// one leader at a time takes everything waiting and decides it: a call alone straight against storage, exactly as it
 /// costs without a queue (<see cref="StoredSeatSession"/>); several together as one <see cref="SeatBatch"/> (one read
 /// of the license row, their changes in as few transactions as the action limit allows). Another instance is kept out
@@ -26,7 +27,11 @@ public sealed class SeatGroupCommit(SeatStore store, ExpiryIndex expiryIndex)
     /// Decides a seat call of <paramref name="licenseId"/> on <paramref name="seatRow"/> in its turn. <paramref name="decide"/>
     /// reads and writes through the session it is handed, and returns null when it lost a race (it runs again).
     /// </summary>
-    public Task<SeatDecision> DecideAsync(string licenseId, string seatRow, Func<ISeatSession, CancellationToken, Task<SeatDecision?>> decide, CancellationToken ct)
+    public async Task<T> DecideAsync<T>(string licenseId, string seatRow, Func<ISeatSession, CancellationToken, Task<T?>> decide, CancellationToken ct)
+        where T : class =>
+        (T)await Enqueue(licenseId, seatRow, async (session, token) => await decide(session, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    private Task<object> Enqueue(string licenseId, string seatRow, Func<ISeatSession, CancellationToken, Task<object?>> decide, CancellationToken ct)
     {
         var member = new Member(seatRow, decide, ct);
         bool lead;
@@ -129,7 +134,7 @@ public sealed class SeatGroupCommit(SeatStore store, ExpiryIndex expiryIndex)
             return false;
         }
 
-        var decided = new List<(Member Member, SeatDecision Decision, int After)>(round.Length);
+        var decided = new List<(Member Member, object Decision, int After)>(round.Length);
         foreach (var member in round)
         {
             if (member.Cancel.IsCancellationRequested)
@@ -191,17 +196,17 @@ public sealed class SeatGroupCommit(SeatStore store, ExpiryIndex expiryIndex)
         return lost;
     }
 
-    private sealed class Member(string seatRow, Func<ISeatSession, CancellationToken, Task<SeatDecision?>> decide, CancellationToken cancel)
+    private sealed class Member(string seatRow, Func<ISeatSession, CancellationToken, Task<object?>> decide, CancellationToken cancel)
     {
         private int _lostRounds;
 
         public string SeatRow { get; } = seatRow;
 
-        public Func<ISeatSession, CancellationToken, Task<SeatDecision?>> Decide { get; } = decide;
+        public Func<ISeatSession, CancellationToken, Task<object?>> Decide { get; } = decide;
 
         public CancellationToken Cancel { get; } = cancel;
 
-        public TaskCompletionSource<SeatDecision> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<object> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Fail(Exception ex)
         {

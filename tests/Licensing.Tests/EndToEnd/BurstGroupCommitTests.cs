@@ -124,6 +124,76 @@ public sealed class BurstGroupCommitTests(TwoInstances instances) : IClassFixtur
         Array.ForEach(responses, r => r.Dispose());
     }
 
+    [Fact]
+    public async Task Two_hundred_concurrent_releases_of_a_full_license_each_answer_a_different_count_from_199_to_0_without_a_5xx()
+    {
+        var license = await A.CreateLicenseAsync(mode: 2, seats: 200);
+        var leases = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            using var granted = await A.CallAsync("v1/license/request", new { license.UserKey, machineId = $"student-{i:D3}" });
+            return (Machine: $"student-{i:D3}", Token: granted.RootElement.GetProperty("licenseToken").GetString()!);
+        }).ToList());
+
+        var contenders = leases.Select(l => A.PostAsync("v1/license/release", new { licenseToken = l.Token, machineId = l.Machine })).ToArray();
+        var responses = await Task.WhenAll(contenders);
+
+        await AssertEveryCountDownToZeroOnceAsync(license, responses, AuditEventTypes.SeatReleased);
+    }
+
+    [Fact]
+    public async Task Two_hundred_concurrent_borrows_of_one_license_are_all_granted_without_a_5xx_each_with_its_event()
+    {
+        var license = await A.CreateLicenseAsync(mode: 2, seats: 200, extra: new { maxBorrowDuration = new { seconds = 86_400, nanos = 0 } });
+        var leases = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            using var granted = await A.CallAsync("v1/license/request", new { license.UserKey, machineId = $"laptop-{i:D3}" });
+            return (Machine: $"laptop-{i:D3}", Token: granted.RootElement.GetProperty("licenseToken").GetString()!);
+        }).ToList());
+
+        var contenders = leases
+            .Select(l => A.PostAsync("v1/license/borrow", new { licenseToken = l.Token, machineId = l.Machine, borrowFor = new { seconds = 3600, nanos = 0 } }))
+            .ToArray();
+        var responses = await Task.WhenAll(contenders);
+
+        Assert.Equal(200, responses.Length);
+        Assert.Equal([HttpStatusCode.OK], responses.Select(r => r.StatusCode).Distinct());
+        var answers = await Task.WhenAll(responses.Select(async r => (await ServerFixture.ReadJsonAsync(r)).RootElement));
+        Assert.Equal(200, answers.Count(a => a.GetProperty("borrowed").GetBoolean()));
+        Assert.Equal(200, (await A.StoredRowsAsync(license.LicenseId)).Count(r => TableKeys.IsSeatRow(r.RowKey) && r.GetDateTimeOffset(nameof(SeatRow.BorrowedUntil))?.ToUnixTimeSeconds() == A.Clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds()));
+        Assert.Equal(200, (await A.StoredEventsAsync(license.LicenseId)).Count(e => e.GetString("Type") == AuditEventTypes.SeatBorrowed));
+        Array.ForEach(responses, r => r.Dispose());
+    }
+
+    [Fact]
+    public async Task Two_hundred_concurrent_deactivations_split_across_two_instances_each_answer_a_different_count_from_199_to_0_without_a_5xx()
+    {
+        var license = await A.CreateLicenseAsync(mode: 1, seats: 200);
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            using var activated = await A.CallAsync("v1/license/activate", new { license.UserKey, machineId = $"agent-{i:D3}" });
+        }).ToList());
+
+        var contenders = Enumerable.Range(0, 200)
+            .Select(i => (i % 2 == 0 ? A : B).PostAsync("v1/license/deactivate", new { license.UserKey, machineId = $"agent-{i:D3}" }))
+            .ToArray();
+        var responses = await Task.WhenAll(contenders);
+
+        await AssertEveryCountDownToZeroOnceAsync(license, responses, AuditEventTypes.SeatDeactivated);
+    }
+
+    /// <summary>200 seats ended at once: each answer states the count its own ending left, so together they are 199 down to 0.</summary>
+    private async Task AssertEveryCountDownToZeroOnceAsync(License license, HttpResponseMessage[] responses, string endedEvent)
+    {
+        Assert.Equal(200, responses.Length);
+        Assert.Equal([HttpStatusCode.OK], responses.Select(r => r.StatusCode).Distinct());
+        var answers = await Task.WhenAll(responses.Select(async r => (await ServerFixture.ReadJsonAsync(r)).RootElement));
+        Assert.Equal(Enumerable.Range(0, 200), answers.Select(a => a.GetProperty("activeClientCount").GetInt32()).Order());
+        Assert.Equal(0, (await A.StoredLicenseRowAsync(license.LicenseId))!.GetInt32("LiveSeats"));
+        Assert.Equal(0, (await A.StoredRowsAsync(license.LicenseId)).Count(r => TableKeys.IsSeatRow(r.RowKey) && r.GetString(nameof(SeatRow.State)) == SeatState.Live));
+        Assert.Equal(200, (await A.StoredEventsAsync(license.LicenseId)).Count(e => e.GetString("Type") == endedEvent));
+        Array.ForEach(responses, r => r.Dispose());
+    }
+
     /// <summary>What the mixed burst answers, one line per call in its order (computed by hand from the rules).</summary>
     private static readonly string[] ExpectedMixedAnswers =
     [
