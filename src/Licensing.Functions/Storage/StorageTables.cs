@@ -71,17 +71,20 @@ public sealed class StorageTables
         (TableKeys.CatalogTable(""), Catalog),
     ];
 
-    /// <summary>Creates the tables once per process (Bicep declares them in Azure; Azurite starts empty).</summary>
+    /// <summary>
+    /// Creates the tables once per process (Bicep declares them in Azure; Azurite starts empty). The creation is shared,
+    /// so it runs on no caller's token: a caller that gives up stops waiting, and never cancels it for the others.
+    /// </summary>
     public Task EnsureCreatedAsync(CancellationToken ct)
     {
         lock (_gate)
         {
             if (_created is null || _created.IsFaulted || _created.IsCanceled)
             {
-                _created = CreateAsync(ct);
+                _created = CreateAsync(CancellationToken.None);
             }
 
-            return _created;
+            return _created.WaitAsync(ct);
         }
     }
 
