@@ -73,17 +73,9 @@ public static class AuditEvents
             json.WriteStartObject();
             json.WriteString("meter", code);
             json.WriteNumber("used", used);
-            if (limit is { } l)
-            {
-                json.WriteNumber("limit", l);
-            }
-            else
-            {
-                json.WriteNull("limit");
-            }
-
+            json.WriteNumberOrNull("limit", limit);
             json.WritePropertyName("periodEndsAt");
-            WriteTimestamp(json, periodEndsAt);
+            json.WriteTimestampValue(periodEndsAt);
             json.WriteEndObject();
         }
 
@@ -179,21 +171,17 @@ public static class AuditEvents
 
             if (Differs("expireAt", after.ExpireAt, before?.ExpireAt))
             {
-                WriteTimestamp(json, after.ExpireAt);
+                json.WriteTimestampValue(after.ExpireAt);
             }
 
             if (Differs("supportExpireAt", after.SupportExpireAt, before?.SupportExpireAt))
             {
-                WriteTimestamp(json, after.SupportExpireAt);
+                json.WriteTimestampValue(after.SupportExpireAt);
             }
 
             if (Differs("heartbeatInterval", after.HeartbeatInterval, before?.HeartbeatInterval))
             {
-                var interval = Duration.From(after.HeartbeatInterval);
-                json.WriteStartObject();
-                json.WriteNumber("seconds", interval.Seconds);
-                json.WriteNumber("nanos", interval.Nanos);
-                json.WriteEndObject();
+                json.WriteDurationValue(after.HeartbeatInterval);
             }
 
             // The lifecycle terms are recorded when set or changed: a new license without them records neither.
@@ -205,11 +193,7 @@ public static class AuditEvents
             {
                 if ((before is not null || value != TimeSpan.Zero) && Differs(name, value, previous ?? TimeSpan.Zero))
                 {
-                    var span = Duration.From(value);
-                    json.WriteStartObject();
-                    json.WriteNumber("seconds", span.Seconds);
-                    json.WriteNumber("nanos", span.Nanos);
-                    json.WriteEndObject();
+                    json.WriteDurationValue(value);
                 }
             }
 
@@ -256,19 +240,5 @@ public static class AuditEvents
         }
 
         return before is not null && count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void WriteTimestamp(Utf8JsonWriter json, DateTimeOffset? at)
-    {
-        if (Timestamp.From(at) is not { } stamp)
-        {
-            json.WriteNullValue();
-            return;
-        }
-
-        json.WriteStartObject();
-        json.WriteNumber("seconds", stamp.Seconds);
-        json.WriteNumber("nanos", stamp.Nanos);
-        json.WriteEndObject();
     }
 }
