@@ -79,44 +79,33 @@ public static class AuditEvents
             json.WriteEndObject();
         }
 
-        return new()
-        {
-            PartitionKey = license.LicenseId,
-            RowKey = TableKeys.EventRow(license.IssuedAt, ++license.EventSequence),
-            Type = type,
-            At = at,
-            Actor = actor,
-            ClientAddr = clientAddr,
-            Changes = Encoding.UTF8.GetString(buffer.WrittenSpan),
-        };
+        return Next(license, type, at, actor, clientAddr) with { Changes = Encoding.UTF8.GetString(buffer.WrittenSpan) };
     }
 
     /// <summary>An event of a license change: <paramref name="after"/> is the row as it will be written.</summary>
-    public static AuditEventRow License(string type, LicenseRow? before, LicenseRow after, DateTimeOffset at, Caller caller) => new()
-    {
-        PartitionKey = after.LicenseId,
-        RowKey = TableKeys.EventRow(after.IssuedAt, ++after.EventSequence),
-        Type = type,
-        At = at,
-        Actor = caller.KeyId,
-        ClientAddr = caller.ClientAddr,
-        Changes = Changes(before, after),
-    };
+    public static AuditEventRow License(string type, LicenseRow? before, LicenseRow after, DateTimeOffset at, Caller caller) =>
+        Next(after, type, at, caller.KeyId, caller.ClientAddr) with { Changes = Changes(before, after) };
 
-    private static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, string actor, string? clientAddr) => new()
+    /// <summary>An event of the license's partition, numbered with the license's next event number.</summary>
+    private static AuditEventRow Next(LicenseRow license, string type, DateTimeOffset at, string actor, string? clientAddr) => new()
     {
-        PartitionKey = seat.LicenseId,
+        PartitionKey = license.LicenseId,
         RowKey = TableKeys.EventRow(license.IssuedAt, ++license.EventSequence),
         Type = type,
         At = at,
         Actor = actor,
         ClientAddr = clientAddr,
-        TokenId = seat.TokenId,
-        MachineId = seat.MachineId,
-        ClientId = seat.ClientId,
-        ClientName = seat.ClientName,
-        Overage = seat.Overage && type is AuditEventTypes.SeatActivated or AuditEventTypes.SeatGranted ? true : null,
     };
+
+    private static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, string actor, string? clientAddr) =>
+        Next(license, type, at, actor, clientAddr) with
+        {
+            TokenId = seat.TokenId,
+            MachineId = seat.MachineId,
+            ClientId = seat.ClientId,
+            ClientName = seat.ClientName,
+            Overage = seat.Overage && type is AuditEventTypes.SeatActivated or AuditEventTypes.SeatGranted ? true : null,
+        };
 
     /// <summary>
     /// The license's terms that differ from <paramref name="before"/> (all of them for a new license) as a JSON
