@@ -39,18 +39,11 @@ public sealed class BorrowService(SeatStore store, ExpiryIndex expiryIndex, Lice
         var hintedAt = (DateTimeOffset?)null;
         return Contention.RetryAsync(async () =>
         {
-            var read = await store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
-            var now = clock.GetUtcNow();
-            var license = caller.Visible(read.License);
-            if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
+            var (license, lease, now, reason) = await LeaseService.ReadLiveLeaseAsync(
+                store.ReadAsync(claims.LicenseId, [claims.SeatRow], ct), caller, claims, call, clock).ConfigureAwait(false);
+            if (reason is not null)
             {
                 return LeaseBorrow.Denied(reason, license);
-            }
-
-            var lease = read.Seat(claims.SeatRow);
-            if (LeaseService.TokenStateDenial(lease, claims, call, now) is { } tokenReason)
-            {
-                return LeaseBorrow.Denied(tokenReason, license);
             }
 
             if (license!.MaxBorrowDuration <= TimeSpan.Zero)
