@@ -122,24 +122,14 @@ internal static class LicenseCommands
             throw new UsageException($"option '{(s.Get(Mode) is null ? Mode.Name : Seats.Name)}' is required");
         }
 
-        var license = new NewLicense
+        var license = WithTerms(s, new NewLicense
         {
             PolicyId = policyId,
             LicensingMode = s.Get(Mode),
             MaxClientCount = s.Get(Seats),
-            OverageSeats = s.Get(SeatTermOptions.Overage),
-            MaxTransfers = s.Get(SeatTermOptions.Transfers),
-            Entitlements = EntitlementOptions.EntitlementsOf(s),
             ProductId = s.Get(Product),
-            ExpireAt = s.Get(Expires),
-            SupportExpireAt = s.Get(SupportExpires),
-            HeartbeatInterval = Seconds(s.Get(Heartbeat)),
-            GracePeriod = s.Get(LifecycleOptions.Grace),
-            MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
-            CustomerName = s.Get(Customer),
-            Features = FeaturesOf(s),
             UserKey = s.Get(UserKey),
-        };
+        });
 
         var view = await s.Admin().CreateLicenseAsync(license);
         Show(s, view);
@@ -177,22 +167,9 @@ internal static class LicenseCommands
 
     private static async Task<int> UpdateAsync(Session s)
     {
-        var changes = new LicenseChanges
-        {
-            MaxClientCount = s.Get(NewSeats),
-            OverageSeats = s.Get(SeatTermOptions.Overage),
-            MaxTransfers = s.Get(SeatTermOptions.Transfers),
-            ExpireAt = s.Get(Expires),
-            SupportExpireAt = s.Get(SupportExpires),
-            HeartbeatInterval = Seconds(s.Get(Heartbeat)),
-            GracePeriod = s.Get(LifecycleOptions.Grace),
-            MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
-            CustomerName = s.Get(Customer),
-            Features = FeaturesOf(s),
-            Entitlements = EntitlementOptions.EntitlementsOf(s),
-            Suspended = OnOff(s, Suspend, Resume),
-            Revoked = OnOff(s, Revoke, Unrevoke),
-        };
+        var changes = WithTerms(s, new LicenseChanges { MaxClientCount = s.Get(NewSeats) });
+        changes.Suspended = OnOff(s, Suspend, Resume);
+        changes.Revoked = OnOff(s, Revoke, Unrevoke);
         if (changes is
             {
                 MaxClientCount: null, OverageSeats: null, MaxTransfers: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, GracePeriod: null,
@@ -301,9 +278,22 @@ internal static class LicenseCommands
     private static string State(LicenseView view) =>
         view.Revoked ? "revoked" : view.Suspended ? "suspended" : view.ExpireAt <= DateTimeOffset.UtcNow ? "expired" : "active";
 
-    private static TimeSpan? Seconds(int? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
-
-    private static List<string>? FeaturesOf(Session s) => EntitlementOptions.FeaturesOf(s);
+    /// <summary>The terms that create and update both take from the options (the seat limit is another option in each).</summary>
+    private static T WithTerms<T>(Session s, T terms)
+        where T : LicenseTerms
+    {
+        terms.OverageSeats = s.Get(SeatTermOptions.Overage);
+        terms.MaxTransfers = s.Get(SeatTermOptions.Transfers);
+        terms.Entitlements = EntitlementOptions.EntitlementsOf(s);
+        terms.ExpireAt = s.Get(Expires);
+        terms.SupportExpireAt = s.Get(SupportExpires);
+        terms.HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        terms.GracePeriod = s.Get(LifecycleOptions.Grace);
+        terms.MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow);
+        terms.CustomerName = s.Get(Customer);
+        terms.Features = EntitlementOptions.FeaturesOf(s);
+        return terms;
+    }
 
     private static bool? OnOff(Session s, Option<bool> on, Option<bool> off) => (s.Get(on), s.Get(off)) switch
     {

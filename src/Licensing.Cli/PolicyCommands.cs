@@ -74,23 +74,14 @@ internal static class PolicyCommands
 
     private static async Task<int> CreateAsync(Session s)
     {
-        var policy = new NewPolicy
+        var policy = WithTerms(s, new NewPolicy
         {
             Name = s.Required(Name),
             LicensingMode = s.Required(Mode),
             MaxClientCount = s.Required(Seats),
-            OverageSeats = s.Get(SeatTermOptions.Overage),
-            MaxTransfers = s.Get(SeatTermOptions.Transfers),
             ProductId = s.Get(Product),
-            Duration = s.Get(Duration),
-            SupportDuration = s.Get(SupportDuration),
-            HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-            GracePeriod = s.Get(LifecycleOptions.Grace),
-            MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
-            Features = EntitlementOptions.FeaturesOf(s),
-            Entitlements = EntitlementOptions.EntitlementsOf(s),
-            Trial = s.Get(Trial) ? true : null,
-        };
+        });
+        policy.Trial = s.Get(Trial) ? true : null;
         Show(s, await s.Admin().CreatePolicyAsync(policy));
         return 0;
     }
@@ -122,26 +113,13 @@ internal static class PolicyCommands
 
     private static async Task<int> UpdateAsync(Session s)
     {
-        var changes = new PolicyChanges
+        var changes = WithTerms(s, new PolicyChanges { Name = s.Get(NewName), MaxClientCount = s.Get(NewSeats) });
+        changes.Trial = (s.Get(Trial), s.Get(NoTrial)) switch
         {
-            Name = s.Get(NewName),
-            MaxClientCount = s.Get(NewSeats),
-            OverageSeats = s.Get(SeatTermOptions.Overage),
-            MaxTransfers = s.Get(SeatTermOptions.Transfers),
-            Duration = s.Get(Duration),
-            SupportDuration = s.Get(SupportDuration),
-            HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-            GracePeriod = s.Get(LifecycleOptions.Grace),
-            MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
-            Features = EntitlementOptions.FeaturesOf(s),
-            Entitlements = EntitlementOptions.EntitlementsOf(s),
-            Trial = (s.Get(Trial), s.Get(NoTrial)) switch
-            {
-                (true, true) => throw new UsageException($"options '{Trial.Name}' and '{NoTrial.Name}' exclude each other"),
-                (true, false) => true,
-                (false, true) => false,
-                _ => null,
-            },
+            (true, true) => throw new UsageException($"options '{Trial.Name}' and '{NoTrial.Name}' exclude each other"),
+            (true, false) => true,
+            (false, true) => false,
+            _ => null,
         };
         if (changes is
             {
@@ -164,6 +142,22 @@ internal static class PolicyCommands
         var policyId = s.Required(PolicyId);
         await s.Admin().DeletePolicyAsync(policyId);
         return s.ShowDeleted("policyId", policyId, "policy");
+    }
+
+    /// <summary>The terms that create and update both take from the options (name and seat limit are other options in each).</summary>
+    private static T WithTerms<T>(Session s, T terms)
+        where T : PolicyTerms
+    {
+        terms.OverageSeats = s.Get(SeatTermOptions.Overage);
+        terms.MaxTransfers = s.Get(SeatTermOptions.Transfers);
+        terms.Duration = s.Get(Duration);
+        terms.SupportDuration = s.Get(SupportDuration);
+        terms.HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        terms.GracePeriod = s.Get(LifecycleOptions.Grace);
+        terms.MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow);
+        terms.Features = EntitlementOptions.FeaturesOf(s);
+        terms.Entitlements = EntitlementOptions.EntitlementsOf(s);
+        return terms;
     }
 
     private static void Show(Session s, PolicyView view)

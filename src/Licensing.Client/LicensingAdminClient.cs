@@ -80,7 +80,7 @@ public sealed class LicenseChanges : LicenseTerms
     public bool? Revoked { get; set; }
 }
 
-public sealed class ApiKeyView
+public class ApiKeyView
 {
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
@@ -92,15 +92,9 @@ public sealed class ApiKeyView
     public DateTimeOffset? ExpiresAt { get; set; }
 }
 
-/// <summary>A new API key: <see cref="Key"/> is shown only here.</summary>
-public sealed class CreatedApiKey
+/// <summary>A new API key: its view and <see cref="Key"/>, which is shown only here.</summary>
+public sealed class CreatedApiKey : ApiKeyView
 {
-    public string Id { get; set; } = "";
-    public string Name { get; set; } = "";
-    public string Scope { get; set; } = "";
-    public string? ProductId { get; set; }
-    public DateTimeOffset? CreatedAt { get; set; }
-    public DateTimeOffset? ExpiresAt { get; set; }
     public string Key { get; set; } = "";
 }
 

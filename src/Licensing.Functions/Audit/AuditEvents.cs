@@ -73,58 +73,39 @@ public static class AuditEvents
             json.WriteStartObject();
             json.WriteString("meter", code);
             json.WriteNumber("used", used);
-            if (limit is { } l)
-            {
-                json.WriteNumber("limit", l);
-            }
-            else
-            {
-                json.WriteNull("limit");
-            }
-
+            json.WriteNumberOrNull("limit", limit);
             json.WritePropertyName("periodEndsAt");
-            WriteTimestamp(json, periodEndsAt);
+            json.WriteTimestampValue(periodEndsAt);
             json.WriteEndObject();
         }
 
-        return new()
-        {
-            PartitionKey = license.LicenseId,
-            RowKey = TableKeys.EventRow(license.IssuedAt, ++license.EventSequence),
-            Type = type,
-            At = at,
-            Actor = actor,
-            ClientAddr = clientAddr,
-            Changes = Encoding.UTF8.GetString(buffer.WrittenSpan),
-        };
+        return Next(license, type, at, actor, clientAddr) with { Changes = Encoding.UTF8.GetString(buffer.WrittenSpan) };
     }
 
     /// <summary>An event of a license change: <paramref name="after"/> is the row as it will be written.</summary>
-    public static AuditEventRow License(string type, LicenseRow? before, LicenseRow after, DateTimeOffset at, Caller caller) => new()
-    {
-        PartitionKey = after.LicenseId,
-        RowKey = TableKeys.EventRow(after.IssuedAt, ++after.EventSequence),
-        Type = type,
-        At = at,
-        Actor = caller.KeyId,
-        ClientAddr = caller.ClientAddr,
-        Changes = Changes(before, after),
-    };
+    public static AuditEventRow License(string type, LicenseRow? before, LicenseRow after, DateTimeOffset at, Caller caller) =>
+        Next(after, type, at, caller.KeyId, caller.ClientAddr) with { Changes = Changes(before, after) };
 
-    private static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, string actor, string? clientAddr) => new()
+    /// <summary>An event of the license's partition, numbered with the license's next event number.</summary>
+    private static AuditEventRow Next(LicenseRow license, string type, DateTimeOffset at, string actor, string? clientAddr) => new()
     {
-        PartitionKey = seat.LicenseId,
+        PartitionKey = license.LicenseId,
         RowKey = TableKeys.EventRow(license.IssuedAt, ++license.EventSequence),
         Type = type,
         At = at,
         Actor = actor,
         ClientAddr = clientAddr,
-        TokenId = seat.TokenId,
-        MachineId = seat.MachineId,
-        ClientId = seat.ClientId,
-        ClientName = seat.ClientName,
-        Overage = seat.Overage && type is AuditEventTypes.SeatActivated or AuditEventTypes.SeatGranted ? true : null,
     };
+
+    private static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, string actor, string? clientAddr) =>
+        Next(license, type, at, actor, clientAddr) with
+        {
+            TokenId = seat.TokenId,
+            MachineId = seat.MachineId,
+            ClientId = seat.ClientId,
+            ClientName = seat.ClientName,
+            Overage = seat.Overage && type is AuditEventTypes.SeatActivated or AuditEventTypes.SeatGranted ? true : null,
+        };
 
     /// <summary>
     /// The license's terms that differ from <paramref name="before"/> (all of them for a new license) as a JSON
@@ -179,21 +160,17 @@ public static class AuditEvents
 
             if (Differs("expireAt", after.ExpireAt, before?.ExpireAt))
             {
-                WriteTimestamp(json, after.ExpireAt);
+                json.WriteTimestampValue(after.ExpireAt);
             }
 
             if (Differs("supportExpireAt", after.SupportExpireAt, before?.SupportExpireAt))
             {
-                WriteTimestamp(json, after.SupportExpireAt);
+                json.WriteTimestampValue(after.SupportExpireAt);
             }
 
             if (Differs("heartbeatInterval", after.HeartbeatInterval, before?.HeartbeatInterval))
             {
-                var interval = Duration.From(after.HeartbeatInterval);
-                json.WriteStartObject();
-                json.WriteNumber("seconds", interval.Seconds);
-                json.WriteNumber("nanos", interval.Nanos);
-                json.WriteEndObject();
+                json.WriteDurationValue(after.HeartbeatInterval);
             }
 
             // The lifecycle terms are recorded when set or changed: a new license without them records neither.
@@ -205,11 +182,7 @@ public static class AuditEvents
             {
                 if ((before is not null || value != TimeSpan.Zero) && Differs(name, value, previous ?? TimeSpan.Zero))
                 {
-                    var span = Duration.From(value);
-                    json.WriteStartObject();
-                    json.WriteNumber("seconds", span.Seconds);
-                    json.WriteNumber("nanos", span.Nanos);
-                    json.WriteEndObject();
+                    json.WriteDurationValue(value);
                 }
             }
 
@@ -256,19 +229,5 @@ public static class AuditEvents
         }
 
         return before is not null && count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void WriteTimestamp(Utf8JsonWriter json, DateTimeOffset? at)
-    {
-        if (Timestamp.From(at) is not { } stamp)
-        {
-            json.WriteNullValue();
-            return;
-        }
-
-        json.WriteStartObject();
-        json.WriteNumber("seconds", stamp.Seconds);
-        json.WriteNumber("nanos", stamp.Nanos);
-        json.WriteEndObject();
     }
 }

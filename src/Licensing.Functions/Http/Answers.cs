@@ -33,58 +33,45 @@ public static partial class Answers
     };
 
     /// <summary>activate and validate.</summary>
-    public static IActionResult Activation(SeatDecision decision) => ApiResult.Ok(
-        new ActivateLicenseResponse(
-            Success: decision.DeniedReason is null,
-            decision.Token?.Token,
-            Timestamp.From(decision.Token?.ExpireAt),
-            decision.ActiveClientCount,
-            decision.MaxClientCount,
-            Summary(decision.License),
-            decision.DeniedReason,
-            Message(decision.DeniedReason),
-            InGrace(decision.GraceEndsAt),
-            Timestamp.From(decision.GraceEndsAt),
-            OverageFlag(decision.Overage),
-            decision.Meters is { } meters ? MeterViews(meters) : null),
-        ApiJson.Wire.ActivateLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
+    public static IActionResult Activation(SeatDecision decision) =>
+        ApiResult.Ok(ActivationBody(decision), ApiJson.Wire.ActivateLicenseResponse)
+            .Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
 
-    /// <summary>trial: activate's answer with the trial license's user key.</summary>
+    /// <summary>trial: activate's answer with the trial license's user key (and neither overage nor meters).</summary>
     public static IActionResult Trial(TrialDecision trial)
     {
-        var decision = trial.Activation;
+        var (decision, body) = (trial.Activation, ActivationBody(trial.Activation));
         return ApiResult.Ok(
             new TrialLicenseResponse(
-                Success: decision.DeniedReason is null,
-                decision.Token?.Token,
-                Timestamp.From(decision.Token?.ExpireAt),
-                decision.ActiveClientCount,
-                decision.MaxClientCount,
-                Summary(decision.License),
-                trial.UserKey,
-                decision.DeniedReason,
-                Message(decision.DeniedReason),
-                InGrace(decision.GraceEndsAt),
-                Timestamp.From(decision.GraceEndsAt)),
+                body.Success, body.LicenseToken, body.TokenExpireAt, body.ActiveClientCount, body.MaxClientCount, body.License, trial.UserKey,
+                body.Reason, body.Message, body.InGrace, body.GraceEndsAt),
             ApiJson.Wire.TrialLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
     }
 
-    /// <summary>request.</summary>
-    public static IActionResult Lease(SeatDecision decision) => ApiResult.Ok(
-        new RequestLicenseResponse(
-            Granted: decision.DeniedReason is null,
-            decision.Token?.Token,
-            Timestamp.From(decision.Token?.ExpireAt),
-            Duration.From(decision.HeartbeatInterval),
-            decision.ActiveClientCount,
-            decision.MaxClientCount,
-            Summary(decision.License),
-            decision.DeniedReason,
-            Message(decision.DeniedReason),
-            InGrace(decision.GraceEndsAt),
-            Timestamp.From(decision.GraceEndsAt),
-            OverageFlag(decision.Overage)),
-        ApiJson.Wire.RequestLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
+    /// <summary>request: activate's answer as a lease (<c>granted</c>, with the heartbeat interval, without meters).</summary>
+    public static IActionResult Lease(SeatDecision decision)
+    {
+        var body = ActivationBody(decision);
+        return ApiResult.Ok(
+            new RequestLicenseResponse(
+                Granted: body.Success, body.LicenseToken, body.TokenExpireAt, Duration.From(decision.HeartbeatInterval),
+                body.ActiveClientCount, body.MaxClientCount, body.License, body.Reason, body.Message, body.InGrace, body.GraceEndsAt, body.Overage),
+            ApiJson.Wire.RequestLicenseResponse).Noting(decision.DeniedReason, decision.License?.LicenseId, decision.ActiveClientCount);
+    }
+
+    private static ActivateLicenseResponse ActivationBody(SeatDecision decision) => new(
+        Success: decision.DeniedReason is null,
+        decision.Token?.Token,
+        Timestamp.From(decision.Token?.ExpireAt),
+        decision.ActiveClientCount,
+        decision.MaxClientCount,
+        Summary(decision.License),
+        decision.DeniedReason,
+        Message(decision.DeniedReason),
+        InGrace(decision.GraceEndsAt),
+        Timestamp.From(decision.GraceEndsAt),
+        OverageFlag(decision.Overage),
+        decision.Meters is { } meters ? MeterViews(meters) : null);
 
     public static IActionResult Heartbeat(LeaseRenewal renewal) => ApiResult.Ok(
         new HeartbeatResponse(

@@ -39,18 +39,11 @@ public sealed class BorrowService(SeatGroupCommit groupCommit, LicenseCredential
         var hintedAt = (DateTimeOffset?)null;
         return groupCommit.DecideAsync<LeaseBorrow>(claims.LicenseId, claims.SeatRow, async (seats, ct) =>
         {
-            var read = await seats.ReadAsync(claims.LicenseId, claims.SeatRow, ct).ConfigureAwait(false);
-            var now = clock.GetUtcNow();
-            var license = caller.Visible(read.License);
-            if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
+            var (license, lease, now, reason) = await LeaseService.ReadLiveLeaseAsync(
+                seats.ReadAsync(claims.LicenseId, claims.SeatRow, ct), caller, claims, call, clock).ConfigureAwait(false);
+            if (reason is not null)
             {
                 return LeaseBorrow.Denied(reason, license);
-            }
-
-            var lease = read.Seat(claims.SeatRow);
-            if (LeaseService.TokenStateDenial(lease, claims, call, now) is { } tokenReason)
-            {
-                return LeaseBorrow.Denied(tokenReason, license);
             }
 
             if (license!.MaxBorrowDuration <= TimeSpan.Zero)

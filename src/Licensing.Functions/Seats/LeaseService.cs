@@ -127,18 +127,11 @@ public sealed class LeaseService(SeatStore store, SeatGroupCommit groupCommit, E
 
         return Contention.RetryAsync(async () =>
         {
-            var read = await store.ReadWithCachedLicenseAsync(claims.LicenseId, [claims.SeatRow], ct).ConfigureAwait(false);
-            var now = clock.GetUtcNow();
-            var license = caller.Visible(read.License);
-            if (LicenseRules.Deny(license, now, LicensingMode.Floating) is { } reason)
+            var (license, lease, now, reason) = await ReadLiveLeaseAsync(
+                store.ReadWithCachedLicenseAsync(claims.LicenseId, [claims.SeatRow], ct), caller, claims, call, clock).ConfigureAwait(false);
+            if (reason is not null)
             {
                 return LeaseRenewal.Denied(reason, license);
-            }
-
-            var lease = read.Seat(claims.SeatRow);
-            if (TokenStateDenial(lease, claims, call, now) is { } tokenReason)
-            {
-                return LeaseRenewal.Denied(tokenReason, license);
             }
 
             var expireAt = LicenseRules.RenewedLeaseExpiry(lease!, now, license!.HeartbeatInterval, LicenseRules.UsableUntil(license));
@@ -216,8 +209,21 @@ public sealed class LeaseService(SeatStore store, SeatGroupCommit groupCommit, E
             ? seats.AddExpiryHintAsync(new ExpiryEntry(expireAt, lease.LicenseId, lease.RowKey, lease.TokenId), ct)
             : Task.CompletedTask;
 
+    /// <summary>
+    /// heartbeat and borrow: the token's license and lease as <paramref name="read"/> finds them, the time after the read,
+    /// and the reason the lease may not go on, if any: the license's state first, then the token's.
+    /// </summary>
+    internal static async Task<LiveLease> ReadLiveLeaseAsync(Task<LicenseRead> read, Caller caller, SeatToken claims, ClientCall call, TimeProvider clock)
+    {
+        var rows = await read.ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var license = caller.Visible(rows.License);
+        var lease = rows.Seat(claims.SeatRow);
+        return new(license, lease, now, LicenseRules.Deny(license, now, LicensingMode.Floating) ?? TokenStateDenial(lease, claims, call, now));
+    }
+
     /// <summary>After the license's state: another machine (before anything about the seat), then missing or ended.</summary>
-    internal static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)
+    private static string? TokenStateDenial(SeatRow? lease, SeatToken claims, ClientCall call, DateTimeOffset now)
     {
         if (claims.MachineHash != TableKeys.MachineHash(call.MachineId))
         {
@@ -237,3 +243,6 @@ public sealed class LeaseService(SeatStore store, SeatGroupCommit groupCommit, E
         return LicenseRules.HoldsSeat(lease, now) ? null : Reasons.TokenExpired;
     }
 }
+
+/// <summary>A lease read for heartbeat or borrow: when <see cref="DeniedReason"/> is null, the license and lease are there.</summary>
+internal readonly record struct LiveLease(LicenseRow? License, SeatRow? Lease, DateTimeOffset Now, string? DeniedReason);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Licensing.Audit;
 using Licensing.Storage;
 
 namespace Licensing.Webhooks;
@@ -73,22 +74,11 @@ public static class WebhookPayloads
             json.WriteStartObject();
             json.WriteString("id", id);
             json.WriteString("type", type);
-            var stamp = Http.Timestamp.From(at);
-            json.WriteStartObject("at");
-            json.WriteNumber("seconds", stamp.Seconds);
-            json.WriteNumber("nanos", stamp.Nanos);
-            json.WriteEndObject();
+            json.WritePropertyName("at");
+            json.WriteTimestampValue(at);
             json.WriteString("licenseId", licenseId);
             json.WriteString("productId", productId);
-            if (sequence is { } number)
-            {
-                json.WriteNumber("sequence", number);
-            }
-            else
-            {
-                json.WriteNull("sequence");
-            }
-
+            json.WriteNumberOrNull("sequence", sequence);
             json.WriteString("actor", actor);
             json.WriteStartObject("data");
             data(json);
