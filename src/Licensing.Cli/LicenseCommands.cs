@@ -9,6 +9,8 @@ internal static class LicenseCommands
 {
     private static readonly Argument<string> LicenseId = new("ID") { Description = "the license's id, as list shows it" };
 
+    private static readonly Argument<string> MeterCode = new("CODE") { Description = "the meter's code, as show lists it" };
+
     private static readonly Argument<string> SeatToken = new("TOKEN") { Description = "the seat's public id (as show lists it) or its bearer token" };
 
     private static readonly Option<LicensingMode?> Mode = new("--mode")
@@ -93,22 +95,23 @@ internal static class LicenseCommands
         new Command("create", $"Create a license. Without {UserKey.Name} the server generates one.")
         {
             Policy, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, UserKey,
+            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, MeterOptions.Meters, UserKey,
         }.Runs(CreateAsync),
         new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { Search, OfProduct, PageSize, All }.Runs(ListAsync),
-        new Command("show", "Show a license and its seats.") { LicenseId }.Runs(ShowAsync),
+        new Command("show", "Show a license, its meters and its seats.") { LicenseId }.Runs(ShowAsync),
         new Command("update", $"Change a license; {Features.Name} replaces the features.")
         {
             LicenseId, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, Suspend, Resume, Revoke, Unrevoke,
+            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, MeterOptions.Meters, MeterOptions.NoMeters, Suspend, Resume, Revoke, Unrevoke,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
-        new Command("usage", "Show a license's seats in use, granted and refused, per UTC hour.") { LicenseId, From, To }.Runs(UsageAsync),
+        new Command("usage", "Show a license's seats in use, granted and refused, and its meters' units, per UTC hour.") { LicenseId, From, To }.Runs(UsageAsync),
         new Command("events", "Show a license's audit trail, newest first (also of a deleted license).") { LicenseId, PageSize, All }.Runs(EventsAsync),
         new Command("revoke-token", "End one seat now; TOKEN is its public id (as show lists it) or its bearer token.")
         {
             LicenseId, SeatToken,
         }.Runs(RevokeTokenAsync),
+        new Command("reset-meter", "Start a meter's count again from zero (its period unchanged).") { LicenseId, MeterCode }.Runs(ResetMeterAsync),
         LicenseTransferCommands.Export(),
         LicenseTransferCommands.Import(),
     };
@@ -173,13 +176,13 @@ internal static class LicenseCommands
         if (changes is
             {
                 MaxClientCount: null, OverageSeats: null, MaxTransfers: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, GracePeriod: null,
-                MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Suspended: null, Revoked: null,
+                MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Meters: null, Suspended: null, Revoked: null,
             })
         {
             throw new UsageException(
                 $"nothing to change: give {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, "
                 + $"{LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, "
-                + $"{Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
+                + $"{MeterOptions.Meters.Name}/{MeterOptions.NoMeters.Name}, {Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
 
         Show(s, await s.Admin().UpdateLicenseAsync(s.Required(LicenseId), changes));
@@ -219,7 +222,15 @@ internal static class LicenseCommands
     private static async Task<int> UsageAsync(Session s)
     {
         var usage = await s.Admin().GetLicenseUsageAsync(s.Required(LicenseId), s.Get(From), s.Get(To));
-        return s.ShowTable(["HOUR", "PEAK SEATS", "GRANTS", "DENIALS"], usage.Items.Select(h => new object?[] { h.Hour, h.PeakSeats, h.Grants, h.Denials }));
+        return s.ShowTable(
+            ["HOUR", "PEAK SEATS", "GRANTS", "DENIALS", "METERED"],
+            usage.Items.Select(h => new object?[] { h.Hour, h.PeakSeats, h.Grants, h.Denials, string.Join(", ", h.Meters.Select(m => $"{m.Code}={m.Units}")) }));
+    }
+
+    private static async Task<int> ResetMeterAsync(Session s)
+    {
+        Show(s, await s.Admin().ResetMeterAsync(s.Required(LicenseId), s.Required(MeterCode)));
+        return 0;
     }
 
     private static async Task<int> RevokeTokenAsync(Session s)
@@ -259,6 +270,12 @@ internal static class LicenseCommands
             ("state", State(view)),
             ("issuedAt", view.IssuedAt),
         ]);
+        if (view.Meters is { Count: > 0 } meters)
+        {
+            output.Out.WriteLine();
+            MeterOptions.Table(output, meters);
+        }
+
         if (view.LicenseTokens is { Count: > 0 } tokens)
         {
             output.Out.WriteLine();
@@ -292,6 +309,7 @@ internal static class LicenseCommands
         terms.MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow);
         terms.CustomerName = s.Get(Customer);
         terms.Features = EntitlementOptions.FeaturesOf(s);
+        terms.Meters = MeterOptions.MetersOf(s);
         return terms;
     }
 

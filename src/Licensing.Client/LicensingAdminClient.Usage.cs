@@ -15,6 +15,16 @@ public sealed class UsageHour
 
     /// <summary>Requests refused for want of a seat (best effort: counted per server instance, written now and then).</summary>
     public long Denials { get; set; }
+
+    /// <summary>The units each meter recorded in the hour, in code order (a meter without any is left out).</summary>
+    public List<MeterUnits> Meters { get; set; } = [];
+}
+
+/// <summary>The units one meter recorded in one hour.</summary>
+public sealed class MeterUnits
+{
+    public string Code { get; set; } = "";
+    public long Units { get; set; }
 }
 
 public sealed class LicenseUsage
@@ -36,7 +46,7 @@ public sealed partial class LicensingAdminClient
             null,
             cancellationToken);
 
-    /// <summary>A license's seat usage per UTC hour, from the hour of <paramref name="from"/> through that of <paramref name="to"/> (the server's default: the last 30 days).</summary>
+    /// <summary>A license's seat usage and its meters' units per UTC hour, from the hour of <paramref name="from"/> through that of <paramref name="to"/> (the server's default: the last 30 days).</summary>
     public Task<LicenseUsage> GetLicenseUsageAsync(string licenseId, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
     {
         var path = "v1/admin/licenses/" + Uri.EscapeDataString(licenseId ?? throw new ArgumentNullException(nameof(licenseId))) + "/usage";

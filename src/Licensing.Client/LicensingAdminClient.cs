@@ -30,6 +30,9 @@ public sealed class LicenseView
     public bool Suspended { get; set; }
     public DateTimeOffset? IssuedAt { get; set; }
     public List<LicenseTokenInfo>? LicenseTokens { get; set; }
+
+    /// <summary>The license's meters and their counts (a page of licenses leaves them out).</summary>
+    public List<MeterStanding>? Meters { get; set; }
 }
 
 public sealed class LicensePage
@@ -58,6 +61,9 @@ public abstract class LicenseTerms
 
     /// <summary>The entitlements; a change reaches each client with the next token it gets.</summary>
     public List<LicenseEntitlement>? Entitlements { get; set; }
+
+    /// <summary>The meters; a change replaces the list, and the counts of meters that stay are kept.</summary>
+    public List<LicenseMeter>? Meters { get; set; }
 }
 
 /// <summary>A new license: the mode and the seat limit are required unless a policy gives them, the rest optional.</summary>
@@ -194,6 +200,13 @@ public sealed partial class LicensingAdminClient : IDisposable
         _http.SendAsync<LicenseView>(HttpMethod.Post, "v1/admin/licenses/" + Uri.EscapeDataString(licenseId) + "/tokens/revoke",
             (token ?? throw new ArgumentNullException(nameof(token))).Contains('.') ? new { licenseToken = token } : (object)new { token },
             cancellationToken);
+
+    /// <summary>Starts a meter's count again from zero (its period unchanged); the answer is the license with its meters.</summary>
+    public Task<LicenseView> ResetMeterAsync(string licenseId, string code, CancellationToken cancellationToken = default) =>
+        _http.SendAsync<LicenseView>(HttpMethod.Post,
+            "v1/admin/licenses/" + Uri.EscapeDataString(licenseId ?? throw new ArgumentNullException(nameof(licenseId)))
+                + "/meters/" + Uri.EscapeDataString(code ?? throw new ArgumentNullException(nameof(code))) + "/reset",
+            null, cancellationToken);
 
     public Task<PolicyView> CreatePolicyAsync(NewPolicy policy, CancellationToken cancellationToken = default) =>
         _http.SendAsync<PolicyView>(HttpMethod.Post, "v1/admin/policies", policy ?? throw new ArgumentNullException(nameof(policy)), cancellationToken);

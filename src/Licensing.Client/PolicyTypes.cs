@@ -18,6 +18,9 @@ public sealed class PolicyView
     public List<string> Features { get; set; } = [];
     public List<LicenseEntitlement> Entitlements { get; set; } = [];
 
+    /// <summary>The meters its licenses get.</summary>
+    public List<LicenseMeter> Meters { get; set; } = [];
+
     /// <summary>The product's trial policy (at most one per product).</summary>
     public bool Trial { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }
@@ -47,6 +50,9 @@ public abstract class PolicyTerms
     public TimeSpan? MaxBorrowDuration { get; set; }
     public List<string>? Features { get; set; }
     public List<LicenseEntitlement>? Entitlements { get; set; }
+
+    /// <summary>The meters its licenses get; a change replaces the list.</summary>
+    public List<LicenseMeter>? Meters { get; set; }
     public bool? Trial { get; set; }
 }
 

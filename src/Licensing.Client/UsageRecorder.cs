@@ -29,12 +29,16 @@ public sealed class UsageResult
 public sealed class UsageRecorder : IDisposable
 {
     public const int MaxBatch = 100;
+
+    /// <summary>The most units one use may record.</summary>
+    public const long MaxAmount = 1_000_000;
     private const string Extension = ".use";
 
     private readonly LicensingClient _client;
     private readonly ClientIdentity _identity;
     private readonly string _directory;
     private readonly int _tries;
+    private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private long _sequence;
 
@@ -42,8 +46,10 @@ public sealed class UsageRecorder : IDisposable
     /// <param name="identity">The license (user key) and this machine.</param>
     /// <param name="directory">Where uses wait until answered: keep it across restarts (beside the offline license cache).</param>
     /// <param name="tries">How many times a use is sent before it is left in the queue (at least 1).</param>
-    public UsageRecorder(LicensingClient client, ClientIdentity identity, string directory, int tries = 3)
+    /// <param name="clock">The clock that orders the queue (the system's by default).</param>
+    public UsageRecorder(LicensingClient client, ClientIdentity identity, string directory, int tries = 3, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         _directory = directory ?? throw new ArgumentNullException(nameof(directory));
@@ -59,11 +65,23 @@ public sealed class UsageRecorder : IDisposable
     /// <summary>
     /// Records <paramref name="amount"/> units of <paramref name="meter"/>. The answer tells what is left
     /// (<see cref="UsageAnswer.Remaining"/>) or why nothing was counted; when the server cannot be reached, the use is
-    /// queued (<see cref="UsageResult.Queued"/>). A refusal or a problem (a bad amount) is an answer too: it is not queued.
+    /// queued (<see cref="UsageResult.Queued"/>). A refusal or a problem is an answer too: it is not queued. A use the
+    /// server could never take (an amount outside 1 to 1,000,000, a meter code that is not 1 to 64 of a-z, 0-9, '.', '_'
+    /// and '-') is refused at once, so the queue only ever holds uses the server can answer.
     /// </summary>
     public async Task<UsageResult> RecordUsageAsync(string meter, long amount, CancellationToken cancellationToken = default)
     {
-        var use = new UsageEvent { Meter = meter ?? throw new ArgumentNullException(nameof(meter)), Amount = amount, EventId = NewEventId() };
+        if (!IsMeterCode(meter ?? throw new ArgumentNullException(nameof(meter))))
+        {
+            throw new ArgumentException("A meter code is 1 to 64 of a-z, 0-9, '.', '_' and '-'.", nameof(meter));
+        }
+
+        if (amount is < 1 or > MaxAmount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amount), amount, "A use records 1 to 1,000,000 units.");
+        }
+
+        var use = new UsageEvent { Meter = meter, Amount = amount, EventId = NewEventId() };
         var file = Keep(use);
         for (var attempt = 1; ; attempt++)
         {
@@ -71,11 +89,7 @@ public sealed class UsageRecorder : IDisposable
             {
                 var answer = await _client.RecordUsageAsync(_identity, use.Meter, use.Amount, use.EventId, cancellationToken).ConfigureAwait(false);
                 File.Delete(file);
-                if (Pending > 0)
-                {
-                    await FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                await FlushAfterAnswerAsync(cancellationToken).ConfigureAwait(false);
                 return new UsageResult(use, answer);
             }
             catch (LicensingException ex) when (IsTransient(ex))
@@ -139,6 +153,27 @@ public sealed class UsageRecorder : IDisposable
         }
     }
 
+    /// <summary>The server answered: the queue goes now. A failure of the flush leaves the queue as it is, not the answer unsaid.</summary>
+    private async Task FlushAfterAnswerAsync(CancellationToken cancellationToken)
+    {
+        if (Pending == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LicensingException)
+        {
+            // The queued uses stay on disk for the next flush.
+        }
+    }
+
+    private static bool IsMeterCode(string code) =>
+        code.Length is >= 1 and <= 64 && code.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-');
+
     private static bool IsTransient(LicensingException ex) =>
         ex.Kind is LicensingErrorKind.Unreachable or LicensingErrorKind.Timeout
         || (ex.Kind == LicensingErrorKind.Problem && ex.StatusCode is 429 or >= 500);
@@ -158,7 +193,7 @@ public sealed class UsageRecorder : IDisposable
     /// <summary>Writes the use to disk (complete or not at all) before it is sent; its name keeps the queue in order.</summary>
     private string Keep(UsageEvent use)
     {
-        var order = DateTime.UtcNow.Ticks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture)
+        var order = _clock.GetUtcNow().UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture)
             + "-" + Interlocked.Increment(ref _sequence).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var path = Path.Combine(_directory, order + "-" + use.EventId + Extension);
         var temporary = path + ".tmp";

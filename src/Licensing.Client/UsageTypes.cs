@@ -20,6 +20,19 @@ public sealed class MeterStanding
     public long Overage { get; set; }
 }
 
+/// <summary>
+/// A meter's terms, as licenses and policies are created and changed with them: what it counts, the units a period
+/// allows (null: unlimited), when the count starts again (<c>day</c>, <c>week</c>, <c>month</c>, <c>year</c>; null:
+/// never), and the units still recorded past the limit, flagged as overage.
+/// </summary>
+public sealed class LicenseMeter
+{
+    public string Code { get; set; } = "";
+    public long? Limit { get; set; }
+    public string? ResetPeriod { get; set; }
+    public long? Overage { get; set; }
+}
+
 /// <summary>One use to record: the meter, the units and the id that makes a retry count once.</summary>
 public sealed class UsageEvent
 {

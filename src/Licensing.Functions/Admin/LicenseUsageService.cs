@@ -4,8 +4,8 @@ using Licensing.Storage;
 
 namespace Licensing.Admin;
 
-/// <summary>One UTC hour of a license's seat usage, as the admin API answers it.</summary>
-public sealed record UsageHour(DateTimeOffset Hour, int PeakSeats, int Grants, long Denials);
+/// <summary>One UTC hour of a license's seat usage and the units recorded on its meters, as the admin API answers it.</summary>
+public sealed record UsageHour(DateTimeOffset Hour, int PeakSeats, int Grants, long Denials, IReadOnlyList<MeterUnits> Meters);
 
 /// <summary>A license's usage, hour by hour, oldest first.</summary>
 public sealed record UsageReport(IReadOnlyList<UsageHour> Hours);
@@ -20,7 +20,7 @@ public sealed record UsageSpan(DateTimeOffset From, DateTimeOffset To)
 /// <summary>
 /// A license's seat usage per UTC hour: every hour of the span from the license's creation up to the current hour,
 /// an hour without a seat change holding the seats the change before it left (so the chart of a quiet license is flat,
-/// not empty). Storage: the license row and one row-key range of usage rows, read in parallel; a span without any
+/// not empty), with the units recorded on each meter in the hour (the meters without any left out). Storage: the license row and one row-key range of usage rows, read in parallel; a span without any
 /// change adds one read of the next tally after it.
 /// </summary>
 public sealed class LicenseUsageService(LicenseStore licenses, UsageStore usage, SeatDenials denials, TimeProvider clock)
@@ -31,7 +31,7 @@ public sealed class LicenseUsageService(LicenseStore licenses, UsageStore usage,
         var first = SeatUsage.HourOf(span.From);
         var last = SeatUsage.HourOf(Min(span.To, now));
         var licenseRead = licenses.ReadAsync(licenseId, ct);
-        var stored = last >= first ? usage.ReadAsync(licenseId, first, last, ct) : Task.FromResult(new StoredUsage([], new Dictionary<DateTimeOffset, long>(), null));
+        var stored = last >= first ? usage.ReadAsync(licenseId, first, last, ct) : Task.FromResult(StoredUsage.None);
         await Task.WhenAll(licenseRead, stored).ConfigureAwait(false);
         if (licenseRead.Result is not { } license)
         {
@@ -53,14 +53,15 @@ public sealed class LicenseUsageService(LicenseStore licenses, UsageStore usage,
         for (var hour = first; hour <= last; hour = hour.AddHours(1))
         {
             var refused = stored.Denials.GetValueOrDefault(hour) + unwritten.GetValueOrDefault(hour);
+            var metered = stored.Meters.TryGetValue(hour, out var units) ? units : [];
             if (tallies.TryGetValue(hour, out var tally))
             {
-                hours.Add(new UsageHour(hour, tally.PeakSeats, tally.Grants, refused));
+                hours.Add(new UsageHour(hour, tally.PeakSeats, tally.Grants, refused, metered));
                 live = tally.EndSeats;
             }
             else
             {
-                hours.Add(new UsageHour(hour, live, 0, refused));
+                hours.Add(new UsageHour(hour, live, 0, refused, metered));
             }
         }
 

@@ -1,4 +1,4 @@
-// One license: its terms, live seats (revoke), suspend/resume, offline activation, edits, entitlements, seats in use and activity.
+// One license: its terms, live seats (revoke), meters (reset), suspend/resume, offline activation, edits, entitlements, seats in use and activity.
 import { get, patch, post, withQuery, ApiError } from './api.js';
 import { h, field, table, message, clear } from './dom.js';
 import { modeName, dateTime, day, duration, endOfDay, licenseStatus, toDate } from './format.js';
@@ -24,6 +24,7 @@ export async function licensePage(licenseId) {
       actions(license),
       terms(license),
       seats(license),
+      meters(license),
       usageSection(license, usage),
       ...(license.licensingMode === 1 ? [offline] : []),
       edits(license),
@@ -81,6 +82,34 @@ export async function licensePage(licenseId) {
         'No seat is taken.'),
       h('p', { class: 'hint' }, `${license.activeClientCount} of ${license.maxClientCount} seats in use`,
         ended > 0 ? `; ${ended} ended seat${ended === 1 ? '' : 's'} kept in the history.` : '.'));
+  }
+
+  function meters(license) {
+    const list = license.meters ?? [];
+    return h('section', { 'aria-labelledby': 'meters-heading' },
+      h('h2', { id: 'meters-heading' }, 'Meters'),
+      table('Meters', ['Meter', 'Used', 'Remaining', 'Overage allowed', 'Resets', 'Period ends', ''],
+        list.map((m) => [
+          h('code', {}, m.code),
+          m.limit === null ? `${m.used} (unlimited)` : `${m.used} of ${m.limit}${m.used > m.limit ? ' (overage)' : ''}`,
+          m.remaining === null ? '—' : String(m.remaining),
+          m.limit === null ? '—' : String(m.overage),
+          RESETS[m.resetPeriod] ?? 'Never',
+          dateTime(m.periodEndsAt),
+          h('button', {
+            type: 'button', class: 'warn small', 'data-focus': `reset-${m.code}`, 'aria-label': `Reset ${m.code}`,
+            title: `Start the count of ${m.code} again from zero`,
+            onclick: async () => {
+              try {
+                await post(`${path}/meters/${encodeURIComponent(m.code)}/reset`);
+                await refresh(`The count of ${m.code} starts again from zero.`);
+              } catch (error) {
+                clear(status).append(message('error', error.message));
+              }
+            },
+          }, 'Reset'),
+        ]),
+        'No meters: this license does not count use.'));
   }
 
   function edits(license) {
@@ -150,6 +179,8 @@ export async function licensePage(licenseId) {
   await refresh();
   return view;
 }
+
+const RESETS = { day: 'Daily', week: 'Weekly', month: 'Monthly', year: 'Yearly' };
 
 function terms(license) {
   const rows = [

@@ -42,6 +42,9 @@ public sealed record Meter(string Code, long? Limit = null, MeterPeriod Period =
     };
 }
 
+/// <summary>The units of one meter recorded in one UTC hour (the usage history).</summary>
+public sealed record MeterUnits(string Code, long Units);
+
 /// <summary>The calendar of meter periods, all in UTC.</summary>
 public static class MeterPeriods
 {

@@ -60,8 +60,10 @@ public sealed record AuditEventView(
 
 public sealed record AuditEventPage(IReadOnlyList<AuditEventView> Items, string? ContinuationToken);
 
-/// <summary>GET /v1/admin/licenses/{id}/usage: one UTC hour of seat usage.</summary>
-public sealed record UsageHourView(Timestamp Hour, int PeakSeats, int Grants, long Denials);
+/// <summary>GET /v1/admin/licenses/{id}/usage: one UTC hour of seat usage and of the units recorded per meter.</summary>
+public sealed record UsageHourView(Timestamp Hour, int PeakSeats, int Grants, long Denials, IReadOnlyList<MeterUnitsView> Meters);
+
+public sealed record MeterUnitsView(string Code, long Units);
 
 public sealed record UsageView(IReadOnlyList<UsageHourView> Items);
 

@@ -159,7 +159,8 @@ public static partial class Answers
         ApiResult.Ok(new AuditEventPage(page.Events.Select(EventView).ToArray(), page.Next), ApiJson.Wire.AuditEventPage);
 
     public static IActionResult Usage(UsageReport report) => ApiResult.Ok(
-        new UsageView(report.Hours.Select(h => new UsageHourView(Timestamp.From(h.Hour), h.PeakSeats, h.Grants, h.Denials)).ToArray()),
+        new UsageView(report.Hours.Select(h => new UsageHourView(
+            Timestamp.From(h.Hour), h.PeakSeats, h.Grants, h.Denials, h.Meters.Select(m => new MeterUnitsView(m.Code, m.Units)).ToArray())).ToArray()),
         ApiJson.Wire.UsageView);
 
     public static IActionResult CreatedKey(ApiKeyRow row, string key) =>

@@ -11,6 +11,7 @@ namespace Licensing.Metering;
 /// license's terms from this instance's cache when there), decides, and commits the new count with the use's ledger row
 /// in one transaction (<see cref="MeterStore"/>): a retry of a use already counted fails that transaction and is answered
 /// from the ledger row with <c>duplicate: true</c>; a lost race on the meter row decides again (<see cref="Contention"/>).
+/// The recording that rolls a period over also deletes the license's ledger rows whose retry window has passed.
 /// </summary>
 public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatStore seats, MeterLocks locks, TimeProvider clock)
 {
@@ -64,6 +65,19 @@ public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatS
             return ShownSeats.Of(license, held, now) with { Meters = after };
         }, ct), ct);
 
+    /// <summary>Best effort after a committed rollover: a trim that fails leaves the rows to the next rollover's trim.</summary>
+    private async Task TrimLedgerAsync(string licenseId, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await meters.TrimLedgerAsync(licenseId, now, ct).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException)
+        {
+            // The recording itself committed; its answer stands.
+        }
+    }
+
     private Task<UsageRecording> RecordOneAsync(Caller caller, string licenseId, string machineId, UsageEvent use, CancellationToken ct)
     {
         var attemptId = Base32.Random(16);
@@ -85,7 +99,8 @@ public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatS
                 return UsageRecording.Denied(Reasons.MeterNotFound, use.Meter);
             }
 
-            var row = (meterRead.Result ?? MeterRow.New(licenseId, meter.Code, default)).At(meter, now);
+            var stored = meterRead.Result ?? MeterRow.New(licenseId, meter.Code, default);
+            var row = stored.At(meter, now);
             var used = row.Used + use.Amount;
             if (meter.Ceiling is { } ceiling && used > ceiling)
             {
@@ -95,7 +110,7 @@ public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatS
                     : UsageRecording.Denied(Reasons.UsageLimitReached, meter.Code, MeterStanding.Of(meter, row.Used, now));
             }
 
-            row.Used = used;
+            row.Count(use.Amount, now);
             var standing = MeterStanding.Of(meter, used, now);
             var overage = meter.Limit is { } limit && used > limit;
             var events = new List<AuditEventRow>(1);
@@ -131,6 +146,11 @@ public sealed class MeterService(MeterStore meters, LicenseStore licenses, SeatS
             };
             if (await meters.RecordAsync(new MeterWrite(row, ledger, eventLicense, events), ct).ConfigureAwait(false))
             {
+                if (stored.IsStored && stored.PeriodEnded(meter, now))
+                {
+                    await TrimLedgerAsync(licenseId, now, ct).ConfigureAwait(false);
+                }
+
                 return new UsageRecording(true, meter.Code, standing, overage);
             }
 

@@ -22,6 +22,12 @@ public sealed class MeterRow
     /// <summary>The start of the period whose <c>usage.limit_reached</c> event was recorded, so it is recorded once per period.</summary>
     public DateTimeOffset? LimitReachedPeriod { get; set; }
 
+    /// <summary>The UTC hour of the latest recording; <see cref="HourUnits"/> are the units recorded in it.</summary>
+    public DateTimeOffset? Hour { get; set; }
+
+    /// <summary>The units recorded in <see cref="Hour"/>: the value the hour's usage row is written with.</summary>
+    public long HourUnits { get; set; }
+
     /// <summary>Empty for a row not yet stored: the first recording creates it.</summary>
     public ETag ETag { get; set; }
 
@@ -29,6 +35,18 @@ public sealed class MeterRow
 
     public static MeterRow New(string licenseId, string code, DateTimeOffset periodStart) =>
         new() { LicenseId = licenseId, Code = code, PeriodStart = periodStart };
+
+    /// <summary>Counts <paramref name="amount"/> units in the period and in the hour of <paramref name="now"/>.</summary>
+    public void Count(long amount, DateTimeOffset now)
+    {
+        var hour = SeatUsage.HourOf(now);
+        HourUnits = Hour == hour ? HourUnits + amount : amount;
+        Hour = hour;
+        Used += amount;
+    }
+
+    /// <summary>True when <paramref name="now"/> is past the end of the period this row counts (the next recording rolls it over).</summary>
+    public bool PeriodEnded(Meter meter, DateTimeOffset now) => MeterPeriods.StartOf(meter.Period, now) > PeriodStart;
 
     /// <summary>
     /// The count as it stands at <paramref name="now"/>: a period that has ended starts again from zero (the lazy
@@ -38,7 +56,7 @@ public sealed class MeterRow
     {
         var periodStart = MeterPeriods.StartOf(meter.Period, now);
         return periodStart > PeriodStart
-            ? new MeterRow { LicenseId = LicenseId, Code = Code, PeriodStart = periodStart, ETag = ETag }
+            ? new MeterRow { LicenseId = LicenseId, Code = Code, PeriodStart = periodStart, Hour = Hour, HourUnits = HourUnits, ETag = ETag }
             : this;
     }
 
@@ -49,6 +67,8 @@ public sealed class MeterRow
         Used = e.GetInt64(nameof(Used)) ?? 0,
         PeriodStart = e.GetDateTimeOffset(nameof(PeriodStart)) ?? DateTimeOffset.UnixEpoch,
         LimitReachedPeriod = e.GetDateTimeOffset(nameof(LimitReachedPeriod)),
+        Hour = e.GetDateTimeOffset(nameof(Hour)),
+        HourUnits = e.GetInt64(nameof(HourUnits)) ?? 0,
         ETag = e.ETag,
     };
 
@@ -58,6 +78,8 @@ public sealed class MeterRow
         [nameof(Used)] = Used,
         [nameof(PeriodStart)] = PeriodStart,
         [nameof(LimitReachedPeriod)] = LimitReachedPeriod,
+        [nameof(Hour)] = Hour,
+        [nameof(HourUnits)] = HourUnits,
         ETag = ETag,
     };
 }

@@ -8,12 +8,17 @@ public sealed record MeterWrite(MeterRow Meter, LedgerRow Use, LicenseRow? Licen
 
 /// <summary>
 /// Meter rows and the usage ledger. Every write states its concurrency: a recording is one single-partition
-/// transaction that creates the meter row (first use) or replaces it under its ETag, and creates the use's ledger row,
-/// so a retried use (its ledger row exists) fails the transaction and counts nothing; an event (limit reached, reset)
-/// rides in the same transaction with a merge of the license row's event number under that row's ETag.
+/// transaction that creates the meter row (first use) or replaces it under its ETag, creates the use's ledger row,
+/// so a retried use (its ledger row exists) fails the transaction and counts nothing, and writes the hour's units of the
+/// meter whole (an upsert-replace, safe because the meter row's ETag in the same transaction makes this writer the only
+/// one of that count); an event (limit reached, reset) rides in the same transaction with a merge of the license row's
+/// event number under that row's ETag. Expired ledger rows are deleted under the ETags they were read with.
 /// </summary>
 public sealed class MeterStore(StorageTables tables, LicenseCache licenseCache, WebhookOutbox outbox)
 {
+    /// <summary>How many transactions of deletes one trim of the ledger runs at most (the rest waits for the next trim).</summary>
+    private const int MaxTrimTransactions = 10;
+
     /// <summary>One meter's row by a point read; null before its first recording.</summary>
     public async Task<MeterRow?> ReadAsync(string licenseId, string code, CancellationToken ct)
     {
@@ -50,13 +55,33 @@ public sealed class MeterStore(StorageTables tables, LicenseCache licenseCache, 
     /// </summary>
     public async Task<bool> RecordAsync(MeterWrite write, CancellationToken ct)
     {
-        var actions = new List<TableTransactionAction>(4) { MeterAction(write.Meter), new(TableTransactionActionType.Add, write.Use.ToEntity()) };
+        var meter = write.Meter;
+        var actions = new List<TableTransactionAction>(5)
+        {
+            MeterAction(meter),
+            new(TableTransactionActionType.Add, write.Use.ToEntity()),
+            new(TableTransactionActionType.UpsertReplace, UsageColumns.MeterUnitsRow(meter.LicenseId, meter.Hour!.Value, meter.Code, meter.HourUnits)),
+        };
         return await CommitAsync(actions, write.License, write.Events, ct).ConfigureAwait(false);
     }
 
     /// <summary>A meter's count set as the row says (a reset), with its event. False on a lost race.</summary>
     public Task<bool> ResetAsync(MeterRow meter, LicenseRow license, AuditEventRow reset, CancellationToken ct) =>
         CommitAsync([MeterAction(meter)], license, [reset], ct);
+
+    /// <summary>
+    /// Deletes the license's ledger rows kept until before <paramref name="now"/> (their period ended more than the retry
+    /// window ago): a query of the ledger's row-key range filtered on <c>KeepUntil</c>, then transactions of up to 100
+    /// deletes, each under the ETag the row was read with (a ledger row is never changed, so the delete removes exactly
+    /// the expired row). Best effort: a transaction that finds a row gone (another instance trimmed it) ends this trim,
+    /// and what is left is deleted by the next one. Returns how many rows were deleted.
+    /// </summary>
+    public async Task<int> TrimLedgerAsync(string licenseId, DateTimeOffset now, CancellationToken ct)
+    {
+        var expired = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {licenseId} and RowKey gt {TableKeys.LedgerRowsAfter} and RowKey lt {TableKeys.LedgerRowsBefore} and KeepUntil lt {now}");
+        return await TableOperations.DeleteFoundAsync(tables.Licenses, expired, MaxTrimTransactions, guarded: true, ct).ConfigureAwait(false);
+    }
 
     /// <summary>A deleted license's meter rows, so a license made again with the same user key counts from zero.</summary>
     public async Task DeleteAllAsync(string licenseId, CancellationToken ct)

@@ -196,6 +196,13 @@ public static class TableKeys
     /// <summary>One instance's count of refused seats in the hour (each instance writes only its own).</summary>
     public static string UsageDenialsRow(DateTimeOffset hour, string instanceId) => UsageRow(hour) + "|denials|" + instanceId;
 
+    /// <summary>The units of one meter recorded in the hour (written with each recording of the hour).</summary>
+    public static string UsageMeterRow(DateTimeOffset hour, string code) => UsageRow(hour) + UsageMeterInfix + code;
+
+    public static bool IsUsageMeterRow(string rowKey) => rowKey.Contains(UsageMeterInfix, StringComparison.Ordinal);
+
+    private const string UsageMeterInfix = "|meter|";
+
     public static bool IsUsageRow(string rowKey) => rowKey.StartsWith(UsagePrefix, StringComparison.Ordinal);
 
     public static bool IsUsageDenialsRow(string rowKey) => rowKey.Contains("|denials|", StringComparison.Ordinal);
@@ -226,6 +233,10 @@ public static class TableKeys
 
     /// <summary>A recorded use, by the id its client chose (unique per license): a second use with the id is a retry.</summary>
     public static string LedgerRow(string eventId) => LedgerPrefix + eventId;
+
+    /// <summary>Every ledger row of a partition sorts strictly between these two keys ('}' follows '|').</summary>
+    public const string LedgerRowsAfter = LedgerPrefix;
+    public const string LedgerRowsBefore = "ledger}";
 
     private const string LedgerPrefix = "ledger|";
 

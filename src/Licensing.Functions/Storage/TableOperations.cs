@@ -3,7 +3,10 @@ using Azure.Data.Tables;
 
 namespace Licensing.Storage;
 
-/// <summary>The two table operations the stores share: a point read, and a single-partition transaction with its events.</summary>
+/// <summary>
+/// The table operations the stores share: a point read, a single-partition transaction with its events, and the
+/// deletion of the rows a filter finds, batch by batch.
+/// </summary>
 internal static class TableOperations
 {
     public const int MaxActions = 100;
@@ -29,6 +32,40 @@ internal static class TableOperations
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = ct },
             async (i, token) => rows[i] = await PointReadAsync(table, keys[i].PartitionKey, keys[i].RowKey, token).ConfigureAwait(false)).ConfigureAwait(false);
         return rows;
+    }
+
+    /// <summary>
+    /// Deletes the rows of one partition that <paramref name="filter"/> finds, in transactions of up to 100 deletes, at
+    /// most <paramref name="maxTransactions"/> of them: each delete unconditional (<paramref name="guarded"/> false) or
+    /// under the ETag the row was read with. Stops at the first transaction another writer made fail (a row already
+    /// gone, or changed). Returns how many rows were deleted.
+    /// </summary>
+    public static async Task<int> DeleteFoundAsync(TableClient table, string filter, int maxTransactions, bool guarded, CancellationToken ct)
+    {
+        var deleted = 0;
+        for (var i = 0; i < maxTransactions; i++)
+        {
+            var rows = new List<TableEntity>(MaxActions);
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: MaxActions, cancellationToken: ct).ConfigureAwait(false))
+            {
+                rows.Add(entity);
+                if (rows.Count == MaxActions)
+                {
+                    break;
+                }
+            }
+
+            if (rows.Count == 0
+                || !await SubmitAsync(table, [.. rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, guarded ? r.ETag : ETag.All))], [], ct)
+                    .ConfigureAwait(false))
+            {
+                break;
+            }
+
+            deleted += rows.Count;
+        }
+
+        return deleted;
     }
 
     /// <summary>

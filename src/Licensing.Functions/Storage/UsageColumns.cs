@@ -5,7 +5,7 @@ namespace Licensing.Storage;
 
 /// <summary>
 /// How a <see cref="SeatUsage"/> is stored: the same columns on the license row (its current hour) and on the hour's
-/// own usage row, and one instance's refusals on a denials row.
+/// own usage row, one instance's refusals on a denials row, and a meter's units of the hour on a row of their own.
 /// </summary>
 public static class UsageColumns
 {
@@ -15,6 +15,8 @@ public static class UsageColumns
     private const string Start = "UsageStart";
     private const string End = "UsageEnd";
     private const string Denials = "Denials";
+    private const string MeterCode = "Meter";
+    private const string Units = "Units";
 
     public static SeatUsage? Read(TableEntity e) =>
         e.GetDateTimeOffset(Hour) is { } hour
@@ -44,4 +46,10 @@ public static class UsageColumns
         new(licenseId, TableKeys.UsageDenialsRow(hour, instanceId)) { [Denials] = denials };
 
     public static long ReadDenials(TableEntity e) => e.GetInt64(Denials) ?? 0;
+
+    /// <summary>The units of one meter recorded in the hour, written whole with each recording of the hour.</summary>
+    public static TableEntity MeterUnitsRow(string licenseId, DateTimeOffset hour, string code, long units) =>
+        new(licenseId, TableKeys.UsageMeterRow(hour, code)) { [MeterCode] = code, [Units] = units };
+
+    public static MeterUnits ReadMeterUnits(TableEntity e) => new(e.GetString(MeterCode) ?? "", e.GetInt64(Units) ?? 0);
 }

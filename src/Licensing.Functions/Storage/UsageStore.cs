@@ -1,15 +1,24 @@
-using Azure;
 using Azure.Data.Tables;
 using Licensing.Domain;
 
 namespace Licensing.Storage;
 
-/// <summary>The stored usage of a span of hours: each hour's tally, each hour's refusals (every instance's), and the next tally after it.</summary>
-public sealed record StoredUsage(IReadOnlyList<SeatUsage> Hours, IReadOnlyDictionary<DateTimeOffset, long> Denials, SeatUsage? NextAfter);
+/// <summary>
+/// The stored usage of a span of hours: each hour's tally, each hour's refusals (every instance's), each hour's units per
+/// meter (in code order), and the next tally after it.
+/// </summary>
+public sealed record StoredUsage(
+    IReadOnlyList<SeatUsage> Hours,
+    IReadOnlyDictionary<DateTimeOffset, long> Denials,
+    IReadOnlyDictionary<DateTimeOffset, List<MeterUnits>> Meters,
+    SeatUsage? NextAfter)
+{
+    public static readonly StoredUsage None = new([], new Dictionary<DateTimeOffset, long>(), new Dictionary<DateTimeOffset, List<MeterUnits>>(), null);
+}
 
 /// <summary>
 /// Seat usage rows: each hour's tally is written by the seat changes themselves (<see cref="SeatStore.CommitAsync"/>);
-/// this store reads a span of them by one row-key range, writes an instance's refusal count of an hour (each instance
+/// so are each hour's units of a meter (<see cref="MeterStore.RecordAsync"/>); this store reads a span of them by one row-key range, writes an instance's refusal count of an hour (each instance
 /// only its own row, so an upsert-replace never loses another's count), and trims them with the audit trail.
 /// </summary>
 public sealed class UsageStore(StorageTables tables)
@@ -24,10 +33,23 @@ public sealed class UsageStore(StorageTables tables)
         var rangeEnd = TableKeys.UsageRow(last) + "}";
         var hours = new List<SeatUsage>();
         var denials = new Dictionary<DateTimeOffset, long>();
+        var meters = new Dictionary<DateTimeOffset, List<MeterUnits>>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {licenseId} and RowKey ge {TableKeys.UsageRow(first)} and RowKey lt {rangeEnd}");
         await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct).ConfigureAwait(false))
         {
-            if (TableKeys.IsUsageDenialsRow(entity.RowKey))
+            if (TableKeys.IsUsageMeterRow(entity.RowKey))
+            {
+                if (TableKeys.HourOfUsageRow(entity.RowKey) is { } hour)
+                {
+                    if (!meters.TryGetValue(hour, out var units))
+                    {
+                        meters[hour] = units = [];
+                    }
+
+                    units.Add(UsageColumns.ReadMeterUnits(entity));
+                }
+            }
+            else if (TableKeys.IsUsageDenialsRow(entity.RowKey))
             {
                 if (TableKeys.HourOfUsageRow(entity.RowKey) is { } hour)
                 {
@@ -40,7 +62,7 @@ public sealed class UsageStore(StorageTables tables)
             }
         }
 
-        return new StoredUsage(hours, denials, hours.Count == 0 ? await FirstTallyAfterAsync(licenseId, rangeEnd, ct).ConfigureAwait(false) : null);
+        return new StoredUsage(hours, denials, meters, hours.Count == 0 ? await FirstTallyAfterAsync(licenseId, rangeEnd, ct).ConfigureAwait(false) : null);
     }
 
     /// <summary>The first hour's tally after the span (its live seats at start are the span's, when the span saw no change).</summary>
@@ -49,7 +71,7 @@ public sealed class UsageStore(StorageTables tables)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {licenseId} and RowKey ge {after} and RowKey lt {TableKeys.UsageRowsBefore}");
         await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: 100, cancellationToken: ct).ConfigureAwait(false))
         {
-            if (!TableKeys.IsUsageDenialsRow(entity.RowKey) && UsageColumns.Read(entity) is { } usage)
+            if (!TableKeys.IsUsageDenialsRow(entity.RowKey) && !TableKeys.IsUsageMeterRow(entity.RowKey) && UsageColumns.Read(entity) is { } usage)
             {
                 return usage;
             }
@@ -69,24 +91,6 @@ public sealed class UsageStore(StorageTables tables)
     public async Task DeleteBeforeAsync(string licenseId, DateTimeOffset hour, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {licenseId} and RowKey gt {TableKeys.UsageRowsAfter} and RowKey lt {TableKeys.UsageRow(hour)}");
-        for (var i = 0; i < MaxTrimTransactions; i++)
-        {
-            var rows = new List<TableEntity>();
-            await foreach (var entity in tables.Licenses.QueryAsync<TableEntity>(filter, maxPerPage: TableOperations.MaxActions, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
-            {
-                rows.Add(entity);
-                if (rows.Count == TableOperations.MaxActions)
-                {
-                    break;
-                }
-            }
-
-            if (rows.Count == 0
-                || !await TableOperations.SubmitAsync(tables.Licenses, [.. rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All))], [], ct)
-                    .ConfigureAwait(false))
-            {
-                return;
-            }
-        }
+        await TableOperations.DeleteFoundAsync(tables.Licenses, filter, MaxTrimTransactions, guarded: false, ct).ConfigureAwait(false);
     }
 }

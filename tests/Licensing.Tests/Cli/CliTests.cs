@@ -178,8 +178,8 @@ public sealed class CliTests(NearWallClockServerFixture server) : IClassFixture<
 
         var lines = table.StdOut.TrimEnd('\n').Split('\n');
         Assert.Equal(2, lines.Length);
-        Assert.Equal(["HOUR", "PEAK", "SEATS", "GRANTS", "DENIALS"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal([hour.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), "1", "1", "0"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["HOUR", "PEAK", "SEATS", "GRANTS", "DENIALS", "METERED"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal([hour.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), "1", "1", "0", "-"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         using var usage = JsonDocument.Parse(json.StdOut);
         var last = usage.RootElement.GetProperty("items")[usage.RootElement.GetProperty("items").GetArrayLength() - 1];
         Assert.Equal((hour.ToUnixTimeSeconds(), 1, 1), (last.GetProperty("hour").GetProperty("seconds").GetInt64(), last.GetProperty("peakSeats").GetInt32(), last.GetProperty("grants").GetInt32()));
@@ -314,6 +314,41 @@ public sealed class CliTests(NearWallClockServerFixture server) : IClassFixture<
         Assert.Contains(seats, line => line.Contains("plain-pc", StringComparison.Ordinal) && !line.Contains("overage", StringComparison.Ordinal));
         Assert.Equal(("2", "5"), (FieldOf(policy, "overageSeats"), FieldOf(policy, "maxTransfers")));
         Assert.Equal(("1", "5"), (FieldOf(policyUpdated, "overageSeats"), FieldOf(policyUpdated, "maxTransfers")));
+    }
+
+    [Fact]
+    public async Task Meters_are_set_by_create_and_update_copied_from_a_policy_shown_with_their_counts_and_reset_by_reset_meter()
+    {
+        var policy = await AdminAsync("policies", "create", "--name", "Metered", "--product", "cli-" + Guid.NewGuid().ToString("N")[..8],
+            "--mode", "activation", "--seats", "1", "--meter", "exports=10/month+2", "--meter", "api-calls");
+        var fromPolicy = await AdminAsync("licenses", "create", "--policy", FieldOf(policy, "policyId"));
+        var created = await AdminAsync("licenses", "create", "--mode", "activation", "--seats", "1", "--meter", "renders=5/day");
+        var licenseId = FieldOf(created, "licenseId");
+        var updated = await AdminAsync("licenses", "update", licenseId, "--meter", "renders=8/day+1", "--meter", "exports");
+        using (await server.CallAsync("v1/license/usage", new { userKey = FieldOf(created, "userKey"), machineId = "pc-1", meter = "renders", amount = 6, eventId = "cli-use-1" }))
+        {
+        }
+
+        var shown = await AdminAsync("licenses", "show", licenseId);
+        var hour = server.Clock.GetUtcNow();
+        hour = new DateTimeOffset(hour.UtcTicks - (hour.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+        var usage = await AdminAsync("licenses", "usage", licenseId, "--from", hour.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var reset = await AdminAsync("licenses", "reset-meter", licenseId, "renders");
+        var cleared = await AdminAsync("policies", "update", FieldOf(policy, "policyId"), "--no-meters");
+
+        var now = server.Clock.GetUtcNow();
+        var tomorrow = now.UtcDateTime.Date.AddDays(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var nextMonth = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("exports=10/month+2, api-calls", FieldOf(policy, "meters"));
+        Assert.Equal(["exports 0 10 10 2 month " + nextMonth, "api-calls 0 unlimited - 0 never -"], MeterRows(fromPolicy));
+        Assert.Equal(["renders 0 5 5 0 day " + tomorrow], MeterRows(created));
+        Assert.Equal(["renders 0 8 8 1 day " + tomorrow, "exports 0 unlimited - 0 never -"], MeterRows(updated));
+        Assert.Equal(["renders 6 8 2 1 day " + tomorrow, "exports 0 unlimited - 0 never -"], MeterRows(shown));
+        Assert.Equal(["renders 0 8 8 1 day " + tomorrow, "exports 0 unlimited - 0 never -"], MeterRows(reset));
+        Assert.Equal("-", FieldOf(cleared, "meters"));
+        var usageLines = usage.StdOut.TrimEnd('\n').Split('\n');
+        Assert.Equal(2, usageLines.Length);
+        Assert.Equal("renders=6", usageLines[1].Split("  ", StringSplitOptions.RemoveEmptyEntries)[^1].Trim());
     }
 
     // ---- API keys ----
@@ -615,6 +650,16 @@ public sealed class CliTests(NearWallClockServerFixture server) : IClassFixture<
         var line = result.StdOut.Split('\n').FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal));
         Assert.True(line is not null, $"no '{key}:' line in:\n{result}");
         return line[(key.Length + 1)..].Trim();
+    }
+
+    /// <summary>The rows of the meters table under a license's fields, their cells joined by one space.</summary>
+    private static List<string> MeterRows(ProcessResult result)
+    {
+        var lines = result.StdOut.Split('\n').ToList();
+        var header = lines.FindIndex(l => l.StartsWith("METER ", StringComparison.Ordinal));
+        Assert.True(header >= 0, $"no meters table in:\n{result}");
+        Assert.Equal("METER USED LIMIT REMAINING OVERAGE PERIOD PERIOD ENDS", string.Join(' ', lines[header].Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        return lines.Skip(header + 1).TakeWhile(l => l.Length > 0).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
     }
 
     /// <summary>Stderr, asserted to be exactly one line, without a stack trace.</summary>

@@ -32,9 +32,12 @@ public sealed class CliUsageTests
     [InlineData("option '--seats' goes after 'licenses create'", "--seats", "5", "licenses", "create", "--mode", "floating")]
     [InlineData("no command given")]
     [InlineData("unknown command 'licenses frob'", "licenses", "frob")]
-    [InlineData("'licenses' needs one of: create, list, show, update, delete, usage, events, revoke-token, export, import", "licenses", "--seats", "5")]
+    [InlineData("'licenses' needs one of: create, list, show, update, delete, usage, events, revoke-token, reset-meter, export, import", "licenses", "--seats", "5")]
     [InlineData("'licenses revoke-token' needs TOKEN", "licenses", "revoke-token", "lic_1")]
     [InlineData("'licenses show' takes 1 parameter(s), got 2", "licenses", "show", "lic_1", "extra")]
+    [InlineData("'licenses reset-meter' needs CODE", "licenses", "reset-meter", "lic_1")]
+    [InlineData("option '--meter' needs CODE[=LIMIT][/PERIOD][+OVERAGE] such as exports=1000/month+50, not 'exports=10/hour'", "licenses", "update", "lic_1", "--meter", "exports=10/hour")]
+    [InlineData("options '--meter' and '--no-meters' exclude each other", "policies", "update", "pol_1", "--meter", "exports", "--no-meters")]
     [InlineData("unknown command 'frob'", "help", "frob")]
     public async Task A_mistake_on_the_line_exits_2_with_one_line_that_names_it(string mistake, params string[] args)
     {

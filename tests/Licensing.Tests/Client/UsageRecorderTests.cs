@@ -80,6 +80,56 @@ public sealed class UsageRecorderTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Uses_made_while_the_server_is_unreachable_are_queued_on_disk_and_after_a_restart_sent_over_http_each_counted_once()
+    {
+        var license = await MeteredLicenseAsync();
+        var identity = new ClientIdentity(license.UserKey, "pc-1");
+        List<UsageResult> offline = [];
+        using (var unreachable = new LicensingClient(new HttpClient(), new LicensingClientOptions { BaseAddress = ClosedLoopbackUrl(), ApiKey = server.ClientKey }, server.Clock))
+        using (var recorder = new UsageRecorder(unreachable, identity, _queue, tries: 2, clock: server.Clock))
+        {
+            foreach (var amount in new[] { 5, 3, 2 })
+            {
+                offline.Add(await recorder.RecordUsageAsync("exports", amount));
+                server.Clock.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        var keptOnDisk = Directory.GetFiles(_queue).Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("eventId").GetString()).ToList();
+        using var reachable = new LicensingClient(new HttpClient(), new LicensingClientOptions { BaseAddress = server.Http.BaseAddress, ApiKey = server.ClientKey }, server.Clock);
+        using var afterRestart = new UsageRecorder(reachable, identity, _queue, clock: server.Clock);
+        var online = await afterRestart.RecordUsageAsync("exports", 1);
+        var flushedAgain = await afterRestart.FlushAsync();
+
+        Assert.Equal([true, true, true], offline.Select(r => r.Queued));
+        Assert.Equal(offline.Select(r => r.Use.EventId).Order(StringComparer.Ordinal), keptOnDisk.Order(StringComparer.Ordinal));
+        Assert.Equal((true, 1L, 99L, false), (online.Answer!.Recorded, online.Answer.Used, online.Answer.Remaining, online.Answer.Duplicate));
+        Assert.Empty(flushedAgain);
+        Assert.Equal(0, afterRestart.Pending);
+        Assert.Equal(11L, await UsageAsserts.StoredUsedAsync(server, license.LicenseId, "exports"));
+        var ledger = await UsageAsserts.StoredLedgerAsync(server, license.LicenseId);
+        Assert.Equal(4, ledger.Count);
+        Assert.Equal(
+            offline.Append(online).Select(r => ("ledger|" + r.Use.EventId, r.Use.Amount)).OrderBy(k => k.Item1, StringComparer.Ordinal),
+            ledger.Select(r => (r.RowKey, r.GetInt64("Amount") ?? 0)).OrderBy(k => k.RowKey, StringComparer.Ordinal));
+        Assert.Equal([6L, 9L, 11L], ledger.Where(r => r.RowKey != "ledger|" + online.Use.EventId).Select(r => r.GetInt64("Used") ?? 0).Order());
+    }
+
+    [Fact]
+    public async Task A_use_the_server_could_never_take_is_refused_before_it_is_queued()
+    {
+        var license = await MeteredLicenseAsync();
+        using var client = NewClient(new FlakyNetwork { Down = true });
+        using var recorder = new UsageRecorder(client, new ClientIdentity(license.UserKey, "pc-1"), _queue);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => recorder.RecordUsageAsync("exports", 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => recorder.RecordUsageAsync("exports", 1_000_001));
+        await Assert.ThrowsAsync<ArgumentException>(() => recorder.RecordUsageAsync("Exports", 1));
+
+        Assert.Equal(0, recorder.Pending);
+    }
+
+    [Fact]
     public async Task Validate_and_info_tell_the_app_each_meter_count_and_what_is_left()
     {
         var license = await MeteredLicenseAsync();
@@ -98,6 +148,16 @@ public sealed class UsageRecorderTests(ServerFixture server) : IClassFixture<Ser
             Assert.Equal(("exports", 40L, 100L, 60L, "month"), (meter.Code, meter.Used, meter.Limit, meter.Remaining, meter.ResetPeriod));
             Assert.Equal(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), meter.PeriodEndsAt);
         }
+    }
+
+    /// <summary>A loopback address nothing listens on: a port the system just handed out and took back.</summary>
+    private static Uri ClosedLoopbackUrl()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return new Uri($"http://127.0.0.1:{port}/");
     }
 
     private Task<License> MeteredLicenseAsync() =>

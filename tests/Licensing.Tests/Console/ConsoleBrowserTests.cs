@@ -213,6 +213,41 @@ public sealed class ConsoleBrowserTests(ServerFixture server, ConsoleBrowser bro
         Assert.Equal("data:text/plain;charset=utf-8," + Uri.EscapeDataString(response), download);
     }
 
+    [Fact]
+    public async Task A_license_page_shows_each_meter_with_its_count_and_period_end_and_its_reset_button_starts_the_count_again()
+    {
+        var license = await server.CreateLicenseAsync(mode: 1, seats: 1, extra: new
+        {
+            customerName = "Metered Customer " + Guid.NewGuid().ToString("N")[..8],
+            meters = new object[] { new { code = "exports", limit = 10, resetPeriod = "month", overage = 2 }, new { code = "api-calls" } },
+        });
+        foreach (var (amount, eventId) in new[] { (9, "console-1"), (2, "console-2") })
+        {
+            using var answer = await server.CallAsync("v1/license/usage", new { userKey = license.UserKey, machineId = "pc-1", meter = "exports", amount, eventId });
+            Assert.True(answer.RootElement.GetProperty("recorded").GetBoolean());
+        }
+
+        var now = server.Clock.GetUtcNow();
+        var periodEnds = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1)
+            .ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        var page = await browser.NewPageAsync(server.Http.BaseAddress!.ToString());
+        await SignInAsync(page);
+        await page.GotoAsync($"console#/licenses/{license.LicenseId}");
+
+        var rows = page.GetByRole(AriaRole.Table, new() { Name = "Meters", Exact = true }).Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Nth(0).Locator("td")).ToHaveTextAsync(["exports", "11 of 10 (overage)", "0", "2", "Monthly", periodEnds, "Reset"]);
+        await Expect(rows.Nth(1).Locator("td")).ToHaveTextAsync(["api-calls", "0 (unlimited)", "—", "—", "Never", "—", "Reset"]);
+        await CheckPageAsync(page, "21-license-meters");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset exports", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByText("The count of exports starts again from zero.", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(rows.Nth(0).Locator("td")).ToHaveTextAsync(["exports", "0 of 10", "10", "2", "Monthly", periodEnds, "Reset"]);
+        await CheckPageAsync(page, "22-license-meter-reset");
+        Assert.Equal(0L, (await server.StoredRowsAsync(license.LicenseId)).Single(r => r.RowKey == "meter|exports").GetInt64("Used"));
+        Assert.Equal(1, (await server.StoredEventsAsync(license.LicenseId)).Count(e => e.GetString("Type") == "meter.reset"));
+    }
+
     private static async Task SignInAsync(IPage page)
     {
         await page.GotoAsync("console");

@@ -198,7 +198,8 @@ public sealed class UsageHistoryTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal(["items"], body.RootElement.EnumerateObject().Select(p => p.Name));
         return body.RootElement.GetProperty("items").EnumerateArray().Select(item =>
         {
-            Assert.Equal(["hour", "peakSeats", "grants", "denials"], item.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["hour", "peakSeats", "grants", "denials", "meters"], item.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("[]", item.GetProperty("meters").GetRawText());
             var hour = item.GetProperty("hour");
             Assert.Equal(0, hour.GetProperty("nanos").GetInt32());
             return (DateTimeOffset.FromUnixTimeSeconds(hour.GetProperty("seconds").GetInt64()), item.GetProperty("peakSeats").GetInt32(),
