@@ -35,6 +35,7 @@ public static class Routes
     public const string AdminWebhookPing = "v1/admin/webhooks/{id}/ping";
     public const string AdminWhoAmI = "v1/admin/whoami";
     public const string Console = "console/{*asset}";
+    public const string Portal = "portal/{*asset}";
     public const string OpenApi = "v1/openapi.json";
     public const string Anything = "{*path}";
 }

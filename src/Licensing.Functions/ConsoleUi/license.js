@@ -9,7 +9,7 @@ export async function licensePage(licenseId) {
   const path = `v1/admin/licenses/${encodeURIComponent(licenseId)}`;
   const view = h('section', {});
   const status = h('div', { class: 'status-slot' });
-  const offline = offlineSection(() => refresh());
+  const offline = offlineSection((request) => post('v1/license/offline/activate', { request }), () => refresh());
 
   async function refresh(note) {
     const license = await get(path);

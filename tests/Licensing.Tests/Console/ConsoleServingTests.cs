@@ -8,7 +8,8 @@ namespace Licensing.Tests.Console;
 
 /// <summary>
 /// GET /console serves the embedded admin console: exact content types, the strict CSP and nosniff on every file,
-/// only the embedded files (an unknown name or a traversal is the API's 404 problem), and pages without inline script.
+/// only the embedded files (an unknown name or a traversal is the API's 404 problem), and pages without inline script
+/// (checked for the customer portal's page too: see <see cref="Portal.PortalServingTests"/>).
 /// </summary>
 public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
@@ -17,6 +18,9 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private static readonly string SourceFolder = Path.Combine(RepoPaths.Root, "src", "Licensing.Functions", "ConsoleUi");
+
+    /// <summary>The files the console shares with the portal, served under /console/ too.</summary>
+    private static readonly string SharedFolder = Path.Combine(RepoPaths.Root, "src", "Licensing.Functions", "SharedUi");
 
     [Fact]
     public async Task The_console_folder_is_its_html_page_with_the_strict_csp_nosniff_and_revalidation()
@@ -44,7 +48,7 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
     [Theory]
     [InlineData("app.js", "text/javascript; charset=utf-8")]
     [InlineData("license.js", "text/javascript; charset=utf-8")]
-    [InlineData("console.css", "text/css; charset=utf-8")]
+    [InlineData("pages.css", "text/css; charset=utf-8")]
     [InlineData("icon.svg", "image/svg+xml")]
     [InlineData("index.html", "text/html; charset=utf-8")]
     public async Task Each_file_is_served_with_its_exact_content_type_and_the_security_headers(string name, string contentType)
@@ -58,17 +62,18 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
     }
 
     [Fact]
-    public async Task Every_file_of_the_console_folder_is_embedded_and_served_byte_for_byte()
+    public async Task Every_file_of_the_console_and_shared_folders_is_embedded_and_served_byte_for_byte()
     {
-        var onDisk = Directory.GetFiles(SourceFolder).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal).ToList();
+        var onDisk = Directory.GetFiles(SourceFolder).Concat(Directory.GetFiles(SharedFolder))
+            .ToDictionary(p => Path.GetFileName(p), StringComparer.Ordinal);
 
-        Assert.Equal(onDisk, ConsoleAssets.Names.Order(StringComparer.Ordinal).ToList());
-        Assert.Equal(15, onDisk.Count);
-        foreach (var name in onDisk)
+        Assert.Equal(onDisk.Keys.Order(StringComparer.Ordinal), PageAssets.Console.Names.Order(StringComparer.Ordinal));
+        Assert.Equal(16, onDisk.Count);
+        foreach (var (name, path) in onDisk)
         {
             using var response = await GetAsync("console/" + name);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(SourceFolder, name)), await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal(await File.ReadAllBytesAsync(path), await response.Content.ReadAsByteArrayAsync());
         }
     }
 
@@ -129,35 +134,43 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
         Assert.Equal("GET, HEAD", Header(response, "Allow"));
     }
 
-    [Fact]
-    public void No_html_file_has_an_inline_script_a_style_attribute_or_an_event_handler_attribute()
+    [Theory]
+    [InlineData("console", "app.js")]
+    [InlineData("portal", "portal.js")]
+    public void No_html_file_has_an_inline_script_a_style_attribute_or_an_event_handler_attribute(string site, string entryScript)
     {
-        var pages = ConsoleAssets.Names.Where(n => n.EndsWith(".html", StringComparison.Ordinal)).ToList();
+        var assets = Site(site);
+        var pages = assets.Names.Where(n => n.EndsWith(".html", StringComparison.Ordinal)).ToList();
 
         Assert.Single(pages);
         foreach (var name in pages)
         {
-            var html = System.Text.Encoding.UTF8.GetString(ConsoleAssets.Find(name)!.Content);
+            var html = System.Text.Encoding.UTF8.GetString(assets.Find(name)!.Content);
             var scripts = ScriptTag().Matches(html);
             Assert.Single(scripts);
-            Assert.All(scripts, s => Assert.Equal(("module", "app.js", ""), (s.Groups["type"].Value, s.Groups["src"].Value, s.Groups["body"].Value)));
+            Assert.All(scripts, s => Assert.Equal(("module", entryScript, ""), (s.Groups["type"].Value, s.Groups["src"].Value, s.Groups["body"].Value)));
             Assert.Empty(StyleOrHandlerAttribute().Matches(html));
             Assert.DoesNotContain("<style", html, StringComparison.OrdinalIgnoreCase);
         }
     }
 
-    [Fact]
-    public void No_script_writes_markup_or_style_attributes_from_strings()
+    [Theory]
+    [InlineData("console", 13)]
+    [InlineData("portal", 8)]
+    public void No_script_writes_markup_or_style_attributes_from_strings(string site, int scriptCount)
     {
-        var scripts = ConsoleAssets.Names.Where(n => n.EndsWith(".js", StringComparison.Ordinal)).ToList();
+        var assets = Site(site);
+        var scripts = assets.Names.Where(n => n.EndsWith(".js", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(12, scripts.Count);
+        Assert.Equal(scriptCount, scripts.Count);
         foreach (var name in scripts)
         {
-            var code = System.Text.Encoding.UTF8.GetString(ConsoleAssets.Find(name)!.Content);
+            var code = System.Text.Encoding.UTF8.GetString(assets.Find(name)!.Content);
             Assert.DoesNotMatch(MarkupSink(), code);
         }
     }
+
+    private static PageAssets Site(string site) => site == "console" ? PageAssets.Console : PageAssets.Portal;
 
     private async Task<HttpResponseMessage> GetAsync(string path)
     {

@@ -47,6 +47,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
                 "POST v1/license/request (no key) 401", "GET v1/admin/licenses (client key) 403", "GET v1/license/activate 405",
                 "GET v1/nothing-here 404", "POST v1/license/request (65 KiB) 413", "POST v1/license/request (text/plain) 415",
                 "GET console/ 200", "HEAD console/app.js 200", "GET console/nope.js 404",
+                "GET portal/ 200", "HEAD portal/portal.js 200", "GET portal/nope.js 404",
             ],
             statuses);
         var operations = OpenApiContract.Served.Operations.Select(o => $"{o.Method} {o.Template}").ToHashSet();
@@ -54,7 +55,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
             .Select(r => OpenApiContract.Served.TemplateOf(r.Method, r.Path) is { } template ? $"{r.Method} {template}" : null)
             .OfType<string>()
             .ToHashSet();
-        Assert.Equal(44, operations.Count);
+        Assert.Equal(46, operations.Count);
         Assert.Equal(operations.Order(StringComparer.Ordinal), reached.Order(StringComparer.Ordinal));
         Assert.Empty(server.Responses.SelectMany(OpenApiContract.Served.Check));
     }
@@ -209,7 +210,8 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
         await Get("v1/nothing-here", client);
         await Post("v1/license/request", "{\"userKey\": \"" + new string('k', 65 * 1024) + "\"}", client, "POST v1/license/request (65 KiB)");
         await Call("POST v1/license/request (text/plain)", HttpMethod.Post, "v1/license/request", new { userKey = floatingKey, machineId = "m1" }, client, "text/plain");
-        foreach (var (method, route) in new[] { (HttpMethod.Get, "console/"), (HttpMethod.Head, "console/app.js"), (HttpMethod.Get, "console/nope.js") })
+        foreach (var (method, route) in new[] { (HttpMethod.Get, "console/"), (HttpMethod.Head, "console/app.js"), (HttpMethod.Get, "console/nope.js"),
+            (HttpMethod.Get, "portal/"), (HttpMethod.Head, "portal/portal.js"), (HttpMethod.Get, "portal/nope.js") })
         {
             using var file = await server.SendAsync(method, route, null, apiKey: null);
             statuses.Add($"{method} {route} {(int)file.StatusCode}");

@@ -33,6 +33,7 @@ public sealed class FunctionsMetadataTests
         { "v1/admin/api-keys/events", "get" },
         { "v1/admin/api-keys/{id}", "delete" },
         { "console/{*asset}", "get" },
+        { "portal/{*asset}", "get" },
     };
 
     [Theory]
