@@ -93,14 +93,14 @@ internal static class LicenseCommands
         new Command("create", $"Create a license. Without {UserKey.Name} the server generates one.")
         {
             Policy, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, UserKey,
+            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, PortalOption.Portal, UserKey,
         }.Runs(CreateAsync),
         new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { Search, OfProduct, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a license and its seats.") { LicenseId }.Runs(ShowAsync),
         new Command("update", $"Change a license; {Features.Name} replaces the features.")
         {
             LicenseId, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, Suspend, Resume, Revoke, Unrevoke,
+            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, PortalOption.Portal, Suspend, Resume, Revoke, Unrevoke,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
         new Command("usage", "Show a license's seats in use, granted and refused, per UTC hour.") { LicenseId, From, To }.Runs(UsageAsync),
@@ -138,6 +138,7 @@ internal static class LicenseCommands
             MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
             CustomerName = s.Get(Customer),
             Features = FeaturesOf(s),
+            Portal = s.Get(PortalOption.Portal),
             UserKey = s.Get(UserKey),
         };
 
@@ -190,18 +191,19 @@ internal static class LicenseCommands
             CustomerName = s.Get(Customer),
             Features = FeaturesOf(s),
             Entitlements = EntitlementOptions.EntitlementsOf(s),
+            Portal = s.Get(PortalOption.Portal),
             Suspended = OnOff(s, Suspend, Resume),
             Revoked = OnOff(s, Revoke, Unrevoke),
         };
         if (changes is
             {
                 MaxClientCount: null, OverageSeats: null, MaxTransfers: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, GracePeriod: null,
-                MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Suspended: null, Revoked: null,
+                MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Portal: null, Suspended: null, Revoked: null,
             })
         {
             throw new UsageException(
                 $"nothing to change: give {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, "
-                + $"{LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, "
+                + $"{LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, {PortalOption.Portal.Name}, "
                 + $"{Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
 
@@ -279,6 +281,7 @@ internal static class LicenseCommands
             ("features", view.Features),
             ("entitlements", EntitlementOptions.Describe(view.Entitlements)),
             ("policyId", view.PolicyId),
+            PortalOption.Field(view.Portal),
             ("state", State(view)),
             ("issuedAt", view.IssuedAt),
         ]);

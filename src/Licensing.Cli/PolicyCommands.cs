@@ -60,14 +60,14 @@ internal static class PolicyCommands
         new Command("create", "Define a policy; licenses create --policy ID copies its terms.")
         {
             Name, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial,
+            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial, PortalOption.Portal,
         }.Runs(CreateAsync),
         new Command("list", $"List policies, one page; {Product.Name} lists one product's, {All.Name} follows the pages.") { Product, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a policy.") { PolicyId }.Runs(ShowAsync),
         new Command("update", "Change a policy; licenses created from it before keep their terms.")
         {
             PolicyId, NewName, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial, NoTrial,
+            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, Trial, NoTrial, PortalOption.Portal,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a policy; licenses created from it keep their terms.") { PolicyId }.Runs(DeleteAsync),
     };
@@ -90,6 +90,7 @@ internal static class PolicyCommands
             Features = EntitlementOptions.FeaturesOf(s),
             Entitlements = EntitlementOptions.EntitlementsOf(s),
             Trial = s.Get(Trial) ? true : null,
+            Portal = s.Get(PortalOption.Portal),
         };
         Show(s, await s.Admin().CreatePolicyAsync(policy));
         return 0;
@@ -142,17 +143,18 @@ internal static class PolicyCommands
                 (false, true) => false,
                 _ => null,
             },
+            Portal = s.Get(PortalOption.Portal),
         };
         if (changes is
             {
                 Name: null, MaxClientCount: null, OverageSeats: null, MaxTransfers: null, Duration: null, SupportDuration: null, HeartbeatInterval: null,
-                GracePeriod: null, MaxBorrowDuration: null, Features: null, Entitlements: null, Trial: null,
+                GracePeriod: null, MaxBorrowDuration: null, Features: null, Entitlements: null, Trial: null, Portal: null,
             })
         {
             throw new UsageException(
                 $"nothing to change: give {NewName.Name}, {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Duration.Name}, {SupportDuration.Name}, "
                 + $"{Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, "
-                + $"{EntitlementOptions.Features.Name}, {EntitlementOptions.Entitlements.Name} or {Trial.Name}/{NoTrial.Name}");
+                + $"{EntitlementOptions.Features.Name}, {EntitlementOptions.Entitlements.Name}, {Trial.Name}/{NoTrial.Name} or {PortalOption.Portal.Name}");
         }
 
         Show(s, await s.Admin().UpdatePolicyAsync(s.Required(PolicyId), changes));
@@ -189,6 +191,7 @@ internal static class PolicyCommands
             ("maxBorrowDuration", view.MaxBorrowDuration),
             ("entitlements", EntitlementOptions.Describe(view.Entitlements)),
             ("trial", view.Trial ? "yes" : "no"),
+            PortalOption.Field(view.Portal),
             ("createdAt", view.CreatedAt),
         ]);
     }

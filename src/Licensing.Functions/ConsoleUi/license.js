@@ -50,7 +50,10 @@ export async function licensePage(licenseId) {
     const suspend = license.suspended
       ? h('button', { type: 'button', 'data-focus': 'suspension', onclick: () => change({ suspended: false }, 'The license is active again.') }, 'Resume')
       : h('button', { type: 'button', class: 'warn', 'data-focus': 'suspension', onclick: () => change({ suspended: true }, 'The license is suspended: its seats are refused until it is resumed.') }, 'Suspend');
-    return h('div', { class: 'actions' }, suspend);
+    const portal = license.portal
+      ? h('button', { type: 'button', 'data-focus': 'portal', onclick: () => change({ portal: false }, 'The customer portal is off for this license.') }, 'Turn the portal off')
+      : h('button', { type: 'button', 'data-focus': 'portal', onclick: () => change({ portal: true }, 'The customer portal is on for this license.') }, 'Turn the portal on');
+    return h('div', { class: 'actions' }, suspend, portal);
   }
 
   function seats(license) {

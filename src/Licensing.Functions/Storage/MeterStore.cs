@@ -12,7 +12,7 @@ public sealed record MeterWrite(MeterRow Meter, LedgerRow Use, LicenseRow? Licen
 /// so a retried use (its ledger row exists) fails the transaction and counts nothing; an event (limit reached, reset)
 /// rides in the same transaction with a merge of the license row's event number under that row's ETag.
 /// </summary>
-public sealed class MeterStore(StorageTables tables, LicenseCache licenseCache, WebhookOutbox outbox)
+public sealed class MeterStore(StorageTables tables, LicenseStore licenses)
 {
     /// <summary>One meter's row by a point read; null before its first recording.</summary>
     public async Task<MeterRow?> ReadAsync(string licenseId, string code, CancellationToken ct)
@@ -78,21 +78,8 @@ public sealed class MeterStore(StorageTables tables, LicenseCache licenseCache, 
         ? new(TableTransactionActionType.UpdateReplace, meter.ToEntity(), meter.ETag)
         : new(TableTransactionActionType.Add, meter.ToEntity());
 
-    private async Task<bool> CommitAsync(List<TableTransactionAction> actions, LicenseRow? license, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
-    {
-        if (license is not null)
-        {
-            actions.Add(new(TableTransactionActionType.UpdateMerge, license.EventSequenceEntity(), license.ETag));
-            await outbox.BeforeLicenseCommitAsync(license.ProductId, events, ct).ConfigureAwait(false);
-        }
-
-        var committed = await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
-        if (committed && license is not null)
-        {
-            // The terms are unchanged; the event number moved on (a writer of the license row reads it fresh).
-            licenseCache.Put(license);
-        }
-
-        return committed;
-    }
+    private async Task<bool> CommitAsync(List<TableTransactionAction> actions, LicenseRow? license, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct) =>
+        license is not null
+            ? await licenses.CommitEventsAsync(actions, license, events, ct).ConfigureAwait(false)
+            : await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
 }
