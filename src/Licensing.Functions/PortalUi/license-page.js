@@ -53,7 +53,7 @@ export async function licensePage() {
   function machines(license) {
     const live = (license.licenseTokens ?? []).filter((seat) => seat.state === 'live')
       .sort((a, b) => a.machineId.localeCompare(b.machineId));
-    return h('section', { 'aria-labelledby': 'machines-heading' },
+    return h('section', { 'aria-labelledby': 'machines-heading', class: 'same-as-heading' },
       h('h2', { id: 'machines-heading', tabindex: '-1' }, 'Machines'),
       table('Machines', ['Machine', 'Client', 'Since', 'Last heartbeat', 'Lease ends', ''],
         live.map((seat) => [

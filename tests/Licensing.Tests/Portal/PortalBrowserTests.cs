@@ -48,8 +48,16 @@ public sealed class PortalBrowserTests(ServerFixture server, ConsoleBrowser brow
         await Expect(Term(page, "Machine moves left")).ToHaveTextAsync("3 of 3 in 30 days");
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Seat events and sign-ins, newest first", Exact = true }).Locator("td[data-label=Event]"))
             .ToHaveTextAsync(["Signed in to this portal", "Machine activated", "Machine activated"]);
-        var document = await page.GetByRole(AriaRole.Link, new() { Name = "Download license", Exact = true }).GetAttributeAsync("href");
-        Assert.Equal("data:text/plain;charset=utf-8," + Uri.EscapeDataString(await DocumentAsync(license.UserKey)), document);
+        var link = page.GetByRole(AriaRole.Link, new() { Name = "Download license", Exact = true });
+        Assert.Equal(license.LicenseId + ".lic", await link.GetAttributeAsync("download"));
+        var href = (await link.GetAttributeAsync("href"))!;
+        const string DataPrefix = "data:text/plain;charset=utf-8,";
+        Assert.StartsWith(DataPrefix, href, StringComparison.Ordinal);
+        var document = Uri.UnescapeDataString(href[DataPrefix.Length..]);
+        // Signed anew on each download (ECDSA signatures differ): the same header and claims, a signature that verifies.
+        Assert.Equal(SigningInput(await DocumentAsync(license.UserKey)), SigningInput(document));
+        using var jwks = await server.SendForJsonAsync(HttpMethod.Get, "v1/license/keys", null, null);
+        Assert.True(OfflineWire.Verifies("lsres1." + document, jwks.RootElement));
         await CheckPageAsync(page, "portal-03-license");
     }
 
@@ -244,7 +252,7 @@ public sealed class PortalBrowserTests(ServerFixture server, ConsoleBrowser brow
         var session = await SessionAsync(userKey);
         using var view = await PortalCallAsync(HttpMethod.Get, "v1/portal/license", session);
         using var license = await ServerFixture.ReadJsonAsync(view);
-        var token = license.RootElement.GetProperty("licenseTokens").EnumerateArray()
+        var token = license.RootElement.GetProperty("license").GetProperty("licenseTokens").EnumerateArray()
             .Single(t => t.GetProperty("machineId").GetString() == machineId && t.GetProperty("state").GetString() == "live")
             .GetProperty("token").GetString();
         using var refused = await PortalCallAsync(HttpMethod.Post, $"v1/portal/license/seats/{token}/release", session);
@@ -252,6 +260,8 @@ public sealed class PortalBrowserTests(ServerFixture server, ConsoleBrowser brow
         Assert.Equal((HttpStatusCode.Conflict, "transfer_limit_reached"), (refused.StatusCode, problem.RootElement.GetProperty("code").GetString()));
         return problem.RootElement.GetProperty("detail").GetString()!;
     }
+
+    private static string SigningInput(string compactJws) => compactJws[..compactJws.LastIndexOf('.')];
 
     private async Task<string> SessionAsync(string userKey)
     {
