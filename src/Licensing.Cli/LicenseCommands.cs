@@ -95,14 +95,14 @@ internal static class LicenseCommands
         new Command("create", $"Create a license. Without {UserKey.Name} the server generates one.")
         {
             Policy, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, MeterOptions.Meters, UserKey,
+            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, MeterOptions.Meters, PortalOption.Portal, UserKey,
         }.Runs(CreateAsync),
         new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { Search, OfProduct, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a license, its meters and its seats.") { LicenseId }.Runs(ShowAsync),
         new Command("update", $"Change a license; {Features.Name} replaces the features.")
         {
             LicenseId, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, MeterOptions.Meters, MeterOptions.NoMeters, Suspend, Resume, Revoke, Unrevoke,
+            LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, MeterOptions.Meters, MeterOptions.NoMeters, PortalOption.Portal, Suspend, Resume, Revoke, Unrevoke,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
         new Command("usage", "Show a license's seats in use, granted and refused, and its meters' units, per UTC hour.") { LicenseId, From, To }.Runs(UsageAsync),
@@ -176,12 +176,12 @@ internal static class LicenseCommands
         if (changes is
             {
                 MaxClientCount: null, OverageSeats: null, MaxTransfers: null, ExpireAt: null, SupportExpireAt: null, HeartbeatInterval: null, GracePeriod: null,
-                MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Meters: null, Suspended: null, Revoked: null,
+                MaxBorrowDuration: null, CustomerName: null, Features: null, Entitlements: null, Meters: null, Portal: null, Suspended: null, Revoked: null,
             })
         {
             throw new UsageException(
                 $"nothing to change: give {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, "
-                + $"{LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, "
+                + $"{LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, {PortalOption.Portal.Name}, "
                 + $"{MeterOptions.Meters.Name}/{MeterOptions.NoMeters.Name}, {Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
 
@@ -267,6 +267,7 @@ internal static class LicenseCommands
             ("features", view.Features),
             ("entitlements", EntitlementOptions.Describe(view.Entitlements)),
             ("policyId", view.PolicyId),
+            PortalOption.Field(view.Portal),
             ("state", State(view)),
             ("issuedAt", view.IssuedAt),
         ]);
@@ -310,6 +311,7 @@ internal static class LicenseCommands
         terms.CustomerName = s.Get(Customer);
         terms.Features = EntitlementOptions.FeaturesOf(s);
         terms.Meters = MeterOptions.MetersOf(s);
+        terms.Portal = s.Get(PortalOption.Portal);
         return terms;
     }
 

@@ -60,14 +60,14 @@ internal static class PolicyCommands
         new Command("create", "Define a policy; licenses create --policy ID copies its terms.")
         {
             Name, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, MeterOptions.Meters, Trial,
+            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, MeterOptions.Meters, Trial, PortalOption.Portal,
         }.Runs(CreateAsync),
         new Command("list", $"List policies, one page; {Product.Name} lists one product's, {All.Name} follows the pages.") { Product, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a policy.") { PolicyId }.Runs(ShowAsync),
         new Command("update", "Change a policy; licenses created from it before keep their terms.")
         {
             PolicyId, NewName, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace,
-            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, MeterOptions.Meters, MeterOptions.NoMeters, Trial, NoTrial,
+            LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, MeterOptions.Meters, MeterOptions.NoMeters, Trial, NoTrial, PortalOption.Portal,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a policy; licenses created from it keep their terms.") { PolicyId }.Runs(DeleteAsync),
     };
@@ -124,14 +124,14 @@ internal static class PolicyCommands
         if (changes is
             {
                 Name: null, MaxClientCount: null, OverageSeats: null, MaxTransfers: null, Duration: null, SupportDuration: null, HeartbeatInterval: null,
-                GracePeriod: null, MaxBorrowDuration: null, Features: null, Entitlements: null, Meters: null, Trial: null,
+                GracePeriod: null, MaxBorrowDuration: null, Features: null, Entitlements: null, Meters: null, Trial: null, Portal: null,
             })
         {
             throw new UsageException(
                 $"nothing to change: give {NewName.Name}, {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Duration.Name}, {SupportDuration.Name}, "
                 + $"{Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, "
-                + $"{EntitlementOptions.Features.Name}, {EntitlementOptions.Entitlements.Name}, {MeterOptions.Meters.Name}/{MeterOptions.NoMeters.Name} "
-                + $"or {Trial.Name}/{NoTrial.Name}");
+                + $"{EntitlementOptions.Features.Name}, {EntitlementOptions.Entitlements.Name}, {MeterOptions.Meters.Name}/{MeterOptions.NoMeters.Name}, "
+                + $"{Trial.Name}/{NoTrial.Name} or {PortalOption.Portal.Name}");
         }
 
         Show(s, await s.Admin().UpdatePolicyAsync(s.Required(PolicyId), changes));
@@ -159,6 +159,7 @@ internal static class PolicyCommands
         terms.Features = EntitlementOptions.FeaturesOf(s);
         terms.Entitlements = EntitlementOptions.EntitlementsOf(s);
         terms.Meters = MeterOptions.MetersOf(s);
+        terms.Portal = s.Get(PortalOption.Portal);
         return terms;
     }
 
@@ -186,6 +187,7 @@ internal static class PolicyCommands
             ("entitlements", EntitlementOptions.Describe(view.Entitlements)),
             ("meters", MeterOptions.Describe(view.Meters)),
             ("trial", view.Trial ? "yes" : "no"),
+            PortalOption.Field(view.Portal),
             ("createdAt", view.CreatedAt),
         ]);
     }

@@ -26,6 +26,9 @@ public sealed class LicenseView
 
     /// <summary>How many times in a rolling 30 days an activation may move to another machine; 0: unlimited.</summary>
     public int MaxTransfers { get; set; }
+
+    /// <summary>Whether the license's owner may sign in to the customer portal (<see cref="LicensingClient.PortalUrl"/>).</summary>
+    public bool Portal { get; set; } = true;
     public bool Revoked { get; set; }
     public bool Suspended { get; set; }
     public DateTimeOffset? IssuedAt { get; set; }
@@ -64,6 +67,9 @@ public abstract class LicenseTerms
 
     /// <summary>The meters; a change replaces the list, and the counts of meters that stay are kept.</summary>
     public List<LicenseMeter>? Meters { get; set; }
+
+    /// <summary>Whether the owner may sign in to the customer portal (the server's default: the policy's, else on).</summary>
+    public bool? Portal { get; set; }
 }
 
 /// <summary>A new license: the mode and the seat limit are required unless a policy gives them, the rest optional.</summary>

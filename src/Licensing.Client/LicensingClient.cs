@@ -35,6 +35,16 @@ public sealed class LicensingClient : IDisposable
 
     public Uri BaseAddress => _http.BaseAddress;
 
+    /// <summary>
+    /// The customer portal of this server (<see cref="BaseAddress"/> + <c>portal</c>), where the license's owner signs in
+    /// with the license key to see and free their machines' seats and activate machines offline: open it from a
+    /// "Manage my machines" link or button.
+    /// </summary>
+    public Uri PortalUrl => new(_http.BaseAddress, PortalPath);
+
+    /// <summary>The customer portal's path under the server's base address.</summary>
+    public const string PortalPath = "portal";
+
     public Task<ActivateLicenseResponse> ActivateAsync(ClientIdentity identity, CancellationToken cancellationToken = default) =>
         _http.SendAsync<ActivateLicenseResponse>(HttpMethod.Post, "v1/license/activate", ByUserKey(identity), cancellationToken);
 

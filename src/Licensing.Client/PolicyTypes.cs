@@ -30,6 +30,9 @@ public sealed class PolicyView
 
     /// <summary>Moves of an activation allowed in a rolling 30 days; 0: unlimited.</summary>
     public int MaxTransfers { get; set; }
+
+    /// <summary>Whether licenses made from it open the customer portal to their owners.</summary>
+    public bool Portal { get; set; } = true;
 }
 
 public sealed class PolicyPage
@@ -54,6 +57,9 @@ public abstract class PolicyTerms
     /// <summary>The meters its licenses get; a change replaces the list.</summary>
     public List<LicenseMeter>? Meters { get; set; }
     public bool? Trial { get; set; }
+
+    /// <summary>Whether licenses made from it open the customer portal (the server's default: on).</summary>
+    public bool? Portal { get; set; }
 }
 
 /// <summary>A new policy: the name, the mode and the seat limit are required, the rest optional.</summary>

@@ -4,6 +4,7 @@ using Licensing.Auth;
 using Licensing.Expiry;
 using Licensing.Http;
 using Licensing.Offline;
+using Licensing.Portal;
 using Licensing.Metering;
 using Licensing.Seats;
 using Licensing.Settings;
@@ -66,13 +67,15 @@ public static class Wiring
         services.AddSingleton<AdminTokens>();
         services.AddSingleton<RequestThrottle>();
         services.AddSingleton<RequestAuthorizer>();
+        services.AddSingleton<PortalSessions>();
 
-        // The rules: seats, the admin API, the expiry timer.
+        // The rules: seats, the admin API, the portal, the expiry timer.
         services.AddSingleton<SeatGroupCommit>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LeaseService>();
         services.AddSingleton<SeatDisclosure>();
         services.AddSingleton<LicenseStatusService>();
+        services.AddSingleton<SeatsByPublicId>();
         services.AddSingleton<AdminLicenseService>();
         services.AddSingleton<PolicyService>();
         services.AddSingleton<TrialService>();
@@ -83,6 +86,7 @@ public static class Wiring
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<LeaseExpiryService>();
         services.AddSingleton<LicenseUsageService>();
+        services.AddSingleton<PortalService>();
         services.AddSingleton<SeatDenials>();
         services.AddHostedService(provider => provider.GetRequiredService<SeatDenials>());
 
@@ -103,6 +107,7 @@ public static class Wiring
         services.AddSingleton<TrialCalls>();
         services.AddSingleton<BorrowCalls>();
         services.AddSingleton<OfflineCalls>();
+        services.AddSingleton<PortalCalls>();
         services.AddSingleton<UsageCalls>();
         services.AddSingleton<AdminApiKeyCalls>();
         services.AddSingleton<AdminWebhookCalls>();

@@ -16,8 +16,8 @@ public sealed class AdminLicenseService(
     MeterStore meterRows,
     PolicyStore policies,
     AuditTrail audit,
-    ExpiryIndex expiryIndex,
     LicenseCredentials credentials,
+    SeatsByPublicId seatsById,
     TimeProvider clock,
     IOptions<LicensingOptions> options)
 {
@@ -69,6 +69,7 @@ public sealed class AdminLicenseService(
             IssuedAt = now,
             CreationId = Base32.Random(16),
             PolicyId = draft.PolicyId,
+            Portal = draft.Portal ?? true,
         };
         var created = AuditEvents.License(AuditEventTypes.LicenseCreated, before: null, license, now, caller);
 
@@ -211,33 +212,9 @@ public sealed class AdminLicenseService(
             publicId = claims.TokenId;
         }
 
-        return Contention.RetryAsync<Outcome<LicenseHoldings>>(async () =>
-        {
-            var (license, held, meters) = await seats.ReadAllWithMetersAsync(licenseId, ct).ConfigureAwait(false);
-            if (license is null)
-            {
-                return NotFound(licenseId);
-            }
-
-            var target = held.FirstOrDefault(s => s.TokenId == publicId);
-            if (target is null)
-            {
-                return new Refusal(Reasons.TokenNotFound, $"License '{licenseId}' has no token '{publicId}'.");
-            }
-
-            var now = clock.GetUtcNow();
-            if (target.State != SeatState.Live)
-            {
-                return ShownSeats.Of(license, held, now) with { Meters = meters };
-            }
-
-            await expiryIndex.AddAsync(new ExpiryEntry(now + options.Value.TokenRetention, licenseId, target.RowKey, target.TokenId), ct).ConfigureAwait(false);
-
-            var ended = SeatEndings.End(license, target, SeatState.Revoked, AuditEventTypes.SeatRevoked, now, caller);
-            return await seats.CommitAsync(license, [new SeatWrite(target, IsNew: false)], [ended], ct).ConfigureAwait(false)
-                ? ShownSeats.Of(license, held, now) with { Meters = meters }
-                : null;
-        }, ct);
+        return publicId is null
+            ? Task.FromResult<Outcome<LicenseHoldings>>(new Refusal(Reasons.TokenNotFound, "Name the seat by its token."))
+            : seatsById.EndAsync(caller, licenseId, publicId, SeatEnding.Revoke, ct);
     }
 
     private static Refusal NotFound(string licenseId) => new(Reasons.LicenseNotFound, $"No license '{licenseId}'.");

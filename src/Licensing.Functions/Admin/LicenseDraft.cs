@@ -40,6 +40,7 @@ public sealed partial record LicenseDraft
 
     /// <summary>The policy whose terms a create copies; the draft's own fields win.</summary>
     public string? PolicyId { get; init; }
+    public bool? Portal { get; init; }
     public bool? Suspended { get; init; }
     public bool? Revoked { get; init; }
 
@@ -71,6 +72,7 @@ public sealed partial record LicenseDraft
             : HasEntitlementsField ? Entitlements
             : Entitlements.Select(e => license.Entitlements.FirstOrDefault(kept => kept.Code == e.Code) ?? e).ToArray();
         license.Meters = Meters ?? license.Meters;
+        license.Portal = Portal ?? license.Portal;
         license.Suspended = Suspended ?? license.Suspended;
         license.Revoked = Revoked ?? license.Revoked;
     }

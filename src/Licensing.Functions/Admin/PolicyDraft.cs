@@ -28,6 +28,7 @@ public sealed record PolicyDraft
     public IReadOnlyList<Entitlement>? Entitlements { get; init; }
     public IReadOnlyList<Meter>? Meters { get; init; }
     public bool? Trial { get; init; }
+    public bool? Portal { get; init; }
 
     /// <summary>Why a policy with these terms cannot be, as (field, message); null when it can.</summary>
     public static (string Field, string Message)? Inconsistency(LicensingMode mode, bool trial, TimeSpan? duration) =>
@@ -50,5 +51,6 @@ public sealed record PolicyDraft
         policy.Entitlements = Entitlements ?? policy.Entitlements;
         policy.Meters = Meters ?? policy.Meters;
         policy.Trial = Trial ?? policy.Trial;
+        policy.Portal = Portal ?? policy.Portal;
     }
 }

@@ -21,6 +21,7 @@ public static class PolicyTerms
         MaxBorrowDuration = draft.MaxBorrowDuration ?? policy.MaxBorrowDuration,
         Entitlements = draft.Entitlements ?? policy.Entitlements,
         Meters = draft.Meters ?? policy.Meters,
+        Portal = draft.Portal ?? policy.Portal,
         PolicyId = policy.PolicyId,
     };
 }

@@ -15,5 +15,5 @@ public sealed class AdminConsole(ApiEndpoint endpoint)
     [Function(nameof(AdminConsole))]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = Routes.Console)] HttpRequest req, string? asset) =>
-        endpoint.RunAnonymousAsync("console", req, _ => Task.FromResult(ConsoleAssets.Answer(req, asset)));
+        endpoint.RunAnonymousAsync("console", req, _ => Task.FromResult(PageAssets.Console.Answer(req, asset)));
 }

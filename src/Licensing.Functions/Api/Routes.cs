@@ -16,6 +16,13 @@ public static class Routes
     public const string OfflineActivate = "v1/license/offline/activate";
     public const string OfflineDeactivate = "v1/license/offline/deactivate";
     public const string Usage = "v1/license/usage";
+    public const string PortalSession = "v1/portal/session";
+    public const string PortalLicense = "v1/portal/license";
+    public const string PortalLicenseEvents = "v1/portal/license/events";
+    public const string PortalFreeSeat = "v1/portal/license/seats/{token}/release";
+    public const string PortalLicenseDocument = "v1/portal/license/document";
+    public const string PortalOfflineActivate = "v1/portal/license/offline/activate";
+    public const string PortalOfflineDeactivate = "v1/portal/license/offline/deactivate";
     public const string AdminLicenses = "v1/admin/licenses";
     public const string AdminLicense = "v1/admin/licenses/{licenseId}";
     public const string AdminLicenseSeats = "v1/admin/licenses/{licenseId}/seats";
@@ -35,6 +42,7 @@ public static class Routes
     public const string AdminWebhookPing = "v1/admin/webhooks/{id}/ping";
     public const string AdminWhoAmI = "v1/admin/whoami";
     public const string Console = "console/{*asset}";
+    public const string Portal = "portal/{*asset}";
     public const string OpenApi = "v1/openapi.json";
     public const string Anything = "{*path}";
 }

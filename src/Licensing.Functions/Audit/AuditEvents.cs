@@ -25,6 +25,7 @@ public static class AuditEventTypes
     public const string MeterReset = "meter.reset";
     public const string ApiKeyCreated = "apikey.created";
     public const string ApiKeyDeleted = "apikey.deleted";
+    public const string PortalSignedIn = "portal.signed_in";
 }
 
 /// <summary>Builds the event rows that ride in the transaction of the change they record.</summary>
@@ -56,6 +57,17 @@ public static class AuditEvents
     /// <summary>An event of a seat change; takes the license's next event number, so build it after the change.</summary>
     public static AuditEventRow Seat(string type, LicenseRow license, SeatRow seat, DateTimeOffset at, Caller caller) =>
         Seat(type, license, seat, at, caller.KeyId, caller.ClientAddr);
+
+    /// <summary>The license's owner signed in to the portal, from an address; takes the license's next event number.</summary>
+    public static AuditEventRow SignedIn(LicenseRow license, DateTimeOffset at, Caller customer) => new()
+    {
+        PartitionKey = license.LicenseId,
+        RowKey = TableKeys.EventRow(license.IssuedAt, ++license.EventSequence),
+        Type = AuditEventTypes.PortalSignedIn,
+        At = at,
+        Actor = customer.KeyId,
+        ClientAddr = customer.ClientAddr,
+    };
 
     /// <summary>A lease that lapsed: ended by the timer or by a grant that needed its place.</summary>
     public static AuditEventRow Lapsed(LicenseRow license, SeatRow seat, DateTimeOffset at) =>
@@ -213,6 +225,13 @@ public static class AuditEvents
                 && Differs("meters", MeterList.Format(after.Meters), before is null ? null : MeterList.Format(before.Meters)))
             {
                 MeterJson.Write(json, after.Meters);
+            }
+
+            // Compared with the default (on) for a new license, so a create lists it only when it turns the portal off.
+            if (after.Portal != (before?.Portal ?? true))
+            {
+                json.WriteBoolean("portal", after.Portal);
+                count++;
             }
 
             if (Differs("suspended", after.Suspended, before?.Suspended))

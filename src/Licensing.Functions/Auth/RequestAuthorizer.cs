@@ -1,5 +1,6 @@
 using System.Net;
 using Licensing.Http;
+using Licensing.Signing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,10 +36,10 @@ public sealed class RequestAuthorizer(ApiKeyAuthenticator apiKeys, AdminTokens a
     public async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeAsync(HttpRequest request, string scope, CancellationToken ct)
     {
         var address = ClientAddress(request);
-        var refused = throttle.IsRefused(address, out var wait);
-        if (!refused && !throttle.AllowAddressRate(address, out wait))
+        var (refused, tooMany) = AdmitAddress(address, out var wait);
+        if (tooMany is not null)
         {
-            return (null, Problems.TooManyRequests(wait));
+            return (null, tooMany);
         }
 
         var apiKey = request.Headers[ApiKeyHeader].ToString();
@@ -75,9 +76,61 @@ public sealed class RequestAuthorizer(ApiKeyAuthenticator apiKeys, AdminTokens a
         return refused ? AfterRefusal(address, authorized) : authorized;
     }
 
-    /// <summary>A known caller from a refused address is still held to the address's calls per second.</summary>
+    /// <summary>
+    /// A portal session's caller (<see cref="PortalSessions"/>), or the problem to answer instead (401, 429). Only a
+    /// session is a session: an API key, a seat token, a license document or an offline response in its place is a 401,
+    /// counted against the address as a wrong key is; a genuine session past its hour is a 401 <c>session_expired</c>,
+    /// not counted. A session needs no storage read, so it is served from a refused address too (held to the address's
+    /// calls per second), as a key the instance knows is.
+    /// </summary>
+    public (PortalSessionClaims? Session, IActionResult? Problem) AuthorizeSession(HttpRequest request, PortalSessions sessions)
+    {
+        var address = ClientAddress(request);
+        var (refused, tooMany) = AdmitAddress(address, out var wait);
+        if (tooMany is not null)
+        {
+            return (null, tooMany);
+        }
+
+        var session = request.Headers.ContainsKey(ApiKeyHeader) ? null : sessions.Read(AdminTokens.BearerToken(request.Headers.Authorization.ToString()));
+        if (session is null)
+        {
+            return (null, WrongCredential(request, Problems.NoSession()));
+        }
+
+        if (!sessions.IsCurrent(session))
+        {
+            return (null, Problems.ExpiredSession());
+        }
+
+        if (refused && !throttle.AllowAddressRate(address, out wait))
+        {
+            return (null, Problems.TooManyRequests(wait));
+        }
+
+        return throttle.AllowKey(session.LicenseId, out wait) ? (session, null) : (null, Problems.TooManyRequests(wait));
+    }
+
+    /// <summary>
+    /// Before a credential is checked: a 429 when the address is over its calls per second; <c>Refused</c> when it is
+    /// over its wrong-key budget, so only credentials known without a storage read may go on (and then are held to the
+    /// address's calls per second, <see cref="AfterRefusal(string)"/>).
+    /// </summary>
+    public (bool Refused, IActionResult? Problem) AdmitAddress(string address, out TimeSpan wait)
+    {
+        var refused = throttle.IsRefused(address, out wait);
+        return !refused && !throttle.AllowAddressRate(address, out wait) ? (refused, Problems.TooManyRequests(wait)) : (refused, null);
+    }
+
+    /// <summary>A known caller from a refused address is still held to the address's calls per second: null when it may go on.</summary>
+    public IActionResult? AfterRefusal(string address) =>
+        throttle.AllowAddressRate(address, out var wait) ? null : Problems.TooManyRequests(wait);
+
+    /// <summary>Counts failed credentials against the caller's address, exactly alike for keys, tokens and license keys: 429 once past its budget.</summary>
+    public IActionResult WrongCredential(HttpRequest request, IActionResult problem) => Refused(ClientAddress(request), request, problem);
+
     private (Caller? Caller, IActionResult? Problem) AfterRefusal(string address, (Caller? Caller, IActionResult? Problem) authorized) =>
-        throttle.AllowAddressRate(address, out var wait) ? authorized : (null, Problems.TooManyRequests(wait));
+        AfterRefusal(address) is { } tooMany ? (null, tooMany) : authorized;
 
     /// <summary>An admin call with a bearer token from the configured issuer.</summary>
     private async Task<(Caller? Caller, IActionResult? Problem)> AuthorizeBearerAsync(string token, string address, HttpRequest request, CancellationToken ct)

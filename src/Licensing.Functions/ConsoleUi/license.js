@@ -9,7 +9,7 @@ export async function licensePage(licenseId) {
   const path = `v1/admin/licenses/${encodeURIComponent(licenseId)}`;
   const view = h('section', {});
   const status = h('div', { class: 'status-slot' });
-  const offline = offlineSection(() => refresh());
+  const offline = offlineSection((request) => post('v1/license/offline/activate', { request }), () => refresh());
 
   async function refresh(note) {
     const license = await get(path);
@@ -51,7 +51,10 @@ export async function licensePage(licenseId) {
     const suspend = license.suspended
       ? h('button', { type: 'button', 'data-focus': 'suspension', onclick: () => change({ suspended: false }, 'The license is active again.') }, 'Resume')
       : h('button', { type: 'button', class: 'warn', 'data-focus': 'suspension', onclick: () => change({ suspended: true }, 'The license is suspended: its seats are refused until it is resumed.') }, 'Suspend');
-    return h('div', { class: 'actions' }, suspend);
+    const portal = license.portal
+      ? h('button', { type: 'button', 'data-focus': 'portal', onclick: () => change({ portal: false }, 'The customer portal is off for this license.') }, 'Turn the portal off')
+      : h('button', { type: 'button', 'data-focus': 'portal', onclick: () => change({ portal: true }, 'The customer portal is on for this license.') }, 'Turn the portal on');
+    return h('div', { class: 'actions' }, suspend, portal);
   }
 
   function seats(license) {

@@ -98,6 +98,7 @@ async function newLicenseForm(onCreated) {
   const customer = h('input', { type: 'text', name: 'customerName', autocomplete: 'off', maxlength: '200' });
   const product = h('input', { type: 'text', name: 'productId', autocomplete: 'off', pattern: '[a-z0-9-]{1,64}' });
   const expires = h('input', { type: 'date', name: 'expireAt' });
+  const portal = h('input', { type: 'checkbox', name: 'portal', id: 'license-portal', checked: true });
   const status = h('div', { class: 'status-slot' });
   const byHand = [mode, seats, product];
 
@@ -113,7 +114,8 @@ async function newLicenseForm(onCreated) {
       field('Seats', seats),
       field('Customer', customer),
       field('Product', product, 'Optional: a-z, 0-9 and -'),
-      field('Expires', expires, 'Optional: the last day it works (UTC)')),
+      field('Expires', expires, 'Optional: the last day it works (UTC)'),
+      h('div', { class: 'field check' }, portal, h('label', { for: 'license-portal' }, 'Customer portal'))),
     status,
     h('button', { type: 'submit' }, 'Create'));
 
@@ -130,6 +132,8 @@ async function newLicenseForm(onCreated) {
     }
     if (customer.value.trim()) body.customerName = customer.value.trim();
     if (expires.value) body.expireAt = endOfDay(expires.value);
+    // Unchecked turns the portal off; checked leaves it to the policy (on without one).
+    if (!portal.checked) body.portal = false;
     try {
       onCreated(await post('v1/admin/licenses', body));
     } catch (error) {

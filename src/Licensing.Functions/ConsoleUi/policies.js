@@ -44,6 +44,7 @@ export async function policiesPage() {
   const seats = h('input', { type: 'number', min: '1', max: '100000', value: '1', required: true });
   const days = h('input', { type: 'number', min: '1', max: '36500' });
   const trial = h('input', { type: 'checkbox' });
+  const portal = h('input', { type: 'checkbox', checked: true });
   const form = h('form', { class: 'card', 'aria-labelledby': 'new-policy-heading', novalidate: true },
     h('h2', { id: 'new-policy-heading' }, 'New policy'),
     h('div', { class: 'columns' },
@@ -52,12 +53,13 @@ export async function policiesPage() {
       field('Policy licensing mode', mode),
       field('Policy seats', seats),
       field('Lasts (days)', days, 'Empty: licenses never expire'),
-      h('div', { class: 'field check' }, trial, h('label', { for: (trial.id = 'policy-trial') }, 'Trial policy'))),
+      h('div', { class: 'field check' }, trial, h('label', { for: (trial.id = 'policy-trial') }, 'Trial policy')),
+      h('div', { class: 'field check' }, portal, h('label', { for: (portal.id = 'policy-portal') }, 'Customer portal'))),
     h('button', { type: 'submit' }, 'Create policy'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clear(status);
-    const body = { name: name.value.trim(), licensingMode: Number(mode.value), maxClientCount: Number(seats.value), trial: trial.checked };
+    const body = { name: name.value.trim(), licensingMode: Number(mode.value), maxClientCount: Number(seats.value), trial: trial.checked, portal: portal.checked };
     if (product.value.trim()) body.productId = product.value.trim();
     if (days.value) body.duration = { seconds: Number(days.value) * 86400, nanos: 0 };
     try {

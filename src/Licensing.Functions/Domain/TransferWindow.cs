@@ -31,6 +31,30 @@ public static class TransferWindow
     public static bool LimitReached(string recent, DateTimeOffset now, int maxTransfers) =>
         maxTransfers > 0 && Count(recent, now) > maxTransfers;
 
+    /// <summary>How many more moves the window allows now; null when the license allows any number.</summary>
+    public static int? MovesLeft(string recent, DateTimeOffset now, int maxTransfers) =>
+        maxTransfers <= 0 ? null : Math.Max(0, maxTransfers - Count(recent, now));
+
+    /// <summary>
+    /// When no move is left: the time one is again, when the oldest deactivation that keeps the count at the limit
+    /// leaves the window. Null while moves are left (or unlimited).
+    /// </summary>
+    public static DateTimeOffset? NextMoveAt(string recent, DateTimeOffset now, int maxTransfers)
+    {
+        if (MovesLeft(recent, now, maxTransfers) is not 0)
+        {
+            return null;
+        }
+
+        var within = Within(recent, now).ToArray();
+        return new DateTimeOffset(within[within.Length - maxTransfers], TimeSpan.Zero) + Length;
+    }
+
+    /// <summary>The sentence that refuses a move when none is left, e.g. "This license allows 3 moves in 30 days; 0 are left until 12 January."</summary>
+    public static string NoMovesLeft(int maxTransfers, DateTimeOffset nextMoveAt) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"This license allows {maxTransfers} {(maxTransfers == 1 ? "move" : "moves")} in {Length.TotalDays:0} days; 0 are left until {nextMoveAt.UtcDateTime:d MMMM}.");
+
     private static IEnumerable<long> Within(string recent, DateTimeOffset now)
     {
         var since = (now - Length).UtcTicks;

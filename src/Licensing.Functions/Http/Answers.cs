@@ -20,15 +20,15 @@ public static partial class Answers
         outcome.Refused is { } refusal ? Refused(refusal) : answer(outcome.Value!);
 
     /// <summary>
-    /// A refusal's status: a field the request got wrong is 400, a duplicate (<c>user_key_in_use</c>) and a call that
-    /// does not apply to the license's mode are 409, everything else (an unknown license, token, seat or key; another
+    /// A refusal's status: a field the request got wrong is 400, a duplicate (<c>user_key_in_use</c>), a call that
+    /// does not apply to the license's mode and a move past the license's transfer limit are 409, everything else (an unknown license, token, seat or key; another
     /// machine's token) is 404.
     /// </summary>
     public static IActionResult Refused(Refusal refusal) => refusal switch
     {
         { Field: { } field } => Problems.Validation(new Dictionary<string, string[]> { [field] = [refusal.Detail] }),
         { Reason: RefusalCodes.UserKeyInUse or RefusalCodes.TrialPolicyExists } => Problems.Conflict(refusal.Reason, refusal.Detail),
-        { Reason: Reasons.WrongLicensingMode } => Problems.Reason(409, refusal.Reason, refusal.Detail),
+        { Reason: Reasons.WrongLicensingMode or Reasons.TransferLimitReached } => Problems.Reason(409, refusal.Reason, refusal.Detail),
         _ => Problems.Reason(404, refusal.Reason, refusal.Detail),
     };
 
@@ -194,7 +194,8 @@ public static partial class Answers
         Timestamp.From(policy.CreatedAt),
         policy.OverageSeats,
         policy.MaxTransfers,
-        policy.Meters.Select(m => new MeterTermsView(m.Code, m.Limit, Meter.PeriodName(m.Period), m.Overage)).ToArray());
+        policy.Meters.Select(m => new MeterTermsView(m.Code, m.Limit, Meter.PeriodName(m.Period), m.Overage)).ToArray(),
+        policy.Portal);
 
     private static string? Message(string? reason) => reason is null ? null : Reasons.Message(reason);
 
@@ -238,6 +239,7 @@ public static partial class Answers
             license.PolicyId,
             license.OverageSeats,
             license.MaxTransfers,
+            license.Portal,
             MetersOf(holdings) is { } meters ? MeterViews(meters) : null,
             withTokens && seats is not null ? TokenViews(seats, at) : null,
             withTokens && seats is not null ? holdings.Truncated : null);

@@ -36,6 +36,10 @@ public sealed partial class ApiEndpoint(RequestAuthorizer authorizer, AnswerSign
             return bodyProblem ?? await handler(caller!, fields!, ct).ConfigureAwait(false);
         });
 
+    /// <summary>For calls that check their own credentials (the portal's sign-in and its sessions): the guard alone.</summary>
+    public Task<IActionResult> RunGuardedAsync(string endpoint, HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) =>
+        GuardAsync(endpoint, request, handler);
+
     /// <summary>For calls that need no credentials (the JWKS, unknown routes).</summary>
     public Task<IActionResult> RunAnonymousAsync(string endpoint, HttpRequest request, Func<CancellationToken, Task<IActionResult>> handler) =>
         GuardAsync(endpoint, request, ct => authorizer.ThrottleAnonymous(request) is { } problem ? Task.FromResult(problem) : handler(ct));

@@ -36,6 +36,8 @@ namespace Licensing.Http;
 [JsonSerializable(typeof(DeliveryList))]
 [JsonSerializable(typeof(UsageResponse))]
 [JsonSerializable(typeof(UsageBatchResponse))]
+[JsonSerializable(typeof(PortalSessionResponse))]
+[JsonSerializable(typeof(PortalLicenseView))]
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>As <see cref="Default"/>, but writes text such as apostrophes as they are (the body is JSON, never HTML).</summary>

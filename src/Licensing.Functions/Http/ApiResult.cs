@@ -74,6 +74,10 @@ public sealed class ApiResult : IActionResult
     public static ApiResult OkBytes(ReadOnlyMemory<byte> json) =>
         new(200, (stream, ct) => stream.WriteAsync(json, ct).AsTask(), JsonContentType, []);
 
+    /// <summary>A 200 whose body is a file to save: its bytes, its type, and the name to save it under.</summary>
+    public static ApiResult Download(ReadOnlyMemory<byte> bytes, string contentType, string fileName) =>
+        new(200, (stream, ct) => stream.WriteAsync(bytes, ct).AsTask(), contentType, [new("Content-Disposition", $"attachment; filename=\"{fileName}\"")]);
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;

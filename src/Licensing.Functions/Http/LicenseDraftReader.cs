@@ -8,11 +8,11 @@ public static class LicenseDraftReader
 {
     /// <summary>What a create may name.</summary>
     public static readonly IReadOnlyList<string> CreateFields =
-        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "userKey", "policyId", "overageSeats", "maxTransfers", "meters"];
+        ["licensingMode", "maxClientCount", "productId", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "userKey", "policyId", "overageSeats", "maxTransfers", "meters", "portal"];
 
     /// <summary>What a patch may name (licensingMode, productId and userKey are named to be refused as fixed).</summary>
     public static readonly IReadOnlyList<string> PatchFields =
-        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "suspended", "revoked", "licensingMode", "productId", "userKey", "overageSeats", "maxTransfers", "meters"];
+        ["maxClientCount", "expireAt", "supportExpireAt", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "customerName", "features", "entitlements", "suspended", "revoked", "licensingMode", "productId", "userKey", "overageSeats", "maxTransfers", "meters", "portal"];
 
     public static LicenseDraft ForCreate(JsonFields fields, DateTimeOffset now)
     {
@@ -87,5 +87,6 @@ public static class LicenseDraftReader
         OverageSeats = fields.WholeNumber("overageSeats", 0, LicenseRules.MaxSeats),
         MaxTransfers = fields.WholeNumber("maxTransfers", 0, SeatTerms.MaxTransfers),
         Meters = MeterReader.Read(fields),
+        Portal = fields.Flag("portal"),
     };
 }

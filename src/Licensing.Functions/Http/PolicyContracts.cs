@@ -18,7 +18,8 @@ public sealed record PolicyView(
     Timestamp CreatedAt,
     int OverageSeats,
     int MaxTransfers,
-    IReadOnlyList<MeterTermsView> Meters);
+    IReadOnlyList<MeterTermsView> Meters,
+    bool Portal);
 
 /// <summary>A meter's terms as a policy holds them.</summary>
 public sealed record MeterTermsView(string Code, long? Limit, string? ResetPeriod, long Overage);

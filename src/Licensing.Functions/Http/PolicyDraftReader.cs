@@ -7,7 +7,7 @@ namespace Licensing.Http;
 public static class PolicyDraftReader
 {
     public static readonly IReadOnlyList<string> CreateFields =
-        ["name", "productId", "licensingMode", "maxClientCount", "duration", "supportDuration", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "features", "entitlements", "trial", "overageSeats", "maxTransfers", "meters"];
+        ["name", "productId", "licensingMode", "maxClientCount", "duration", "supportDuration", "heartbeatInterval", "gracePeriod", "maxBorrowDuration", "features", "entitlements", "trial", "overageSeats", "maxTransfers", "meters", "portal"];
 
     /// <summary>What a patch may name (productId is named to be refused as fixed).</summary>
     public static readonly IReadOnlyList<string> PatchFields = CreateFields;
@@ -76,5 +76,6 @@ public static class PolicyDraftReader
         OverageSeats = fields.WholeNumber("overageSeats", 0, LicenseRules.MaxSeats),
         MaxTransfers = fields.WholeNumber("maxTransfers", 0, SeatTerms.MaxTransfers),
         Meters = MeterReader.Read(fields),
+        Portal = fields.Flag("portal"),
     };
 }

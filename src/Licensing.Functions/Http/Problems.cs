@@ -29,6 +29,8 @@ public static class Problems
     public const string IssuerUnavailable = "issuer_unavailable";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal_error";
+    public const string PortalDisabled = "portal_disabled";
+    public const string SessionExpired = "session_expired";
 
     public static IActionResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
         Of(400, "One or more fields are invalid.", ValidationFailed, "The request has invalid fields: see errors.", errors);
@@ -51,6 +53,24 @@ public static class Problems
     public static IActionResult TwoCredentials() =>
         Of(401, "Two credentials.", Unauthorized,
             "Send either an API key in x-api-key or a bearer token in Authorization, not both.", headers: [BearerChallenge("invalid_request")]);
+
+    /// <summary>A portal call without a current session (none, expired, or another credential in its place).</summary>
+    public static IActionResult NoSession() =>
+        Of(401, "No portal session.", Unauthorized,
+            "Sign in with POST /v1/portal/session and send its sessionToken in the Authorization header as a bearer token; a session lasts one hour.",
+            headers: [BearerChallenge("invalid_token")]);
+
+    /// <summary>A genuine portal session past its hour: sign in again.</summary>
+    public static IActionResult ExpiredSession() =>
+        Of(401, "The portal session has ended.", SessionExpired, "A portal session lasts one hour: sign in again with the license key.",
+            headers: [BearerChallenge("invalid_token")]);
+
+    /// <summary>A portal sign-in with a license key that opens nothing: it says no more than that.</summary>
+    public static IActionResult WrongLicenseKey() => Of(401, "Wrong license key.", Unauthorized, "This license key is not accepted.");
+
+    /// <summary>The vendor turned the portal off for the license (<c>portal: false</c>).</summary>
+    public static IActionResult PortalOff() =>
+        Of(403, "The portal is off for this license.", PortalDisabled, "The license's vendor has turned the customer portal off for it; ask the vendor for help.");
 
     public static IActionResult WrongScope() =>
         Of(403, "The API key lacks the scope for this call.", Forbidden, "This call needs an API key with scope 'admin'.");

@@ -4,7 +4,7 @@ using Licensing.Storage;
 
 namespace Licensing.Signing;
 
-/// <summary>The three kinds of signed payload. Each says what it is twice: in its JWS header's <c>typ</c> and in a required
+/// <summary>The kinds of signed payload. Each says what it is twice: in its JWS header's <c>typ</c> and in a required
 /// <c>kind</c> claim, so one kind is never accepted where another is expected (a license document is no seat token).</summary>
 public static class TokenKinds
 {
@@ -14,6 +14,12 @@ public static class TokenKinds
 
     /// <summary>An offline activation's response: its <c>typ</c> is the kind itself, as the contract names it.</summary>
     public const string OfflineActivation = "offline-activation";
+
+    /// <summary>A customer portal's session: one license, one hour, sent as <c>Authorization: Bearer</c>.</summary>
+    public const string PortalSession = "portal-session";
+
+    /// <summary>Every kind this app signs.</summary>
+    public static readonly IReadOnlyList<string> All = [Lease, Activation, License, OfflineActivation, PortalSession];
 
     /// <summary>The JWS header <c>typ</c> of a kind (RFC 8725's explicit typing).</summary>
     public static string HeaderType(string kind) => kind == OfflineActivation ? kind : kind + "+jwt";
@@ -78,6 +84,17 @@ public sealed record OfflineActivationPayload(
     string DeactivationSecret,
     string Kind) : ISignedPayload;
 
+/// <summary>
+/// A portal session: which license (and which creation of it, so a license deleted and made again with the same user key
+/// is not the one signed in to), when it was issued and until when it acts.
+/// </summary>
+public sealed record PortalSessionClaims(
+    [property: JsonPropertyName("lid")] string LicenseId,
+    [property: JsonPropertyName("cid")] string CreationId,
+    [property: JsonPropertyName("iat")] long IssuedAt,
+    [property: JsonPropertyName("exp")] long ExpiresAt,
+    [property: JsonPropertyName("kind")] string Kind) : ISignedPayload;
+
 /// <summary>An entitlement as documents and tokens carry it: its value as given, its expiry in Unix seconds.</summary>
 public sealed record SignedEntitlement(
     [property: JsonPropertyName("code")] string Code,
@@ -104,4 +121,5 @@ public sealed record SignedEntitlement(
 [JsonSerializable(typeof(JwsHeader))]
 [JsonSerializable(typeof(LicenseDocument))]
 [JsonSerializable(typeof(OfflineActivationPayload))]
+[JsonSerializable(typeof(PortalSessionClaims))]
 public sealed partial class SignedJson : JsonSerializerContext;

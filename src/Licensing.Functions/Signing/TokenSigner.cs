@@ -33,7 +33,7 @@ public sealed class TokenSigner : IDisposable
 
         _signingKey = key!;
         KeyId = KeyIdOf(_signingKey);
-        foreach (var kind in new[] { TokenKinds.Lease, TokenKinds.Activation, TokenKinds.License, TokenKinds.OfflineActivation })
+        foreach (var kind in TokenKinds.All)
         {
             var header = new JwsHeader("ES256", KeyId, TokenKinds.HeaderType(kind));
             _encodedHeaders[kind] = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(header, SignedJson.Default.JwsHeader));

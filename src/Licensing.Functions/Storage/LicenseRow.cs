@@ -46,6 +46,9 @@ public sealed class LicenseRow
     /// <summary>Every entitlement's code (the <c>features</c> shorthand).</summary>
     public IReadOnlyList<string> Features => Entitlements.Select(e => e.Code).ToArray();
 
+    /// <summary>Whether the license's owner may sign in to the customer portal (the vendor's choice; on unless turned off).</summary>
+    public bool Portal { get; set; } = true;
+
     /// <summary>The policy the license was created from, if any.</summary>
     public string? PolicyId { get; init; }
     public bool Revoked { get; set; }
@@ -101,6 +104,7 @@ public sealed class LicenseRow
         Entitlements = EntitlementList.Parse(e.GetString(nameof(Entitlements)), e.GetString(nameof(Features))),
         Meters = MeterList.Parse(e.GetString(nameof(Meters))),
         PolicyId = e.GetString(nameof(PolicyId)),
+        Portal = e.GetBoolean(nameof(Portal)) ?? true,
         Revoked = e.GetBoolean(nameof(Revoked)) ?? false,
         Suspended = e.GetBoolean(nameof(Suspended)) ?? false,
         IssuedAt = e.GetDateTimeOffset(nameof(IssuedAt)) ?? DateTimeOffset.UnixEpoch,
@@ -131,6 +135,7 @@ public sealed class LicenseRow
         [nameof(Entitlements)] = EntitlementList.Format(Entitlements),
         [nameof(Meters)] = MeterList.Format(Meters),
         [nameof(PolicyId)] = PolicyId,
+        [nameof(Portal)] = Portal,
         [nameof(Revoked)] = Revoked,
         [nameof(Suspended)] = Suspended,
         [nameof(IssuedAt)] = IssuedAt,

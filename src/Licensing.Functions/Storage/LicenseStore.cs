@@ -49,6 +49,20 @@ public sealed class LicenseStore(StorageTables tables, LicenseCache licenseCache
     }
 
     /// <summary>
+    /// Events of the license that change none of its terms (a portal sign-in; a meter's event with its meter row among
+    /// <paramref name="actions"/>): one single-partition transaction that merges the license row's event number under its
+    /// ETag and creates the events, their webhook hints written first. False on a lost race.
+    /// </summary>
+    public async Task<bool> CommitEventsAsync(List<TableTransactionAction> actions, LicenseRow license, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
+    {
+        actions.Add(new(TableTransactionActionType.UpdateMerge, license.EventSequenceEntity(), license.ETag));
+        await outbox.BeforeLicenseCommitAsync(license.ProductId, events, ct).ConfigureAwait(false);
+
+        // The terms are unchanged; the event number moved on (a writer of the license row reads it fresh).
+        return Remember(license, await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
     /// Deletes a license: first its row under its ETag, with its event (from then on every call answers
     /// license_not_found and no grant can commit), then its seat rows in single-partition batches. The audit events
     /// stay: the trail is append-only. False on a lost race.

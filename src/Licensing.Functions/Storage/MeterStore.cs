@@ -14,7 +14,7 @@ public sealed record MeterWrite(MeterRow Meter, LedgerRow Use, LicenseRow? Licen
 /// one of that count); an event (limit reached, reset) rides in the same transaction with a merge of the license row's
 /// event number under that row's ETag. Expired ledger rows are deleted under the ETags they were read with.
 /// </summary>
-public sealed class MeterStore(StorageTables tables, LicenseCache licenseCache, WebhookOutbox outbox)
+public sealed class MeterStore(StorageTables tables, LicenseStore licenses)
 {
     /// <summary>How many transactions of deletes one trim of the ledger runs at most (the rest waits for the next trim).</summary>
     private const int MaxTrimTransactions = 10;
@@ -103,21 +103,8 @@ public sealed class MeterStore(StorageTables tables, LicenseCache licenseCache, 
         ? new(TableTransactionActionType.UpdateReplace, meter.ToEntity(), meter.ETag)
         : new(TableTransactionActionType.Add, meter.ToEntity());
 
-    private async Task<bool> CommitAsync(List<TableTransactionAction> actions, LicenseRow? license, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct)
-    {
-        if (license is not null)
-        {
-            actions.Add(new(TableTransactionActionType.UpdateMerge, license.EventSequenceEntity(), license.ETag));
-            await outbox.BeforeLicenseCommitAsync(license.ProductId, events, ct).ConfigureAwait(false);
-        }
-
-        var committed = await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
-        if (committed && license is not null)
-        {
-            // The terms are unchanged; the event number moved on (a writer of the license row reads it fresh).
-            licenseCache.Put(license);
-        }
-
-        return committed;
-    }
+    private async Task<bool> CommitAsync(List<TableTransactionAction> actions, LicenseRow? license, IReadOnlyCollection<AuditEventRow> events, CancellationToken ct) =>
+        license is not null
+            ? await licenses.CommitEventsAsync(actions, license, events, ct).ConfigureAwait(false)
+            : await TableOperations.SubmitAsync(tables.Licenses, actions, events, ct).ConfigureAwait(false);
 }

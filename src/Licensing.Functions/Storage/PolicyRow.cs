@@ -24,6 +24,9 @@ public sealed class PolicyRow
     public IReadOnlyList<Entitlement> Entitlements { get; set; } = [];
     public IReadOnlyList<Meter> Meters { get; set; } = [];
     public bool Trial { get; set; }
+
+    /// <summary>Whether licenses made from the policy open the customer portal to their owners (copied at creation).</summary>
+    public bool Portal { get; set; } = true;
     public DateTimeOffset CreatedAt { get; init; }
     public ETag ETag { get; set; }
 
@@ -44,6 +47,7 @@ public sealed class PolicyRow
         Entitlements = EntitlementList.Parse(e.GetString(nameof(Entitlements)), featuresJson: null),
         Meters = MeterList.Parse(e.GetString(nameof(Meters))),
         Trial = e.GetBoolean(nameof(Trial)) ?? false,
+        Portal = e.GetBoolean(nameof(Portal)) ?? true,
         CreatedAt = e.GetDateTimeOffset(nameof(CreatedAt)) ?? DateTimeOffset.UnixEpoch,
         ETag = e.ETag,
     };
@@ -64,6 +68,7 @@ public sealed class PolicyRow
         [nameof(Entitlements)] = EntitlementList.Format(Entitlements),
         [nameof(Meters)] = MeterList.Format(Meters),
         [nameof(Trial)] = Trial,
+        [nameof(Portal)] = Portal,
         [nameof(CreatedAt)] = CreatedAt,
         ETag = ETag,
     };

@@ -17,7 +17,7 @@ public static class WebhookRules
         AuditEventTypes.SeatActivated, AuditEventTypes.SeatDeactivated, AuditEventTypes.SeatGranted,
         AuditEventTypes.SeatReleased, AuditEventTypes.SeatLapsed, AuditEventTypes.SeatRevoked,
         AuditEventTypes.ApiKeyCreated, AuditEventTypes.ApiKeyDeleted, AuditEventTypes.SeatBorrowed,
-        AuditEventTypes.UsageLimitReached, AuditEventTypes.MeterReset, PingType,
+        AuditEventTypes.UsageLimitReached, AuditEventTypes.MeterReset, AuditEventTypes.PortalSignedIn, PingType,
     ];
 
     /// <summary>Why a URL cannot be a webhook's, or null when it can.</summary>

@@ -7,7 +7,7 @@ namespace Licensing.Tests.Console;
 /// <summary>
 /// The system's headless Chromium (Debian's <c>chromium</c>, installed by scripts/test.sh: Playwright downloads no
 /// browser) driven by Playwright, with the pinned axe-core (tools/axe) loaded into every page before its own scripts.
-/// Screenshots go to <c>console-screenshots/</c> beside the test assembly.
+/// Screenshots (the console's and the portal's) go to <c>console-screenshots/</c> beside the test assembly.
 /// </summary>
 public sealed class ConsoleBrowser : IAsyncLifetime
 {
@@ -78,4 +78,11 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     /// <summary>Saves a full-page screenshot under <see cref="ScreenshotFolder"/>.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+
+    /// <summary>A screenshot of the page, and no serious or critical accessibility violation on it.</summary>
+    public static async Task CheckPageAsync(IPage page, string name)
+    {
+        await ScreenshotAsync(page, name);
+        Assert.Equal("", await SeriousViolationsAsync(page));
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Licensing.Tests.Support;
 using Microsoft.Playwright;
+using static Licensing.Tests.Console.ConsoleBrowser;
 using static Microsoft.Playwright.Assertions;
 
 namespace Licensing.Tests.Console;
@@ -259,13 +260,6 @@ public sealed class ConsoleBrowserTests(ServerFixture server, ConsoleBrowser bro
         {
             await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = link, Exact = true })).ToBeVisibleAsync();
         }
-    }
-
-    /// <summary>A screenshot of the page, and no serious or critical accessibility violation on it.</summary>
-    private static async Task CheckPageAsync(IPage page, string name)
-    {
-        await ConsoleBrowser.ScreenshotAsync(page, name);
-        Assert.Equal("", await ConsoleBrowser.SeriousViolationsAsync(page));
     }
 
     private async Task<string> LicenseIdOfUserKeyAsync(string userKey)

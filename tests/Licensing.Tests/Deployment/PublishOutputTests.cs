@@ -34,7 +34,7 @@ public sealed class PublishOutputTests : IAsyncLifetime
             .Concat(FunctionRoutes.DiscoverTimers(typeof(Wiring).Assembly).Select(t => t.Name))
             .ToList();
 
-        Assert.Equal(47, declared.Count);
+        Assert.Equal(55, declared.Count);
         Assert.All(declared, name => Assert.Contains(name, listed));
     }
 

@@ -27,7 +27,7 @@ public sealed class PolicyTests(ServerFixture server) : IClassFixture<ServerFixt
 
         Assert.StartsWith($"pol_{product}_", policyId, StringComparison.Ordinal);
         Assert.Equal(
-            $$$"""{"policyId":"{{{policyId}}}","name":"Pro","productId":"{{{product}}}","licensingMode":2,"maxClientCount":5,"duration":{"seconds":31536000,"nanos":0},"supportDuration":null,"heartbeatInterval":null,"gracePeriod":{"seconds":0,"nanos":0},"maxBorrowDuration":{"seconds":0,"nanos":0},"features":["pro"],"entitlements":[{"code":"pro"}],"trial":false,"createdAt":{"seconds":{{{server.Clock.GetUtcNow().ToUnixTimeSeconds()}}},"nanos":0},"overageSeats":0,"maxTransfers":0,"meters":[]}""",
+            $$$"""{"policyId":"{{{policyId}}}","name":"Pro","productId":"{{{product}}}","licensingMode":2,"maxClientCount":5,"duration":{"seconds":31536000,"nanos":0},"supportDuration":null,"heartbeatInterval":null,"gracePeriod":{"seconds":0,"nanos":0},"maxBorrowDuration":{"seconds":0,"nanos":0},"features":["pro"],"entitlements":[{"code":"pro"}],"trial":false,"createdAt":{"seconds":{{{server.Clock.GetUtcNow().ToUnixTimeSeconds()}}},"nanos":0},"overageSeats":0,"maxTransfers":0,"meters":[],"portal":true}""",
             read.GetRawText());
         Assert.Equal(["Basic", "Pro"], listed.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal("Pro 2", patched.GetProperty("name").GetString());

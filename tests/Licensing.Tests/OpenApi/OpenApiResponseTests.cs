@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Licensing.Api;
+using Licensing.Tests.Portal;
 using Licensing.Tests.Support;
 
 namespace Licensing.Tests.OpenApi;
@@ -44,9 +45,16 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
                 "POST v1/admin/webhooks 201", "GET v1/admin/webhooks 200", "GET v1/admin/webhooks/{id} 200", "PATCH v1/admin/webhooks/{id} 200",
                 "POST v1/admin/webhooks/{id}/ping 202", "GET v1/admin/webhooks/{id}/deliveries 200",
                 "POST v1/admin/webhooks/{id}/deliveries/nope/redeliver 404", "DELETE v1/admin/webhooks/{id} 204", "GET v1/admin/whoami 200",
+                "POST v1/portal/session 200", "POST v1/portal/session 401", "POST v1/portal/session 400", "POST v1/portal/session 403",
+                "GET v1/portal/license 200", "GET v1/portal/license (no session) 401", "GET v1/portal/license/events 200",
+                "GET v1/portal/license/events?pageSize=0 400", "GET v1/portal/license/document 200",
+                "POST v1/portal/license/seats/{token}/release 200", "POST v1/portal/license/seats/nope/release 404",
+                "POST v1/portal/license/offline/activate 200", "POST v1/portal/license/offline/activate 400",
+                "POST v1/portal/license/offline/deactivate 200", "POST v1/portal/license/offline/deactivate 400",
                 "POST v1/license/request (no key) 401", "GET v1/admin/licenses (client key) 403", "GET v1/license/activate 405",
                 "GET v1/nothing-here 404", "POST v1/license/request (65 KiB) 413", "POST v1/license/request (text/plain) 415",
                 "GET console/ 200", "HEAD console/app.js 200", "GET console/nope.js 404",
+                "GET portal/ 200", "HEAD portal/portal.js 200", "GET portal/nope.js 404",
             ],
             statuses);
         var operations = OpenApiContract.Served.Operations.Select(o => $"{o.Method} {o.Template}").ToHashSet();
@@ -54,7 +62,7 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
             .Select(r => OpenApiContract.Served.TemplateOf(r.Method, r.Path) is { } template ? $"{r.Method} {template}" : null)
             .OfType<string>()
             .ToHashSet();
-        Assert.Equal(44, operations.Count);
+        Assert.Equal(53, operations.Count);
         Assert.Equal(operations.Order(StringComparer.Ordinal), reached.Order(StringComparer.Ordinal));
         Assert.Empty(server.Responses.SelectMany(OpenApiContract.Served.Check));
     }
@@ -203,13 +211,47 @@ public sealed class OpenApiResponseTests(ServerFixture server) : IClassFixture<S
         await Call("DELETE v1/admin/webhooks/{id}", HttpMethod.Delete, webhookRoute, null, Admin);
         await Get("v1/admin/whoami");
 
+        // The portal: sign-ins, then each call of a session and the refusals it produces.
+        await Post("v1/portal/session", new { userKey = activationKey }, key: null);
+        await Post("v1/portal/session", new { userKey = "no-such-license-0123456789" }, key: null);
+        await Post("v1/portal/session", new { }, key: null);
+        using (var closed = await server.AdminPostAsync("v1/admin/licenses", new { licensingMode = 1, maxClientCount = 1, portal = false }))
+        {
+            await Post("v1/portal/session", new { userKey = closed.RootElement.GetProperty("userKey").GetString() }, key: null);
+        }
+
+        var session = await server.SignInAsync(new License(activation["licenseId"]!.GetValue<string>(), activationKey));
+        async Task<JsonNode?> Portal(string label, HttpMethod method, string route, object? body = null, string? bearer = null)
+        {
+            using var response = await server.SendWithBearerAsync(method, route, bearer ?? session, body);
+            statuses.Add($"{label} {(int)response.StatusCode}");
+            var text = await response.Content.ReadAsStringAsync();
+            return response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) == true ? JsonNode.Parse(text) : null;
+        }
+
+        var owners = (await Portal("GET v1/portal/license", HttpMethod.Get, "v1/portal/license"))!;
+        await Portal("GET v1/portal/license (no session)", HttpMethod.Get, "v1/portal/license", bearer: "nope");
+        await Portal("GET v1/portal/license/events", HttpMethod.Get, "v1/portal/license/events");
+        await Portal("GET v1/portal/license/events?pageSize=0", HttpMethod.Get, "v1/portal/license/events?pageSize=0");
+        await Portal("GET v1/portal/license/document", HttpMethod.Get, "v1/portal/license/document");
+        var seat = owners["license"]!["licenseTokens"]!.AsArray().First(t => t!["machineId"]!.GetValue<string>() == "pc-2")!["token"]!.GetValue<string>();
+        await Portal("POST v1/portal/license/seats/{token}/release", HttpMethod.Post, $"v1/portal/license/seats/{seat}/release");
+        await Portal("POST v1/portal/license/seats/nope/release", HttpMethod.Post, "v1/portal/license/seats/nope/release");
+        var portalOffline = (await Portal("POST v1/portal/license/offline/activate", HttpMethod.Post, "v1/portal/license/offline/activate",
+            new { request = OfflineWire.Request(activationKey, "yard-pc", OfflineWire.NewRequestId(), server.Clock.GetUtcNow()) }))!;
+        await Portal("POST v1/portal/license/offline/activate", HttpMethod.Post, "v1/portal/license/offline/activate", new { request = "lsreq1.nope" });
+        await Portal("POST v1/portal/license/offline/deactivate", HttpMethod.Post, "v1/portal/license/offline/deactivate",
+            new { proof = OfflineWire.Proof(portalOffline["response"]!.GetValue<string>(), server.Clock.GetUtcNow()) });
+        await Portal("POST v1/portal/license/offline/deactivate", HttpMethod.Post, "v1/portal/license/offline/deactivate", new { proof = "nope" });
+
         await Post("v1/license/request", new { userKey = floatingKey, machineId = "m1" }, key: null, label: "POST v1/license/request (no key)");
         await Get("v1/admin/licenses", client, "GET v1/admin/licenses (client key)");
         await Get("v1/license/activate", client);
         await Get("v1/nothing-here", client);
         await Post("v1/license/request", "{\"userKey\": \"" + new string('k', 65 * 1024) + "\"}", client, "POST v1/license/request (65 KiB)");
         await Call("POST v1/license/request (text/plain)", HttpMethod.Post, "v1/license/request", new { userKey = floatingKey, machineId = "m1" }, client, "text/plain");
-        foreach (var (method, route) in new[] { (HttpMethod.Get, "console/"), (HttpMethod.Head, "console/app.js"), (HttpMethod.Get, "console/nope.js") })
+        foreach (var (method, route) in new[] { (HttpMethod.Get, "console/"), (HttpMethod.Head, "console/app.js"), (HttpMethod.Get, "console/nope.js"),
+            (HttpMethod.Get, "portal/"), (HttpMethod.Head, "portal/portal.js"), (HttpMethod.Get, "portal/nope.js") })
         {
             using var file = await server.SendAsync(method, route, null, apiKey: null);
             statuses.Add($"{method} {route} {(int)file.StatusCode}");

@@ -22,7 +22,7 @@ public sealed class OpenApiRouteTests(ServerFixture server) : IClassFixture<Serv
 
         var documented = OpenApiContract.Served.Operations.Select(o => $"{o.Method} {o.Template}").Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(44, declared.Length);
+        Assert.Equal(53, declared.Length);
         Assert.Equal(declared, documented);
     }
 
@@ -39,7 +39,7 @@ public sealed class OpenApiRouteTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
-    public void Both_security_schemes_are_described_as_the_app_accepts_them()
+    public void The_three_security_schemes_are_described_as_the_app_accepts_them()
     {
         var schemes = JsonNode.Parse(OpenApiDocument.Json.Span)!["components"]!["securitySchemes"]!;
 
@@ -49,6 +49,9 @@ public sealed class OpenApiRouteTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal(
             """{"type":"http","scheme":"bearer","bearerFormat":"JWT"}""",
             Without(schemes["Bearer"]!, "description"));
+        Assert.Equal(
+            """{"type":"http","scheme":"bearer","bearerFormat":"JWT"}""",
+            Without(schemes["PortalSession"]!, "description"));
     }
 
     private static string Prefixed(string prefix, string route) => prefix.Length == 0 ? route : $"{prefix.Trim('/')}/{route}";

@@ -71,6 +71,7 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         new("gracePeriod", FieldKind.Duration, Min: 0, Max: 7_776_000), new("maxBorrowDuration", FieldKind.Duration, Min: 0, Max: 7_776_000),
         new("customerName", FieldKind.Text, Max: 256), new("features", FieldKind.TextList, Max: 64),
         new("overageSeats", FieldKind.WholeNumber, Min: 0, Max: 100_000), new("maxTransfers", FieldKind.WholeNumber, Min: 0, Max: 1000),
+        new("portal", FieldKind.Flag),
     ];
 
     private static readonly FieldSpec[] CreateLicenseFields =
@@ -125,6 +126,7 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         [nameof(Api.ListApiKeys)] = new(Access.Admin, [], null),
         [nameof(Api.DeleteApiKey)] = new(Access.Admin, [], null),
         [nameof(Api.WhoAmI)] = new(Access.Admin, [], null),
+        [nameof(Api.PortalSignIn)] = new(Access.Anonymous, [new("userKey", FieldKind.Text, Required: true, Max: 128)], SignInBody),
         [Api.Fallback.FunctionName] = new(Access.Anonymous, [], null),
     };
 
@@ -159,6 +161,8 @@ public sealed record EndpointContract(Access Access, IReadOnlyList<FieldSpec> Fi
         [new("proof", Json.Text(license.OfflineResponse is { } response
             ? OfflineWire.Proof(response, TestClock.StartsAt)
             : OfflineWire.ProofWithoutAnswer(license.LicenseId, license.MachineId, TestClock.StartsAt)))];
+
+    private static List<RawProperty> SignInBody(FuzzLicense license, Random random) => [new("userKey", Json.Text(license.UserKey))];
 
     private static List<RawProperty> TokenBody(FuzzLicense license, Random random) =>
         [new("licenseToken", Json.Text(license.Token ?? "no-token")), new("machineId", Json.Text(license.MachineId))];

@@ -33,6 +33,14 @@ public sealed class FunctionsMetadataTests
         { "v1/admin/api-keys/events", "get" },
         { "v1/admin/api-keys/{id}", "delete" },
         { "console/{*asset}", "get" },
+        { "portal/{*asset}", "get" },
+        { "v1/portal/session", "post" },
+        { "v1/portal/license", "get" },
+        { "v1/portal/license/events", "get" },
+        { "v1/portal/license/seats/{token}/release", "post" },
+        { "v1/portal/license/document", "get" },
+        { "v1/portal/license/offline/activate", "post" },
+        { "v1/portal/license/offline/deactivate", "post" },
     };
 
     [Theory]

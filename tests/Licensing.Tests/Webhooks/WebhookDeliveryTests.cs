@@ -25,7 +25,7 @@ public sealed class WebhookDeliveryTests : WebhookHarness
         Assert.Equal(WebhookRules.EventTypes.Order(StringComparer.Ordinal), bodies.Select(b => b.GetProperty("type").GetString()!).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(
             ["apikey.created", "apikey.deleted", "license.created", "license.created", "license.created", "license.deleted", "license.updated", "meter.reset",
-             "seat.activated", "seat.activated", "seat.borrowed", "seat.deactivated", "seat.granted", "seat.granted", "seat.lapsed", "seat.released", "seat.revoked", "usage.limit_reached", "webhook.ping"],
+             "portal.signed_in", "seat.activated", "seat.activated", "seat.borrowed", "seat.deactivated", "seat.granted", "seat.granted", "seat.lapsed", "seat.released", "seat.revoked", "usage.limit_reached", "webhook.ping"],
             bodies.Select(b => b.GetProperty("type").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(received.Length, run.Delivered);
         Assert.All(received, r => Assert.True(WebhookServer.SignatureVerifies(jwks, r), r.Body));
@@ -196,6 +196,7 @@ public sealed class WebhookDeliveryTests : WebhookHarness
         await Server.CallAsync("v1/license/borrow", new { licenseToken = lease.RootElement.GetProperty("licenseToken").GetString(), machineId = "m1", borrowFor = new { seconds = 30, nanos = 0 } });
         await Server.CallAsync("v1/license/release", new { licenseToken = lease.RootElement.GetProperty("licenseToken").GetString(), machineId = "m1" });
         await Server.CallAsync("v1/license/request", new { floating.UserKey, machineId = "m2" });
+        await Server.AdminPostAsync("v1/portal/session", new { floating.UserKey });
         Server.Clock.Advance(TimeSpan.FromSeconds(11));
         await Server.RunExpiryTimerAsync();
 

@@ -7,44 +7,52 @@ using Licensing.Tests.Support;
 namespace Licensing.Tests.Console;
 
 /// <summary>
-/// GET /console serves the embedded admin console: exact content types, the strict CSP and nosniff on every file,
-/// only the embedded files (an unknown name or a traversal is the API's 404 problem), and pages without inline script.
+/// GET /console serves the embedded admin console and GET /portal the customer portal: exact content types, the strict
+/// CSP, nosniff and no framing on every file, only each page's embedded files and the shared ones (an unknown name, the
+/// other page's file or a traversal is the API's 404 problem), and pages without inline script.
 /// </summary>
-public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFixture<ServerFixture>
+public sealed partial class PageServingTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private const string Csp =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private static readonly string SourceFolder = Path.Combine(RepoPaths.Root, "src", "Licensing.Functions", "ConsoleUi");
+    /// <summary>The files both pages serve, each under its own folder.</summary>
+    private static readonly string SharedFolder = Source("SharedUi");
 
-    [Fact]
-    public async Task The_console_folder_is_its_html_page_with_the_strict_csp_nosniff_and_revalidation()
+    [Theory]
+    [InlineData("console", "ConsoleUi")]
+    [InlineData("portal", "PortalUi")]
+    public async Task A_pages_folder_is_its_html_page_with_the_strict_csp_nosniff_no_framing_and_revalidation(string site, string folder)
     {
-        using var response = await GetAsync("console/");
+        using var response = await GetAsync(site + "/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         Assert.Equal(Csp, Header(response, "Content-Security-Policy"));
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        Assert.Equal("DENY", Header(response, "X-Frame-Options"));
+        Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
         Assert.Equal("no-cache", Header(response, "Cache-Control"));
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(SourceFolder, "index.html")), await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Source(folder), "index.html")), await response.Content.ReadAsByteArrayAsync());
     }
 
-    [Fact]
-    public async Task Bare_console_redirects_to_the_folder_by_a_relative_location_so_the_page_works_under_any_route_prefix()
+    [Theory]
+    [InlineData("console")]
+    [InlineData("portal")]
+    public async Task A_bare_page_name_redirects_to_its_folder_by_a_relative_location_so_the_page_works_under_any_route_prefix(string site)
     {
-        using var response = await GetAsync("console");
+        using var response = await GetAsync(site);
 
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-        Assert.Equal("console/", response.Headers.Location!.OriginalString);
+        Assert.Equal(site + "/", response.Headers.Location!.OriginalString);
         Assert.Equal(Csp, Header(response, "Content-Security-Policy"));
     }
 
     [Theory]
     [InlineData("app.js", "text/javascript; charset=utf-8")]
     [InlineData("license.js", "text/javascript; charset=utf-8")]
-    [InlineData("console.css", "text/css; charset=utf-8")]
+    [InlineData("pages.css", "text/css; charset=utf-8")]
     [InlineData("icon.svg", "image/svg+xml")]
     [InlineData("index.html", "text/html; charset=utf-8")]
     public async Task Each_file_is_served_with_its_exact_content_type_and_the_security_headers(string name, string contentType)
@@ -57,18 +65,22 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
     }
 
-    [Fact]
-    public async Task Every_file_of_the_console_folder_is_embedded_and_served_byte_for_byte()
+    [Theory]
+    [InlineData("console", "ConsoleUi", 17)]
+    [InlineData("portal", "PortalUi", 12)]
+    public async Task Every_file_of_a_pages_folder_and_the_shared_folder_is_embedded_and_served_byte_for_byte(string site, string folder, int count)
     {
-        var onDisk = Directory.GetFiles(SourceFolder).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal).ToList();
+        var onDisk = Directory.GetFiles(Source(folder)).Concat(Directory.GetFiles(SharedFolder))
+            .ToDictionary(p => Path.GetFileName(p), StringComparer.Ordinal);
 
-        Assert.Equal(onDisk, ConsoleAssets.Names.Order(StringComparer.Ordinal).ToList());
-        Assert.Equal(15, onDisk.Count);
-        foreach (var name in onDisk)
+        Assert.Equal(onDisk.Keys.Order(StringComparer.Ordinal), Site(site).Names.Order(StringComparer.Ordinal));
+        Assert.Equal(count, onDisk.Count);
+        foreach (var (name, path) in onDisk)
         {
-            using var response = await GetAsync("console/" + name);
+            using var response = await GetAsync($"{site}/{name}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(SourceFolder, name)), await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal(Csp, Header(response, "Content-Security-Policy"));
+            Assert.Equal(await File.ReadAllBytesAsync(path), await response.Content.ReadAsByteArrayAsync());
         }
     }
 
@@ -92,7 +104,12 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
     [InlineData("console/APP.JS")]
     [InlineData("console/app.js.map")]
     [InlineData("console/sub/app.js")]
-    public async Task An_unknown_file_is_the_apis_404_problem(string path)
+    [InlineData("console/portal.js")]
+    [InlineData("console/session.js")]
+    [InlineData("portal/app.js")]
+    [InlineData("portal/api.js")]
+    [InlineData("portal/licenses.js")]
+    public async Task An_unknown_file_or_one_of_the_other_page_is_the_apis_404_problem(string path)
     {
         using var response = await GetAsync(path);
 
@@ -108,7 +125,9 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
     [InlineData("console/..%5capp.js")]
     [InlineData("console/%2e%2e%2f%2e%2e%2fLicensing.Functions.dll")]
     [InlineData("console/.%2fapp.js")]
-    public async Task A_path_that_climbs_out_of_the_console_or_encodes_a_separator_is_a_404(string path)
+    [InlineData("portal/%2e%2e/host.json")]
+    [InlineData("portal/..%2fconsole%2fapp.js")]
+    public async Task A_path_that_climbs_out_of_a_page_or_encodes_a_separator_is_a_404(string path)
     {
         using var client = NoRedirectClient();
         // Sent as written: HttpClient would otherwise resolve the dot segments itself.
@@ -129,35 +148,45 @@ public sealed partial class ConsoleServingTests(ServerFixture server) : IClassFi
         Assert.Equal("GET, HEAD", Header(response, "Allow"));
     }
 
-    [Fact]
-    public void No_html_file_has_an_inline_script_a_style_attribute_or_an_event_handler_attribute()
+    [Theory]
+    [InlineData("console", "app.js")]
+    [InlineData("portal", "portal.js")]
+    public void No_html_file_has_an_inline_script_a_style_attribute_or_an_event_handler_attribute(string site, string entryScript)
     {
-        var pages = ConsoleAssets.Names.Where(n => n.EndsWith(".html", StringComparison.Ordinal)).ToList();
+        var assets = Site(site);
+        var pages = assets.Names.Where(n => n.EndsWith(".html", StringComparison.Ordinal)).ToList();
 
         Assert.Single(pages);
         foreach (var name in pages)
         {
-            var html = System.Text.Encoding.UTF8.GetString(ConsoleAssets.Find(name)!.Content);
+            var html = System.Text.Encoding.UTF8.GetString(assets.Find(name)!.Content);
             var scripts = ScriptTag().Matches(html);
             Assert.Single(scripts);
-            Assert.All(scripts, s => Assert.Equal(("module", "app.js", ""), (s.Groups["type"].Value, s.Groups["src"].Value, s.Groups["body"].Value)));
+            Assert.All(scripts, s => Assert.Equal(("module", entryScript, ""), (s.Groups["type"].Value, s.Groups["src"].Value, s.Groups["body"].Value)));
             Assert.Empty(StyleOrHandlerAttribute().Matches(html));
             Assert.DoesNotContain("<style", html, StringComparison.OrdinalIgnoreCase);
         }
     }
 
-    [Fact]
-    public void No_script_writes_markup_or_style_attributes_from_strings()
+    [Theory]
+    [InlineData("console", 14)]
+    [InlineData("portal", 9)]
+    public void No_script_writes_markup_or_style_attributes_from_strings(string site, int scriptCount)
     {
-        var scripts = ConsoleAssets.Names.Where(n => n.EndsWith(".js", StringComparison.Ordinal)).ToList();
+        var assets = Site(site);
+        var scripts = assets.Names.Where(n => n.EndsWith(".js", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(12, scripts.Count);
+        Assert.Equal(scriptCount, scripts.Count);
         foreach (var name in scripts)
         {
-            var code = System.Text.Encoding.UTF8.GetString(ConsoleAssets.Find(name)!.Content);
+            var code = System.Text.Encoding.UTF8.GetString(assets.Find(name)!.Content);
             Assert.DoesNotMatch(MarkupSink(), code);
         }
     }
+
+    private static PageAssets Site(string site) => site == "console" ? PageAssets.Console : PageAssets.Portal;
+
+    private static string Source(string folder) => Path.Combine(RepoPaths.Root, "src", "Licensing.Functions", folder);
 
     private async Task<HttpResponseMessage> GetAsync(string path)
     {

@@ -76,3 +76,14 @@ export function clear(el) {
   while (el.firstChild) el.firstChild.remove();
   return el;
 }
+
+/** Puts a page's view in place and moves focus to its heading, so keyboard and screen-reader users start there. */
+export function showPage(main, view, appName) {
+  clear(main).append(view);
+  document.title = `${view.dataset.title} · ${appName}`;
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
+}

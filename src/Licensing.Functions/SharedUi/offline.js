@@ -1,9 +1,12 @@
 // Offline activation: paste the request an air-gapped machine wrote, get the signed response to carry back to it.
-import { post } from './api.js';
+// The console and the portal both show it; each sends the request with its own credential.
 import { h, field, message, clear } from './dom.js';
 
-/** The section, kept across the page's refreshes so the answer stays on screen; onActivated refreshes the page. */
-export function offlineSection(onActivated) {
+/**
+ * The section, kept across the page's refreshes so the answer stays on screen: activate(request) answers the API's
+ * {success, response, reason?, message?}; onActivated refreshes the page.
+ */
+export function offlineSection(activate, onActivated) {
   const request = h('textarea', { rows: '3', required: true, spellcheck: 'false', autocomplete: 'off', class: 'text-file' });
   const result = h('div', {});
   const form = h('form', { class: 'card', 'aria-labelledby': 'offline-heading', novalidate: true },
@@ -16,7 +19,7 @@ export function offlineSection(onActivated) {
     event.preventDefault();
     clear(result);
     try {
-      const answer = await post('v1/license/offline/activate', { request: request.value.trim() });
+      const answer = await activate(request.value.trim());
       if (!answer.success) {
         result.append(message('error', `Not activated (${answer.reason}): ${answer.message}`));
         return;

@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Licensing.Cli;
+
+/// <summary>The option licenses and policies share for the customer portal: whether the license's owner may sign in.</summary>
+internal static class PortalOption
+{
+    public static readonly Option<bool?> Portal = new("--portal")
+    {
+        HelpName = "on|off", Description = "whether the license's owner may sign in to the customer portal (default: the policy's, else on)",
+        CustomParser = value => ValueParsers.OneOf(value, "on", "off") switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => null,
+        },
+    };
+
+    /// <summary>The portal as show prints it.</summary>
+    public static (string Key, object? Value) Field(bool portal) => ("portal", portal ? "on" : "off");
+}
