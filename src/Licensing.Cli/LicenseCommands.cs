@@ -138,7 +138,7 @@ internal static class LicenseCommands
             MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow),
             CustomerName = s.Get(Customer),
             Features = FeaturesOf(s),
-            Portal = s.Get(PortalOption.Portal),
+            Portal = PortalOption.ValueOf(s),
             UserKey = s.Get(UserKey),
         };
 
@@ -191,7 +191,7 @@ internal static class LicenseCommands
             CustomerName = s.Get(Customer),
             Features = FeaturesOf(s),
             Entitlements = EntitlementOptions.EntitlementsOf(s),
-            Portal = s.Get(PortalOption.Portal),
+            Portal = PortalOption.ValueOf(s),
             Suspended = OnOff(s, Suspend, Resume),
             Revoked = OnOff(s, Revoke, Unrevoke),
         };

@@ -90,7 +90,7 @@ internal static class PolicyCommands
             Features = EntitlementOptions.FeaturesOf(s),
             Entitlements = EntitlementOptions.EntitlementsOf(s),
             Trial = s.Get(Trial) ? true : null,
-            Portal = s.Get(PortalOption.Portal),
+            Portal = PortalOption.ValueOf(s),
         };
         Show(s, await s.Admin().CreatePolicyAsync(policy));
         return 0;
@@ -143,7 +143,7 @@ internal static class PolicyCommands
                 (false, true) => false,
                 _ => null,
             },
-            Portal = s.Get(PortalOption.Portal),
+            Portal = PortalOption.ValueOf(s),
         };
         if (changes is
             {
