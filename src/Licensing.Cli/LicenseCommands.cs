@@ -311,7 +311,7 @@ internal static class LicenseCommands
         terms.CustomerName = s.Get(Customer);
         terms.Features = EntitlementOptions.FeaturesOf(s);
         terms.Meters = MeterOptions.MetersOf(s);
-        terms.Portal = s.Get(PortalOption.Portal);
+        terms.Portal = PortalOption.ValueOf(s);
         return terms;
     }
 

@@ -159,7 +159,7 @@ internal static class PolicyCommands
         terms.Features = EntitlementOptions.FeaturesOf(s);
         terms.Entitlements = EntitlementOptions.EntitlementsOf(s);
         terms.Meters = MeterOptions.MetersOf(s);
-        terms.Portal = s.Get(PortalOption.Portal);
+        terms.Portal = PortalOption.ValueOf(s);
         return terms;
     }
 

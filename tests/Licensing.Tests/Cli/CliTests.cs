@@ -351,6 +351,19 @@ public sealed class CliTests(NearWallClockServerFixture server) : IClassFixture<
         Assert.Equal("renders=6", usageLines[1].Split("  ", StringSplitOptions.RemoveEmptyEntries)[^1].Trim());
     }
 
+    [Fact]
+    public async Task The_customer_portal_is_turned_off_and_on_with_portal_on_licenses_and_policies_and_show_says_which()
+    {
+        var created = await AdminAsync("licenses", "create", "--mode", "activation", "--seats", "1", "--portal", "off");
+        var reopened = await AdminAsync("licenses", "update", FieldOf(created, "licenseId"), "--portal", "on");
+        var policy = await AdminAsync("policies", "create", "--name", "Closed", "--product", "cli-" + Guid.NewGuid().ToString("N")[..8],
+            "--mode", "activation", "--seats", "2", "--portal", "off");
+        var fromPolicy = await AdminAsync("licenses", "create", "--policy", FieldOf(policy, "policyId"));
+
+        Assert.Equal(("off", "on"), (FieldOf(created, "portal"), FieldOf(reopened, "portal")));
+        Assert.Equal(("off", "off"), (FieldOf(policy, "portal"), FieldOf(fromPolicy, "portal")));
+    }
+
     // ---- API keys ----
 
     [Fact]
