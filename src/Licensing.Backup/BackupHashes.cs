@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Licensing.Backup;
 
 /// <summary>How a table's content hash is made from its parts' hashes.</summary>

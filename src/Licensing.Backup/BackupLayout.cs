@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Licensing.Backup;
 
 /// <summary>Every blob name of the backup container, in one place.</summary>

@@ -1,9 +1,3 @@
-using System.Buffers;
-using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text.Json;
-using Azure.Data.Tables;
-
 namespace Licensing.Backup;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.IO.Compression;
-using System.Security.Cryptography;
-using Azure;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
-
 namespace Licensing.Backup;
 
 /// <summary>A backup whose parts do not hold what its manifest says, or a backup that is not there.</summary>

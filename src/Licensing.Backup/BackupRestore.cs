@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace Licensing.Backup;
 
 /// <summary>How far a restore is: the table, its rows written so far, and its rows in all.</summary>

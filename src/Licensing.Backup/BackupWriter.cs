@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-
 namespace Licensing.Backup;
 
 /// <summary>

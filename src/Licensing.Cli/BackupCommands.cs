@@ -1,8 +1,3 @@
-using System.CommandLine;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
-using Licensing.Backup;
-
 namespace Licensing.Cli;
 
 /// <summary><c>licensing backup restore</c>: writes a backup the server's timer made into an account's tables.</summary>

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary>The seven client calls and the public keys, for trying a license by hand (a client-scoped key will do).</summary>

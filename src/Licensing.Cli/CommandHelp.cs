@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.CommandLine.Help;
-using System.CommandLine.Invocation;
-using System.Text;
-
 namespace Licensing.Cli;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Licensing.Cli;
 
 /// <summary>How the help and the usage errors name and walk the command tree.</summary>

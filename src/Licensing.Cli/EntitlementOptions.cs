@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
-using System.Text.Json;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary>The options licenses and policies share for their entitlements and durations.</summary>

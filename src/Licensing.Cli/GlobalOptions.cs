@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Licensing.Cli;
 
 /// <summary>The options of every command, accepted anywhere on the line.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary>One row of an import file: its line number and text, and the license it asks for or why it cannot.</summary>

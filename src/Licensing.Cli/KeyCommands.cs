@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Licensing.Cli;
 
 /// <summary><c>licensing keys ...</c>: the admin API's API keys.</summary>

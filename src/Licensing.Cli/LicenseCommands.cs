@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.CommandLine.Parsing;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary><c>licensing licenses ...</c>: the admin API's licenses.</summary>

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.CommandLine;
-using System.Text.Json;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary>

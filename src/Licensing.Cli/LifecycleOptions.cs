@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.CommandLine.Parsing;
-
 namespace Licensing.Cli;
 
 /// <summary>The lifecycle terms licenses and policies share: grace after expiry and the longest borrow.</summary>

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.RegularExpressions;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary>The options licenses and policies share for their meters (usage-based licensing).</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Licensing.Cli;
 
 /// <summary>What the CLI prints: the SDK's answer as JSON (<c>--json</c>), or readable tables and "key: value" lines.</summary>

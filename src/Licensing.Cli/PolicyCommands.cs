@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary><c>licensing policies ...</c>: the admin API's policies, named templates of license terms.</summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Licensing.Cli;
 
 /// <summary>The option licenses and policies share for the customer portal: whether the license's owner may sign in.</summary>

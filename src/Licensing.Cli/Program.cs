@@ -1,8 +1,6 @@
 // licensing: the command line of the licensing server. This file only puts the command tree together; each
 // *Commands.cs declares its options and commands, Runner.cs parses and maps failures to exit codes, CommandHelp.cs
 // prints the help generated from the tree.
-using System.CommandLine;
-using Licensing.Cli;
 
 RootCommand root = new("licensing: manage licenses, API keys and webhooks on a licensing server, and try its client calls by hand.")
 {

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.CommandLine.Invocation;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 internal static class ExitCodes

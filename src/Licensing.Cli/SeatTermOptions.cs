@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary>The options licenses and policies share for seats beyond the limit and moves between machines.</summary>

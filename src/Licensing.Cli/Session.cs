@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.CommandLine.Parsing;
-
 namespace Licensing.Cli;
 
 /// <summary>A mistake on the command line (exit code 2). Its message names the mistake, never an option's secret value.</summary>

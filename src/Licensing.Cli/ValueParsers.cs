@@ -1,6 +1,3 @@
-using System.CommandLine.Parsing;
-using System.Globalization;
-
 namespace Licensing.Cli;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Licensing.Client;
-
 namespace Licensing.Cli;
 
 /// <summary><c>licensing webhooks ...</c>: the admin API's webhooks and their delivery logs.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using QRCoder;
-
 namespace Licensing.Client.QrCode;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Licensing.Client;
 
 /// <summary>A right the license grants: a code, optionally a value (a JSON string, number or boolean) and an expiry.</summary>

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-
 namespace Licensing.Client;
 
 /// <summary>The terms of a license document that verified.</summary>

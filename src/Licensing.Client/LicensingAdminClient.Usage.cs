@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Licensing.Client;
 
 /// <summary>One UTC hour of a license's seat usage.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-
 namespace Licensing.Client;
 
 /// <summary>Sends one call and turns every failure into a <see cref="LicensingException"/> that says which failure it was.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-
 namespace Licensing.Client;
 
 /// <summary>An offline activation that verified: this machine is activated on the license until <see cref="TokenExpireAt"/>.</summary>

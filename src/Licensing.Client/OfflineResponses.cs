@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Licensing.Client;
 
 /// <summary>The answer of offline/activate: the response text to carry back to the air-gapped machine, or why not.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Licensing.Client;
 
 /// <summary>The license block of activate, request and validate answers.</summary>

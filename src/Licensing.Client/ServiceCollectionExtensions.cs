@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Licensing.Client;
 
 public static class ServiceCollectionExtensions

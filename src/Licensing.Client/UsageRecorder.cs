@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-
 namespace Licensing.Client;
 
 /// <summary>What became of a use: answered by the server, or kept on disk to be sent when it is reachable again.</summary>

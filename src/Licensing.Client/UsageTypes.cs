@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Licensing.Client;
 
 /// <summary>A meter of a license and its count in the current period (validate, info, the admin view).</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-
 namespace Licensing.Client;
 
 /// <summary>A webhook delivery whose signature verified: the event as the server recorded it.</summary>

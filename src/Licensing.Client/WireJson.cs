@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Licensing.Client;
 
 /// <summary>The JSON settings of the wire: camelCase, protobuf-style timestamps and durations.</summary>

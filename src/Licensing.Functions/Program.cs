@@ -1,9 +1,3 @@
-using Licensing;
-using Licensing.Settings;
-using Licensing.Telemetry;
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.Hosting;
-
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddLicensing(builder.Configuration);

@@ -1,23 +1,3 @@
-using Licensing.Admin;
-using Licensing.Backup;
-using Licensing.Auth;
-using Licensing.Expiry;
-using Licensing.Http;
-using Licensing.Offline;
-using Licensing.Portal;
-using Licensing.Metering;
-using Licensing.Seats;
-using Licensing.Settings;
-using Licensing.Signing;
-using Licensing.Storage;
-using Licensing.Telemetry;
-using Licensing.Webhooks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-
 namespace Licensing;
 
 /// <summary>The app's services, registered the same way by the Functions host and the local host, grouped by concern.</summary>

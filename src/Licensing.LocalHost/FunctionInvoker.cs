@@ -1,9 +1,3 @@
-using System.Reflection;
-using Licensing.Api;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Abstractions;
-using Microsoft.AspNetCore.Routing;
-
 namespace Licensing.LocalHost;
 
 /// <summary>Runs a function method as the isolated worker would: a new instance from DI, parameters bound by kind and name.</summary>

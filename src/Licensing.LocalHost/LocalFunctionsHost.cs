@@ -1,6 +1,3 @@
-using System.Globalization;
-using Licensing.Api;
-
 namespace Licensing.LocalHost;
 
 /// <summary>

@@ -1,5 +1,2 @@
-using Licensing.LocalHost;
-using Licensing.Settings;
-
 await using var app = LocalFunctionsHost.Build(args);
 return await SettingsGate.RunAsync(app, Console.Error);

@@ -1,7 +1,3 @@
-using System.Reflection;
-using Cronos;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Licensing.LocalHost;
 
 /// <summary>Runs the app's [TimerTrigger] functions on their schedules, resolving <c>%Setting%</c> from configuration.</summary>

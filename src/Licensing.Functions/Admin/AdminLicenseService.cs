@@ -1,12 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Seats;
-using Licensing.Settings;
-using Licensing.Signing;
-using Licensing.Storage;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Admin;
 
 /// <summary>The admin API's licenses: create, read, list, change, delete, and revoke one seat.</summary>

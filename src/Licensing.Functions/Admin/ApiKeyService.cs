@@ -1,8 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Admin;
 
 /// <summary>The admin API's keys: create (the key shown once), list without secrets, delete, and their audit trail.</summary>

@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using Licensing.Domain;
-
 namespace Licensing.Admin;
 
 /// <summary>The terms of an admin create or patch, as read and checked; <c>Has*</c> tells a patch what to change.</summary>

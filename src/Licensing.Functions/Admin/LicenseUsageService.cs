@@ -1,7 +1,3 @@
-using Licensing.Domain;
-using Licensing.Seats;
-using Licensing.Storage;
-
 namespace Licensing.Admin;
 
 /// <summary>One UTC hour of a license's seat usage and the units recorded on its meters, as the admin API answers it.</summary>

@@ -1,6 +1,3 @@
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Admin;
 
 /// <summary>The terms of a policy create or patch, as read and checked; <c>Has*</c> tells a patch what to change.</summary>

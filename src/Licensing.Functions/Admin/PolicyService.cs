@@ -1,6 +1,3 @@
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Admin;
 
 /// <summary>A page of policies and the token of the next page.</summary>

@@ -1,5 +1,3 @@
-using Licensing.Storage;
-
 namespace Licensing.Admin;
 
 /// <summary>A policy's terms copied into a license draft: what the draft names wins, the rest comes from the policy.</summary>

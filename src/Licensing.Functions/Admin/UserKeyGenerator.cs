@@ -1,5 +1,3 @@
-using Licensing.Storage;
-
 namespace Licensing.Admin;
 
 /// <summary>Generated user keys.</summary>

@@ -1,8 +1,3 @@
-using Licensing.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Licensing.Api;
 
 /// <summary>POST /v1/license/activate: Binds a machine to an activation license (mode 1).</summary>

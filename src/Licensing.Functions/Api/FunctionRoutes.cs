@@ -1,8 +1,3 @@
-using System.Reflection;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Template;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Licensing.Api;
 
 /// <summary>An HTTP function as its own attributes declare it: the one route table, read by both hosts.</summary>

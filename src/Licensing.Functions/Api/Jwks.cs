@@ -1,9 +1,3 @@
-using Licensing.Http;
-using Licensing.Signing;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Licensing.Api;
 
 /// <summary>GET /v1/license/keys: the public signing keys as a JWKS, no credentials needed.</summary>

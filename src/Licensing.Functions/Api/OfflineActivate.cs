@@ -1,8 +1,3 @@
-using Licensing.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Licensing.Api;
 
 /// <summary>POST /v1/license/offline/activate: answers an air-gapped machine's activation request with a signed response.</summary>

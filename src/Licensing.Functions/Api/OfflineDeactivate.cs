@@ -1,8 +1,3 @@
-using Licensing.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Licensing.Api;
 
 /// <summary>POST /v1/license/offline/deactivate: frees the seat of an air-gapped machine that proves it deleted its activation.</summary>

@@ -1,8 +1,3 @@
-using Licensing.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Licensing.Api;
 
 /// <summary>GET /v1/openapi.json: the OpenAPI document of every route, no credentials needed.</summary>

@@ -1,8 +1,3 @@
-using Licensing.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Licensing.Api;
 
 /// <summary>POST /v1/portal/session: a license's owner signs in to the customer portal with the license key.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Licensing.Http;
-
 namespace Licensing.Audit;
 
 /// <summary>

@@ -1,11 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Licensing.Auth;
-using Licensing.Http;
-using Licensing.Storage;
-
 namespace Licensing.Audit;
 
 /// <summary>What an audit event records: every admin change and every seat grant, end, lapse and revocation.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Licensing.Domain;
-
 namespace Licensing.Audit;
 
 /// <summary>Entitlements in the API's shape, <c>[{code, value?, expireAt?}]</c>, for events.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Licensing.Domain;
-
 namespace Licensing.Audit;
 
 /// <summary>Meters in the API's shape, <c>[{code, limit, resetPeriod, overage}]</c>, for events.</summary>

@@ -1,10 +1,3 @@
-using Licensing.Settings;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Microsoft.IdentityModel.Tokens;
-
 namespace Licensing.Auth;
 
 /// <summary>What a bearer token presented on an admin call turned out to be.</summary>

@@ -1,9 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Licensing.Settings;
-using Licensing.Storage;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Auth;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Licensing.Storage;
-
 namespace Licensing.Auth;
 
 public static class ApiScopes

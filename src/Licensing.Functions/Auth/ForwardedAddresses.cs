@@ -1,8 +1,3 @@
-using Licensing.Settings;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Auth;
 
 /// <summary>

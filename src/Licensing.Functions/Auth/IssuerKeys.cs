@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-
 namespace Licensing.Auth;
 
 /// <summary>

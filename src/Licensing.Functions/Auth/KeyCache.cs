@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Licensing.Storage;
-
 namespace Licensing.Auth;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Licensing.Signing;
-using Licensing.Storage;
-
 namespace Licensing.Auth;
 
 /// <summary>A portal session as issued: its bearer token, its expiry and its license.</summary>

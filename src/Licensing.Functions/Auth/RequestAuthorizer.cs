@@ -1,9 +1,3 @@
-using System.Net;
-using Licensing.Http;
-using Licensing.Signing;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Auth;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using Licensing.Settings;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Auth;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Reflection;
-using Azure.Storage.Blobs;
-using Licensing.Settings;
-using Licensing.Storage;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Backup;
 
 /// <summary>Backs up every table of the app into the backup container the settings name, resuming an unfinished backup.</summary>

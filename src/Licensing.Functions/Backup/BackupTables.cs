@@ -1,8 +1,3 @@
-using Licensing.Settings;
-using Licensing.Telemetry;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
-
 namespace Licensing.Backup;
 
 /// <summary>The timer: backs up every table of the app to blobs, on the schedule the settings give (daily by default).</summary>

@@ -1,5 +1,3 @@
-using Licensing.Storage;
-
 namespace Licensing.Domain;
 
 /// <summary>The pure rules of licenses and seats: guards in CONTRACT.md's order, and the lapse arithmetic.</summary>

@@ -1,5 +1,3 @@
-using Licensing.Storage;
-
 namespace Licensing.Domain;
 
 /// <summary>A page asked for: its size and the continuation token of an earlier page.</summary>

@@ -1,5 +1,3 @@
-using Licensing.Storage;
-
 namespace Licensing.Domain;
 
 /// <summary>A seat grant's short public id, shown by info; never the bearer token.</summary>

@@ -1,8 +1,3 @@
-using Licensing.Settings;
-using Licensing.Telemetry;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
-
 namespace Licensing.Expiry;
 
 /// <summary>The timer: ends lapsed leases and purges old ended tokens, on the schedule the settings give.</summary>

@@ -1,9 +1,3 @@
-using Licensing.Audit;
-using Licensing.Domain;
-using Licensing.Settings;
-using Licensing.Storage;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Expiry;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Licensing.Admin;
-using Licensing.Auth;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>The admin API's key calls: create (the key shown once), list, delete and the keys' audit trail.</summary>

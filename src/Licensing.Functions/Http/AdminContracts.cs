@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Licensing.Http;
 
 /// <summary>The admin API's license view.</summary>

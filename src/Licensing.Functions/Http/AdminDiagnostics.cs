@@ -1,9 +1,3 @@
-using Licensing.Auth;
-using Licensing.Settings;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Http;
 
 /// <summary>Admin calls that show how the deployment sees a request.</summary>

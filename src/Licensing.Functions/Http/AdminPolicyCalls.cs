@@ -1,10 +1,3 @@
-using Licensing.Admin;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Storage;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>The admin API's policy calls: an admin caller, the request read and checked, the service's outcome, its answer.</summary>

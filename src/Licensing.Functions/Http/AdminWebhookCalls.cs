@@ -1,11 +1,3 @@
-using Licensing.Admin;
-using Licensing.Auth;
-using Licensing.Settings;
-using Licensing.Webhooks;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Http;
 
 /// <summary>The admin API's webhook calls: an admin caller, the request read and checked field by field, the service's outcome, its answer.</summary>

@@ -1,7 +1,3 @@
-using Licensing.Domain;
-using Licensing.Metering;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 public static partial class Answers

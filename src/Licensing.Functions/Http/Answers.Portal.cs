@@ -1,9 +1,3 @@
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Portal;
-using Licensing.Seats;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 public static partial class Answers

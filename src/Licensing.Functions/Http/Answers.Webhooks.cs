@@ -1,7 +1,3 @@
-using Licensing.Storage;
-using Licensing.Webhooks;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>The webhook answers.</summary>

@@ -1,11 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Licensing.Admin;
-using Licensing.Domain;
-using Licensing.Seats;
-using Licensing.Storage;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>

@@ -1,12 +1,3 @@
-using Azure;
-using Azure.Identity;
-using Licensing.Auth;
-using Licensing.Storage;
-using Licensing.Telemetry;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Logging;
-
 namespace Licensing.Http;
 
 /// <summary>

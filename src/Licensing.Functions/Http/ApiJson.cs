@@ -1,7 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Licensing.Http;
 
 /// <summary>Source-generated JSON for every body the API writes: camelCase, no reflection at run time.</summary>

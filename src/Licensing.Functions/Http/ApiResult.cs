@@ -1,9 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Licensing.Telemetry;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>

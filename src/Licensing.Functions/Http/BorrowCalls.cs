@@ -1,8 +1,3 @@
-using Licensing.Auth;
-using Licensing.Seats;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>The borrow call: a client-scope key, heartbeat's body plus <c>borrowFor</c>, the borrow, its answer.</summary>

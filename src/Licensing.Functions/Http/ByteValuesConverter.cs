@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Licensing.Http;
 
 /// <summary>Writes bytes as a JSON array of numbers 0–255, as the reference shows <c>licenseKey</c>.</summary>

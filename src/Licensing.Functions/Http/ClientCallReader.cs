@@ -1,6 +1,3 @@
-using Licensing.Auth;
-using Licensing.Seats;
-
 namespace Licensing.Http;
 
 /// <summary>Reads the body every client call shares, against the contract's required fields and limits.</summary>

@@ -1,8 +1,3 @@
-using Licensing.Auth;
-using Licensing.Seats;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>The seven client calls: a client-scope key, the shared body, the service's decision, its answer.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Licensing.Http;
 
 /// <summary>The license block of activate, request and validate responses.</summary>

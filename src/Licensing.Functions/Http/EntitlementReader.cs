@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Licensing.Domain;
-
 namespace Licensing.Http;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Licensing.Domain;
-
 namespace Licensing.Http;
 
 /// <summary>An entitlement as answers and views show it: its value as the JSON it was given, its expiry if it has one.</summary>

@@ -1,6 +1,3 @@
-using Licensing.Admin;
-using Licensing.Domain;
-
 namespace Licensing.Http;
 
 /// <summary>Reads and checks the body of an admin license create or patch into a <see cref="LicenseDraft"/>.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Licensing.Domain;
-
 namespace Licensing.Http;
 
 /// <summary>

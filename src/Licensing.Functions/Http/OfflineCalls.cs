@@ -1,8 +1,3 @@
-using Licensing.Auth;
-using Licensing.Offline;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>The offline calls: a client-scope (or admin) key, the request or proof text read and checked, the service's answer.</summary>

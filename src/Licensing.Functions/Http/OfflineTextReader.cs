@@ -1,9 +1,3 @@
-using System.Buffers.Text;
-using System.Text.Json;
-using Licensing.Admin;
-using Licensing.Offline;
-using Licensing.Seats;
-
 namespace Licensing.Http;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>The pages' answers, with the headers every page response carries (CSP, nosniff, no framing).</summary>

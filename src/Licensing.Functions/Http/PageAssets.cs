@@ -1,8 +1,3 @@
-using System.Collections.Frozen;
-using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Licensing.Domain;
-using Licensing.Storage;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>Reads the <c>pageSize</c> and <c>continuationToken</c> of a paged admin GET.</summary>

@@ -1,11 +1,3 @@
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Portal;
-using Licensing.Seats;
-using Licensing.Signing;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>

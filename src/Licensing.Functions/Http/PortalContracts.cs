@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Licensing.Http;
 
 /// <summary>POST /v1/portal/session: the session to send as <c>Authorization: Bearer</c>, until when, for which license.</summary>

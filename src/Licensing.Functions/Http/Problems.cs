@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>An RFC 9457 problem body with the contract's <c>code</c> extension.</summary>

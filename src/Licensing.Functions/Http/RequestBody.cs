@@ -1,9 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Net.Http.Headers;
-
 namespace Licensing.Http;
 
 /// <summary>Reads a JSON request body: content type, size limit, well-formedness, an object at the root.</summary>

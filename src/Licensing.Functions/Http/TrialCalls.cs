@@ -1,9 +1,3 @@
-using Licensing.Admin;
-using Licensing.Auth;
-using Licensing.Seats;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>The trial call: a client-scope key, its body read and checked, the trial's activation, its answer.</summary>

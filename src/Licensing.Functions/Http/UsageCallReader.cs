@@ -1,10 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
-using Licensing.Domain;
-using Licensing.Metering;
-using Licensing.Seats;
-
 namespace Licensing.Http;
 
 /// <summary>

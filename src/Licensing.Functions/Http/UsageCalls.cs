@@ -1,10 +1,3 @@
-using Licensing.Admin;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Metering;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>Metering's calls: recording use (client scope) and resetting a meter's count (admin).</summary>

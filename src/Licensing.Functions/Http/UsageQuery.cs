@@ -1,8 +1,3 @@
-using System.Globalization;
-using Licensing.Admin;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Licensing.Http;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Seats;
-using Licensing.Storage;
-
 namespace Licensing.Metering;
 
 /// <summary>

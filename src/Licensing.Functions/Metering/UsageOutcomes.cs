@@ -1,6 +1,3 @@
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Metering;
 
 /// <summary>One use to record: which meter, how many units, and the id its client chose (the same on every retry).</summary>

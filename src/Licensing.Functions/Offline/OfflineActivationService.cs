@@ -1,9 +1,3 @@
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Seats;
-using Licensing.Signing;
-using Licensing.Storage;
-
 namespace Licensing.Offline;
 
 /// <summary>An offline activation: the signed response text, or the reason there is none; the seat counts either way.</summary>

@@ -1,8 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Licensing.Offline;
 
 /// <summary>An activation request as the air-gapped app wrote it (<c>lsreq1.</c>), its fields checked.</summary>

@@ -1,11 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Offline;
-using Licensing.Seats;
-using Licensing.Signing;
-using Licensing.Storage;
-
 namespace Licensing.Portal;
 
 /// <summary>Why the portal refuses a sign-in or a session's call (beyond the seat rules' own reasons).</summary>

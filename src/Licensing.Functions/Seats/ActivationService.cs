@@ -1,11 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Settings;
-using Licensing.Signing;
-using Licensing.Storage;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Seats;
 
 /// <summary>Node-locked activations (mode 1): one seat per machine, kept until deactivated.</summary>

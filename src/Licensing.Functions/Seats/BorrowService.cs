@@ -1,9 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Signing;
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>borrow: a live lease's token, for a machine that will work offline, is good for longer without heartbeats.</summary>

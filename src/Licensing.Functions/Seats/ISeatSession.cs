@@ -1,6 +1,3 @@
-using Licensing.Audit;
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>

@@ -1,11 +1,3 @@
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Metering;
-using Licensing.Settings;
-using Licensing.Signing;
-using Licensing.Storage;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Seats;
 
 /// <summary>The validate and info calls: is the license usable now by this caller, and what does it hold.</summary>

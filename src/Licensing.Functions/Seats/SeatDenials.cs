@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using Azure;
-using Licensing.Domain;
-using Licensing.Storage;
-using Microsoft.Extensions.Hosting;
-
 namespace Licensing.Seats;
 
 /// <summary>

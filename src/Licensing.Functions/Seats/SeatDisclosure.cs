@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Licensing.Signing;
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>

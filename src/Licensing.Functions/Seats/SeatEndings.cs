@@ -1,8 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>How a live seat ends when a caller ends it (deactivate, release, an admin's revoke).</summary>

@@ -1,7 +1,3 @@
-using Licensing.Domain;
-using Licensing.Signing;
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>The granted decision every seat call answers alike: the counts, the seat's signed token and the signed license.</summary>

@@ -1,5 +1,3 @@
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>

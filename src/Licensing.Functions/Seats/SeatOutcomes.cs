@@ -1,6 +1,3 @@
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>The license as a client receives it: its terms and the signed license document.</summary>

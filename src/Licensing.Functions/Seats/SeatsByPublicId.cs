@@ -1,10 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Settings;
-using Licensing.Storage;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Seats;
 
 /// <summary>How a seat named by its public id ends.</summary>

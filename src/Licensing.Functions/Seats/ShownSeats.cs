@@ -1,6 +1,3 @@
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>

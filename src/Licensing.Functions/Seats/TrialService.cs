@@ -1,9 +1,3 @@
-using Licensing.Audit;
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Signing;
-using Licensing.Storage;
-
 namespace Licensing.Seats;
 
 /// <summary>What a trial call asks: the product (a product-bound key's own when absent) and the machine.</summary>

@@ -1,4 +1,3 @@
-
 namespace Licensing.Settings;
 
 /// <summary>Every setting the app reads, under the section <c>Licensing</c> (environment: <c>Licensing__Name</c>).</summary>

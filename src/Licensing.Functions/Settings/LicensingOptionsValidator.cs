@@ -1,8 +1,3 @@
-using Cronos;
-using Licensing.Domain;
-using Licensing.Signing;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Settings;
 
 /// <summary>Checks every setting at start, naming the one that is missing or malformed.</summary>

@@ -1,7 +1,3 @@
-using Licensing.Domain;
-using Licensing.Seats;
-using Licensing.Storage;
-
 namespace Licensing.Signing;
 
 /// <summary>Issues and reads the two signed things a client holds: its seat token and the license document.</summary>

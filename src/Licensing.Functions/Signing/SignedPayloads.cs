@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Licensing.Storage;
-
 namespace Licensing.Signing;
 
 /// <summary>The kinds of signed payload. Each says what it is twice: in its JWS header's <c>typ</c> and in a required

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using Licensing.Settings;
-
 namespace Licensing.Signing;
 
 public static class SigningKeyLoader

@@ -1,11 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Licensing.Settings;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Signing;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-
 namespace Licensing.Storage;
 
 /// <summary>A stored API key: its public id and the SHA-256 of the whole key, never the key; no expiry unless one was set.</summary>

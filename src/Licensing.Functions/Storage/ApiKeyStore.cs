@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using Azure;
-using Azure.Data.Tables;
-
 namespace Licensing.Storage;
 
 /// <summary>

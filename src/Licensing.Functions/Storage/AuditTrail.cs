@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-
 namespace Licensing.Storage;
 
 /// <summary>Reads audit events, newest first (their row keys are inverted numbers): a license's, or the API keys'.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Licensing.Storage;
 
 /// <summary>Lower-case RFC 4648 base32 without padding: safe in table keys, URLs and typed by hand.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Licensing.Domain;
-
 namespace Licensing.Storage;
 
 internal static class FeatureList

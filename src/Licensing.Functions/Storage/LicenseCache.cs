@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Licensing.Settings;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Storage;
 
 /// <summary>

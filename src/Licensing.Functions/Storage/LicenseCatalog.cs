@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace Licensing.Storage;
 
 /// <summary>One license as the catalog lists it: its id and the terms it is found by, as hinted there.</summary>

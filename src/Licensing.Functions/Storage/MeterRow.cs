@@ -1,7 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-using Licensing.Domain;
-
 namespace Licensing.Storage;
 
 /// <summary>

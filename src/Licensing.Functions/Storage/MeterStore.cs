@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace Licensing.Storage;
 
 /// <summary>What one recording writes: the meter's new count, the recorded use, and the events it raised.</summary>

@@ -1,9 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-using Licensing.Domain;
-using Licensing.Settings;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Storage;
 
 /// <summary>

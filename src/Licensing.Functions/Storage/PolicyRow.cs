@@ -1,7 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-using Licensing.Domain;
-
 namespace Licensing.Storage;
 
 /// <summary>A policy: a named template of license terms of one product, copied into the licenses created from it.</summary>

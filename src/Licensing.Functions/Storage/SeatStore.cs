@@ -1,9 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-using Licensing.Audit;
-using Licensing.Domain;
-using Licensing.Telemetry;
-
 namespace Licensing.Storage;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Licensing.Audit;
-
 namespace Licensing.Storage;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Azure;
-
 namespace Licensing.Storage;
 
 /// <summary>How storage's refusals read to the code that wrote.</summary>

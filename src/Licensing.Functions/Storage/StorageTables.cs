@@ -1,11 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Azure.Identity;
-using Licensing.Settings;
-using Licensing.Telemetry;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Storage;
 
 /// <summary>Extra pipeline policies for the table clients (tests count round trips and inject faults with them).</summary>

@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Licensing.Domain;
-
 namespace Licensing.Storage;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace Licensing.Storage;
 
 /// <summary>A webhook: where events go, which event types (exact, a <c>prefix.*</c> or <c>*</c>) and of which product (null: all).</summary>

@@ -1,14 +1,3 @@
-using Azure.Core;
-using Azure.Identity;
-using Azure.Monitor.OpenTelemetry.Exporter;
-using Licensing.Settings;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
-
 namespace Licensing.Telemetry;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Diagnostics.Metrics;
-using Licensing.Audit;
-using Licensing.Expiry;
-using Licensing.Storage;
 
 namespace Licensing.Telemetry;
 

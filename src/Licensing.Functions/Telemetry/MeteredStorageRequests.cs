@@ -1,6 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
-
 namespace Licensing.Telemetry;
 
 /// <summary>Counts every table storage request attempt with its status, as a pipeline policy of the table clients.</summary>

@@ -1,7 +1,3 @@
-using Licensing.Settings;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
-
 namespace Licensing.Webhooks;
 
 /// <summary>The timer: turns committed events into deliveries and sends what is due, on the schedule the settings give.</summary>

@@ -1,6 +1,3 @@
-using Licensing.Storage;
-using Licensing.Telemetry;
-
 namespace Licensing.Webhooks;
 
 /// <summary>What one dispatcher run did, logged as counts.</summary>

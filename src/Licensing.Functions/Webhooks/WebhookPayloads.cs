@@ -1,9 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using Licensing.Audit;
-using Licensing.Storage;
-
 namespace Licensing.Webhooks;
 
 /// <summary>

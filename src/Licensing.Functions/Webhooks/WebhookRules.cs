@@ -1,6 +1,3 @@
-using System.Net;
-using Licensing.Audit;
-
 namespace Licensing.Webhooks;
 
 /// <summary>What a webhook may name: an https URL (or loopback http when allowed) and known event types.</summary>

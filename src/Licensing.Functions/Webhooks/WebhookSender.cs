@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Licensing.Settings;
-using Licensing.Signing;
-using Microsoft.Extensions.Options;
-
 namespace Licensing.Webhooks;
 
 /// <summary>What one attempt came to: a 2xx is delivered; any other status, a timeout or a refused connection is not.</summary>

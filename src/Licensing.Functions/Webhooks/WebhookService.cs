@@ -1,7 +1,3 @@
-using Licensing.Auth;
-using Licensing.Domain;
-using Licensing.Storage;
-
 namespace Licensing.Webhooks;
 
 /// <summary>A webhook's terms as an admin create or patch gives them; null leaves a term as it is (patch).</summary>
