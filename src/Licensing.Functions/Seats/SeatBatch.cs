@@ -66,7 +66,12 @@ public sealed class SeatBatch : ISeatSession
         return left;
     }
 
-    public Task<DateTimeOffset?> ReadEarliestLeaseExpiryAsync(string licenseId, CancellationToken ct) => _store.ReadEarliestLeaseExpiryAsync(licenseId, ct);
+    /// <summary>
+    /// The earliest expiry of the live leases as storage holds them. Once an earlier member of the round staged a change,
+    /// storage no longer shows the leases as this member would find them alone, so it waits for the next round.
+    /// </summary>
+    public Task<DateTimeOffset?> ReadEarliestLeaseExpiryAsync(string licenseId, CancellationToken ct) =>
+        _staged.Count > 0 ? throw new NextRoundException() : _store.ReadEarliestLeaseExpiryAsync(licenseId, ct);
 
     /// <summary>Kept on the license in hand for the members after it, and written once the round's changes committed.</summary>
     public Task RememberNoLapseBeforeAsync(LicenseRow license, CancellationToken ct)
