@@ -39,11 +39,6 @@ internal static class LicenseCommands
         HelpName = "DATE", Description = "when its support ends, a DATE as for --expires", CustomParser = ValueParsers.Date,
     };
 
-    private static readonly Option<int?> Heartbeat = new("--heartbeat")
-    {
-        HelpName = "SECONDS", Description = "how often a floating seat must check in", CustomParser = value => ValueParsers.Whole(value),
-    };
-
     private static readonly Option<string> Customer = new("--customer") { HelpName = "NAME", Description = "the customer's name" };
 
     private static readonly Option<string[]> Features = EntitlementOptions.Features;
@@ -90,14 +85,14 @@ internal static class LicenseCommands
     {
         new Command("create", $"Create a license. Without {UserKey.Name} the server generates one.")
         {
-            Policy, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
+            Policy, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Expires, SupportExpires, SeatTermOptions.Heartbeat, LifecycleOptions.Grace,
             LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, MeterOptions.Meters, PortalOption.Portal, UserKey,
         }.Runs(CreateAsync),
         new Command("list", $"List licenses, one page; {All.Name} follows the pages to the end.") { Search, OfProduct, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a license, its meters and its seats.") { LicenseId }.Runs(ShowAsync),
         new Command("update", $"Change a license; {Features.Name} replaces the features.")
         {
-            LicenseId, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Expires, SupportExpires, Heartbeat, LifecycleOptions.Grace,
+            LicenseId, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Expires, SupportExpires, SeatTermOptions.Heartbeat, LifecycleOptions.Grace,
             LifecycleOptions.MaxBorrow, Customer, Features, Entitlements, MeterOptions.Meters, MeterOptions.NoMeters, PortalOption.Portal, Suspend, Resume, Revoke, Unrevoke,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a license; its tokens stop working at once.") { LicenseId }.Runs(DeleteAsync),
@@ -176,7 +171,7 @@ internal static class LicenseCommands
             })
         {
             throw new UsageException(
-                $"nothing to change: give {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Expires.Name}, {SupportExpires.Name}, {Heartbeat.Name}, "
+                $"nothing to change: give {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Expires.Name}, {SupportExpires.Name}, {SeatTermOptions.Heartbeat.Name}, "
                 + $"{LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, {Customer.Name}, {Features.Name}, {Entitlements.Name}, {PortalOption.Portal.Name}, "
                 + $"{MeterOptions.Meters.Name}/{MeterOptions.NoMeters.Name}, {Suspend.Name}/{Resume.Name} or {Revoke.Name}/{Unrevoke.Name}");
         }
@@ -296,18 +291,10 @@ internal static class LicenseCommands
     private static T WithTerms<T>(Session s, T terms)
         where T : LicenseTerms
     {
-        terms.OverageSeats = s.Get(SeatTermOptions.Overage);
-        terms.MaxTransfers = s.Get(SeatTermOptions.Transfers);
-        terms.Entitlements = EntitlementOptions.EntitlementsOf(s);
+        SeatTermOptions.Read(s, terms);
         terms.ExpireAt = s.Get(Expires);
         terms.SupportExpireAt = s.Get(SupportExpires);
-        terms.HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
-        terms.GracePeriod = s.Get(LifecycleOptions.Grace);
-        terms.MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow);
         terms.CustomerName = s.Get(Customer);
-        terms.Features = EntitlementOptions.FeaturesOf(s);
-        terms.Meters = MeterOptions.MetersOf(s);
-        terms.Portal = PortalOption.ValueOf(s);
         return terms;
     }
 

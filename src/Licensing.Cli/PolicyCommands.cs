@@ -36,11 +36,6 @@ internal static class PolicyCommands
         HelpName = "SPAN", Description = "how long their support runs, a SPAN as for --duration", CustomParser = EntitlementOptions.Span,
     };
 
-    private static readonly Option<int?> Heartbeat = new("--heartbeat")
-    {
-        HelpName = "SECONDS", Description = "how often a floating seat must check in", CustomParser = value => ValueParsers.Whole(value),
-    };
-
     private static readonly Option<bool> Trial = new("--trial") { Description = "the product's trial policy (one per product; activation mode, with a --duration)", CustomParser = ValueParsers.Flag };
 
     private static readonly Option<bool> NoTrial = new("--no-trial") { Description = "no longer the product's trial policy", CustomParser = ValueParsers.Flag };
@@ -56,14 +51,14 @@ internal static class PolicyCommands
     {
         new Command("create", "Define a policy; licenses create --policy ID copies its terms.")
         {
-            Name, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace,
+            Name, Mode, Seats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Product, Duration, SupportDuration, SeatTermOptions.Heartbeat, LifecycleOptions.Grace,
             LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, MeterOptions.Meters, Trial, PortalOption.Portal,
         }.Runs(CreateAsync),
         new Command("list", $"List policies, one page; {Product.Name} lists one product's, {All.Name} follows the pages.") { Product, PageSize, All }.Runs(ListAsync),
         new Command("show", "Show a policy.") { PolicyId }.Runs(ShowAsync),
         new Command("update", "Change a policy; licenses created from it before keep their terms.")
         {
-            PolicyId, NewName, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Duration, SupportDuration, Heartbeat, LifecycleOptions.Grace,
+            PolicyId, NewName, NewSeats, SeatTermOptions.Overage, SeatTermOptions.Transfers, Duration, SupportDuration, SeatTermOptions.Heartbeat, LifecycleOptions.Grace,
             LifecycleOptions.MaxBorrow, EntitlementOptions.Features, EntitlementOptions.Entitlements, MeterOptions.Meters, MeterOptions.NoMeters, Trial, NoTrial, PortalOption.Portal,
         }.Runs(UpdateAsync),
         new Command("delete", "Delete a policy; licenses created from it keep their terms.") { PolicyId }.Runs(DeleteAsync),
@@ -126,7 +121,7 @@ internal static class PolicyCommands
         {
             throw new UsageException(
                 $"nothing to change: give {NewName.Name}, {NewSeats.Name}, {SeatTermOptions.Overage.Name}, {SeatTermOptions.Transfers.Name}, {Duration.Name}, {SupportDuration.Name}, "
-                + $"{Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, "
+                + $"{SeatTermOptions.Heartbeat.Name}, {LifecycleOptions.Grace.Name}, {LifecycleOptions.MaxBorrow.Name}, "
                 + $"{EntitlementOptions.Features.Name}, {EntitlementOptions.Entitlements.Name}, {MeterOptions.Meters.Name}/{MeterOptions.NoMeters.Name}, "
                 + $"{Trial.Name}/{NoTrial.Name} or {PortalOption.Portal.Name}");
         }
@@ -146,17 +141,9 @@ internal static class PolicyCommands
     private static T WithTerms<T>(Session s, T terms)
         where T : PolicyTerms
     {
-        terms.OverageSeats = s.Get(SeatTermOptions.Overage);
-        terms.MaxTransfers = s.Get(SeatTermOptions.Transfers);
+        SeatTermOptions.Read(s, terms);
         terms.Duration = s.Get(Duration);
         terms.SupportDuration = s.Get(SupportDuration);
-        terms.HeartbeatInterval = s.Get(Heartbeat) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
-        terms.GracePeriod = s.Get(LifecycleOptions.Grace);
-        terms.MaxBorrowDuration = s.Get(LifecycleOptions.MaxBorrow);
-        terms.Features = EntitlementOptions.FeaturesOf(s);
-        terms.Entitlements = EntitlementOptions.EntitlementsOf(s);
-        terms.Meters = MeterOptions.MetersOf(s);
-        terms.Portal = PortalOption.ValueOf(s);
         return terms;
     }
 

@@ -45,31 +45,12 @@ public sealed class LicensePage
 }
 
 /// <summary>The terms a license can be created with and changed to; only what is set is sent.</summary>
-public abstract class LicenseTerms
+public abstract class LicenseTerms : SeatTerms
 {
     public int? MaxClientCount { get; set; }
-
-    /// <summary>Seats beyond the limit (0 to the limit; the server's default 0).</summary>
-    public int? OverageSeats { get; set; }
-
-    /// <summary>Moves of an activation allowed in a rolling 30 days (0, the default: unlimited).</summary>
-    public int? MaxTransfers { get; set; }
     public DateTimeOffset? ExpireAt { get; set; }
     public DateTimeOffset? SupportExpireAt { get; set; }
-    public TimeSpan? HeartbeatInterval { get; set; }
-    public TimeSpan? GracePeriod { get; set; }
-    public TimeSpan? MaxBorrowDuration { get; set; }
     public string? CustomerName { get; set; }
-    public List<string>? Features { get; set; }
-
-    /// <summary>The entitlements; a change reaches each client with the next token it gets.</summary>
-    public List<LicenseEntitlement>? Entitlements { get; set; }
-
-    /// <summary>The meters; a change replaces the list, and the counts of meters that stay are kept.</summary>
-    public List<LicenseMeter>? Meters { get; set; }
-
-    /// <summary>Whether the owner may sign in to the customer portal (the server's default: the policy's, else on).</summary>
-    public bool? Portal { get; set; }
 }
 
 /// <summary>A new license: the mode and the seat limit are required unless a policy gives them, the rest optional.</summary>

@@ -42,24 +42,11 @@ public sealed class PolicyPage
 }
 
 /// <summary>The terms a policy can be created with and changed to; only what is set is sent.</summary>
-public abstract class PolicyTerms
+public abstract class PolicyTerms : SeatTerms
 {
-    public int? OverageSeats { get; set; }
-    public int? MaxTransfers { get; set; }
     public TimeSpan? Duration { get; set; }
     public TimeSpan? SupportDuration { get; set; }
-    public TimeSpan? HeartbeatInterval { get; set; }
-    public TimeSpan? GracePeriod { get; set; }
-    public TimeSpan? MaxBorrowDuration { get; set; }
-    public List<string>? Features { get; set; }
-    public List<LicenseEntitlement>? Entitlements { get; set; }
-
-    /// <summary>The meters its licenses get; a change replaces the list.</summary>
-    public List<LicenseMeter>? Meters { get; set; }
     public bool? Trial { get; set; }
-
-    /// <summary>Whether licenses made from it open the customer portal (the server's default: on).</summary>
-    public bool? Portal { get; set; }
 }
 
 /// <summary>A new policy: the name, the mode and the seat limit are required, the rest optional.</summary>

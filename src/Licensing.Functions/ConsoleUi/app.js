@@ -1,8 +1,8 @@
 // The console's shell: sign-in, navigation and a hash router (#/licenses, #/licenses/{id}, ...), so the server
 // serves one page and no route needs a server-side fallback.
 import { session, whenUnauthorized, call, ApiError } from './api.js';
-import { h, message, showPage } from './dom.js';
-import { signInPage } from './signin.js';
+import { h, failedPage, showPage } from './dom.js';
+import { signInPage, noteForSignIn } from './signin.js';
 import { licensesPage } from './licenses.js';
 import { licensePage } from './license.js';
 import { apiKeysPage } from './apikeys.js';
@@ -25,7 +25,6 @@ function parseRoute() {
   return { section: section || 'licenses', id };
 }
 
-let signInNote = null;
 let rendering = 0;
 
 async function render() {
@@ -52,9 +51,7 @@ async function render() {
     if (ticket === rendering) show(view);
   } catch (error) {
     if (ticket !== rendering || (error instanceof ApiError && error.status === 401)) return;
-    const failed = h('section', {}, h('h1', {}, 'Something went wrong'), message('error', error.message));
-    failed.dataset.title = 'Error';
-    show(failed);
+    show(failedPage(error));
   }
 }
 
@@ -67,13 +64,10 @@ function notFound() {
 }
 
 function signIn() {
-  const note = signInNote;
-  signInNote = null;
   return signInPage({
     label: 'Admin API key',
     hint: 'A key with the admin scope (Licensing:AdminApiKey or one created on the API keys page). It stays in this tab only.',
     missing: 'Enter an admin API key.',
-    note,
     signIn: async (key) => {
       const me = await call('GET', 'v1/admin/whoami', undefined, key);
       if (me.scope !== 'admin') throw new Error('This key is not an admin key.');
@@ -89,7 +83,7 @@ function signIn() {
 
 function signOut(note) {
   session.signOut();
-  signInNote = note ?? null;
+  noteForSignIn(note);
   if (location.hash === '#/sign-in') render();
   else location.hash = '#/sign-in';
 }

@@ -1,14 +1,13 @@
 // The portal's shell: sign-in with the license key, the license's page once signed in, and back to sign-in (with the
 // reason) when the session ends. One page, no routes.
 import { session, signIn, whenExpired, ApiError } from './session.js';
-import { h, message, showPage } from './dom.js';
-import { signInPage } from './signin.js';
+import { failedPage, showPage } from './dom.js';
+import { signInPage, noteForSignIn } from './signin.js';
 import { licensePage } from './license-page.js';
 
 const main = document.getElementById('main');
 const signOutButton = document.getElementById('sign-out');
 
-let signInNote = null;
 let rendering = 0;
 
 const show = (view) => showPage(main, view, 'License portal');
@@ -26,21 +25,16 @@ async function render() {
     if (ticket === rendering) show(view);
   } catch (error) {
     if (ticket !== rendering || (error instanceof ApiError && error.status === 401)) return;
-    const failed = h('section', {}, h('h1', {}, 'Something went wrong'), message('error', error.message));
-    failed.dataset.title = 'Error';
-    show(failed);
+    show(failedPage(error));
   }
 }
 
 function signInScreen() {
-  const note = signInNote;
-  signInNote = null;
   return signInPage({
     label: 'License key',
     hint: 'The key you received with your license. You stay signed in for an hour, in this tab only.',
     missing: 'Enter your license key.',
     intro: 'See the machines that use your license, free the seat of a machine you no longer use, and activate a machine that is offline.',
-    note,
     signIn: async (key) => {
       await signIn(key);
       render();
@@ -53,7 +47,7 @@ function signInScreen() {
 
 function signOut(note) {
   session.signOut();
-  signInNote = note ?? null;
+  noteForSignIn(note);
   render();
 }
 

@@ -77,6 +77,13 @@ export function clear(el) {
   return el;
 }
 
+/** The page shown when loading a page failed for a reason the page itself does not handle. */
+export function failedPage(error) {
+  const view = h('section', {}, h('h1', {}, 'Something went wrong'), message('error', error.message));
+  view.dataset.title = 'Error';
+  return view;
+}
+
 /** Puts a page's view in place and moves focus to its heading, so keyboard and screen-reader users start there. */
 export function showPage(main, view, appName) {
   clear(main).append(view);

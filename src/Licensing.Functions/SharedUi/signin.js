@@ -1,11 +1,20 @@
 // The sign-in screen both pages open with: one secret in a masked field, checked by the page's own call.
 import { h, field, message, clear } from './dom.js';
 
+let pendingNote = null;
+
+/** Keeps why the session ended (an error, or null for none) for the next sign-in screen, which shows it once. */
+export function noteForSignIn(note) {
+  pendingNote = note ?? null;
+}
+
 /**
- * The screen: label and hint name the secret, missing is said when the field is empty, note (an error, e.g. why the
- * last session ended) shows at once; signIn(secret) succeeds or throws, and refused(error) words the throw.
+ * The screen: label and hint name the secret, missing is said when the field is empty, the note kept by
+ * noteForSignIn shows at once; signIn(secret) succeeds or throws, and refused(error) words the throw.
  */
-export function signInPage({ label, hint, missing, intro, note, signIn, refused }) {
+export function signInPage({ label, hint, missing, intro, signIn, refused }) {
+  const note = pendingNote;
+  pendingNote = null;
   const input = h('input', {
     type: 'text', name: 'key', class: 'secret', autocomplete: 'off', spellcheck: 'false', required: true,
   });

@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-
 namespace Licensing.Telemetry;
 
 /// <summary>Webhook deliveries on the app's meter: attempts by result, deliveries that failed for good, and the lag from event to delivery.</summary>
