@@ -26,6 +26,8 @@ internal static class BenchCommandLine
         ("full-pool", "one license with every seat held, then requests from new machines, each refused: storage requests per refusal"),
         ("burst", "N concurrent first requests on one license of N seats (50, 200, 1,000), on one instance and on two: wall time "
             + "against N uncontended grants, p50/p99, storage requests per grant, no 5xx and exactly N seats live"),
+        ("churn", "1-seat licenses looped activate/deactivate and request/release with new ids, 10,000 times each: latency in "
+            + "the first and last tenth, and the ended seats and events the partition keeps under its caps"),
         ("soak", "mixed client traffic while storage (on disk) is stopped and restarted; checks the seat invariants and "
             + "that every answered seat change survives (exit 1 on a violation)"),
     ];

@@ -129,6 +129,11 @@ public static class BenchPlan
             runs.AddRange(await BurstScenario.RunAsync(context, options.Smoke ? [10, 20] : [50, 200, 1000], ct).ConfigureAwait(false));
         }
 
+        if (wants.Contains("churn"))
+        {
+            runs.AddRange(await ChurnScenario.RunAsync(context, ct).ConfigureAwait(false));
+        }
+
         if (wants.Contains("full-pool"))
         {
             runs.Add(await FullPoolScenario.RunAsync(context, options.Concurrency[0], ct).ConfigureAwait(false));

@@ -10,6 +10,10 @@ public static class Headlines
     public const double TimerTarget = 1.2;
     public const double FullPoolRefusalTarget = 4;
 
+    /// <summary>The churn's keep: the default caps (1,000 ended seats, 10,000 events) plus one trimming batch (40).</summary>
+    public const int ChurnEndedSeatsKept = 1_040;
+    public const int ChurnEventsKept = 10_040;
+
     /// <summary>
     /// Heartbeats/s through the real Functions host (4.x) ÷ through the local host, same app and Azurite, measured once
     /// outside the bench (200 leases, wrk, 20 s): 457/s vs 810/s at 16 connections, 561/s vs 737/s at 4.
@@ -76,6 +80,7 @@ public static class Headlines
         lines.AddRange(Soak(runs));
         lines.AddRange(SeatRace(runs));
         lines.AddRange(FullPool(runs));
+        lines.AddRange(Churn(runs));
         return lines;
     }
 
@@ -227,6 +232,25 @@ public static class Headlines
                 Value = F($"{perRefusal:0.00} over {refused:N0} refusals of {request?.Requests ?? 0:N0} requests; p99 {request?.LatencyMs.P99:0.0} ms"),
                 Target = F($"≤ {FullPoolRefusalTarget:0} on average, every request refused"),
                 Met = perRefusal <= FullPoolRefusalTarget && refused == request?.Requests,
+            };
+        }
+    }
+
+    /// <summary>The partition's keep after the loops: the default caps plus less than one trimming batch (40).</summary>
+    private static IEnumerable<Headline> Churn(IReadOnlyList<RunResult> runs)
+    {
+        foreach (var run in runs.Where(r => r.Scenario.StartsWith("churn-", StringComparison.Ordinal)))
+        {
+            var m = run.Metrics;
+            var take = run.Scenario == "churn-activate" ? "activate" : "request";
+            var first = run.Endpoint(take + " (first tenth)")?.LatencyMs;
+            var last = run.Endpoint(take + " (last tenth)")?.LatencyMs;
+            yield return new Headline
+            {
+                Name = F($"{run.Scenario}: {m["loops"]:N0} loops on one 1-seat license"),
+                Value = F($"{m["endedSeatsKept"]:N0} ended seats and {m["eventsKept"]:N0} events kept; {take} p50/p99 {first?.P50:0.0}/{first?.P99:0.0} ms in the first tenth, {last?.P50:0.0}/{last?.P99:0.0} ms in the last; {run.Seconds:0.0} s"),
+                Target = F($"at most {ChurnEndedSeatsKept:N0} ended seats and {ChurnEventsKept:N0} events, whatever the loops"),
+                Met = m["endedSeatsKept"] <= ChurnEndedSeatsKept && m["eventsKept"] <= ChurnEventsKept,
             };
         }
     }

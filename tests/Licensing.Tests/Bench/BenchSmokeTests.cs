@@ -14,7 +14,7 @@ public sealed class BenchSmokeTests
     private static readonly string BenchDll = Path.Combine(
         RepoPaths.Root, "bench", "Licensing.Bench", "bin", RepoPaths.Configuration, "net10.0", "Licensing.Bench.dll");
 
-    private static readonly string[] Scenarios = ["heartbeat", "floor-heartbeat", "checkout", "floor-checkout", "activate-storm", "activate-mix", "timer", "seat-race", "webhooks", "full-pool", "burst"];
+    private static readonly string[] Scenarios = ["heartbeat", "floor-heartbeat", "checkout", "floor-checkout", "activate-storm", "activate-mix", "timer", "seat-race", "webhooks", "full-pool", "burst", "churn-activate", "churn-lease"];
 
     [Fact]
     public async Task A_smoke_run_of_every_scenario_exits_0_and_writes_results_with_every_scenario()
