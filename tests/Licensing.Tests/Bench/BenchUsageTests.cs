@@ -21,8 +21,8 @@ public sealed class BenchUsageTests
     ];
 
     [Theory]
-    [InlineData("no scenario given (heartbeat, checkout, activate, floor, timer, seat-race, webhooks, full-pool, burst, soak or all; --help for more)")]
-    [InlineData("unknown scenario 'stampede' (heartbeat, checkout, activate, floor, timer, seat-race, webhooks, full-pool, burst, soak or all)", "heartbeat,stampede")]
+    [InlineData("no scenario given (heartbeat, checkout, activate, floor, timer, seat-race, webhooks, full-pool, burst, churn, soak or all; --help for more)")]
+    [InlineData("unknown scenario 'stampede' (heartbeat, checkout, activate, floor, timer, seat-race, webhooks, full-pool, burst, churn, soak or all)", "heartbeat,stampede")]
     [InlineData("unknown option --colour (--help lists them)", "heartbeat", "--colour", "red")]
     [InlineData("unexpected argument 'extra' (options start with --)", "heartbeat", "extra")]
     [InlineData("option --leases needs a value", "heartbeat", "--leases")]
