@@ -249,6 +249,32 @@ public sealed class ConsoleBrowserTests(ServerFixture server, ConsoleBrowser bro
         Assert.Equal(1, (await server.StoredEventsAsync(license.LicenseId)).Count(e => e.GetString("Type") == "meter.reset"));
     }
 
+    [Fact]
+    public async Task A_console_whose_key_is_deleted_goes_back_to_sign_in_saying_so_and_a_page_that_cannot_load_says_why()
+    {
+        var page = await browser.NewPageAsync(server.Http.BaseAddress!.ToString());
+        using var created = await server.AdminPostAsync("v1/admin/api-keys", new { name = "console-leaver", scope = "admin" });
+        await page.GotoAsync("console");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Admin API key", Exact = true }).FillAsync(created.RootElement.GetProperty("key").GetString()!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Licenses", Level = 1 })).ToBeVisibleAsync();
+
+        await page.GotoAsync("console#/licenses/lic_aaaaaaaaaaaaaaaaaaaaaaaaaa");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Something went wrong", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("No license 'lic_aaaaaaaaaaaaaaaaaaaaaaaaaa'.");
+        await CheckPageAsync(page, "15-page-failed");
+
+        using (await server.SendAsync(HttpMethod.Delete, $"v1/admin/api-keys/{created.RootElement.GetProperty("id").GetString()}", null, ServerFixture.AdminKey))
+        {
+        }
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Policies", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Your key is no longer accepted. Sign in again.");
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('licensing.adminKey')"));
+        await CheckPageAsync(page, "16-key-no-longer-accepted");
+    }
+
     private static async Task SignInAsync(IPage page)
     {
         await page.GotoAsync("console");
