@@ -1,17 +1,29 @@
 namespace Licensing.Cli;
 
-/// <summary>One row of an import file: its line number and text, and the license it asks for or why it cannot.</summary>
-internal sealed record ImportRow(int Line, string Text, NewLicense? License, string? Error);
+/// <summary>
+/// One row of an import file: its line number and text, and the license it asks for or why it cannot; a license that
+/// was suspended or revoked where it came from is created, then changed to that (<see cref="State"/>).
+/// </summary>
+internal sealed record ImportRow(int Line, string Text, NewLicense? License, string? Error, LicenseChanges? State = null);
 
 /// <summary>
 /// Reads an import file: CSV with a header line (a <c>.csv</c> file) or JSON lines (anything else), with the columns
 /// <c>userKey</c> (required), <c>licensingMode</c> (floating, activation or file), <c>maxClientCount</c>, <c>productId</c>,
 /// <c>customerName</c>, <c>expireAt</c> (a date or an RFC 3339 time), <c>features</c> (a JSON array, or in CSV words
-/// separated by spaces or semicolons) and <c>policyId</c>; other columns are ignored (so an export reads back in).
+/// separated by spaces or semicolons) and <c>policyId</c>, and what <c>licenses export</c> writes besides:
+/// <c>overageSeats</c>, <c>maxTransfers</c>, <c>supportExpireAt</c>, <c>heartbeatSeconds</c>, <c>graceSeconds</c>,
+/// <c>maxBorrowSeconds</c>, <c>entitlements</c> (a JSON array of <c>{code, value?, expireAt?}</c>), <c>portal</c>,
+/// <c>suspended</c> and <c>revoked</c> (true or false); other columns are ignored (the ids and dates the server gives).
 /// </summary>
 internal static class ImportRows
 {
-    public static readonly string[] Columns = ["userKey", "licensingMode", "maxClientCount", "productId", "customerName", "expireAt", "features", "policyId"];
+    public static readonly string[] Columns =
+    [
+        "userKey", "licensingMode", "maxClientCount", "productId", "customerName", "expireAt", "features", "policyId", "overageSeats", "maxTransfers",
+        "supportExpireAt", "heartbeatSeconds", "graceSeconds", "maxBorrowSeconds", "entitlements", "portal", "suspended", "revoked",
+    ];
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     public static IEnumerable<ImportRow> Read(string path)
     {
@@ -48,7 +60,7 @@ internal static class ImportRows
         }
         catch (JsonException ex)
         {
-            return new ImportRow(line, text, null, "features: not a JSON array of strings: " + ex.Message);
+            return new ImportRow(line, text, null, "features or entitlements: not the JSON array it should be: " + ex.Message);
         }
     }
 
@@ -73,28 +85,18 @@ internal static class ImportRows
             case var other: errors.Add($"licensingMode: '{other}' is not floating, activation or file"); break;
         }
 
-        if (Value(fields, "maxClientCount") is { } seats)
+        license.MaxClientCount = Whole(fields, "maxClientCount", errors);
+        license.OverageSeats = Whole(fields, "overageSeats", errors);
+        license.MaxTransfers = Whole(fields, "maxTransfers", errors);
+        license.ExpireAt = Date(fields, "expireAt", errors);
+        license.SupportExpireAt = Date(fields, "supportExpireAt", errors);
+        license.HeartbeatInterval = Seconds(fields, "heartbeatSeconds", errors);
+        license.GracePeriod = Seconds(fields, "graceSeconds", errors);
+        license.MaxBorrowDuration = Seconds(fields, "maxBorrowSeconds", errors);
+        license.Portal = Flag(fields, "portal", errors);
+        if (Value(fields, "entitlements") is { } entitlements)
         {
-            if (int.TryParse(seats, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-            {
-                license.MaxClientCount = count;
-            }
-            else
-            {
-                errors.Add($"maxClientCount: '{seats}' is not a whole number");
-            }
-        }
-
-        if (Value(fields, "expireAt") is { } expires)
-        {
-            if (DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            {
-                license.ExpireAt = at.ToUniversalTime();
-            }
-            else
-            {
-                errors.Add($"expireAt: '{expires}' is not a date such as 2030-01-01 or 2030-01-01T12:00:00Z");
-            }
+            license.Entitlements = JsonSerializer.Deserialize<List<LicenseEntitlement>>(entitlements, Web) ?? [];
         }
 
         if (Value(fields, "features") is { } features)
@@ -104,7 +106,70 @@ internal static class ImportRows
                 : [.. features.Split([' ', ';'], StringSplitOptions.RemoveEmptyEntries)];
         }
 
-        return errors.Count == 0 ? new ImportRow(line, text, license, null) : new ImportRow(line, text, null, string.Join("; ", errors));
+        var (suspended, revoked) = (Flag(fields, "suspended", errors), Flag(fields, "revoked", errors));
+        var state = suspended is true || revoked is true ? new LicenseChanges { Suspended = suspended is true ? true : null, Revoked = revoked is true ? true : null } : null;
+        return errors.Count == 0 ? new ImportRow(line, text, license, null, state) : new ImportRow(line, text, null, string.Join("; ", errors));
+    }
+
+    private static int? Whole(Dictionary<string, string?> fields, string name, List<string> errors)
+    {
+        if (Value(fields, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        errors.Add($"{name}: '{text}' is not a whole number");
+        return null;
+    }
+
+    private static DateTimeOffset? Date(Dictionary<string, string?> fields, string name, List<string> errors)
+    {
+        if (Value(fields, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at.ToUniversalTime();
+        }
+
+        errors.Add($"{name}: '{text}' is not a date such as 2030-01-01 or 2030-01-01T12:00:00Z");
+        return null;
+    }
+
+    private static TimeSpan? Seconds(Dictionary<string, string?> fields, string name, List<string> errors)
+    {
+        if (Value(fields, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds <= TimeSpan.MaxValue.TotalSeconds)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        errors.Add($"{name}: '{text}' is not a number of seconds");
+        return null;
+    }
+
+    private static bool? Flag(Dictionary<string, string?> fields, string name, List<string> errors)
+    {
+        switch (Value(fields, name)?.ToLowerInvariant())
+        {
+            case null: return null;
+            case "true": return true;
+            case "false": return false;
+            case var other:
+                errors.Add($"{name}: '{other}' is not true or false");
+                return null;
+        }
     }
 
     private static string? Value(Dictionary<string, string?> fields, string name) =>

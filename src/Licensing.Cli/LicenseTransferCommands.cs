@@ -61,6 +61,8 @@ internal static class LicenseTransferCommands
                     GraceSeconds = license.GracePeriod?.TotalSeconds,
                     MaxBorrowSeconds = license.MaxBorrowDuration?.TotalSeconds,
                     license.Features,
+                    Entitlements = license.Entitlements.Count == 0 ? null : license.Entitlements,
+                    license.Portal,
                     license.PolicyId,
                     license.Revoked,
                     license.Suspended,
@@ -98,7 +100,12 @@ internal static class LicenseTransferCommands
             {
                 try
                 {
-                    await admin.CreateLicenseAsync(row.License!, ct);
+                    var license = await admin.CreateLicenseAsync(row.License!, ct);
+                    if (row.State is { } state)
+                    {
+                        await admin.UpdateLicenseAsync(license.LicenseId, state, ct);
+                    }
+
                     Interlocked.Increment(ref created);
                 }
                 catch (LicensingException ex) when (ex.Code == "user_key_in_use")

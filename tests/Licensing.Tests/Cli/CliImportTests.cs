@@ -11,6 +11,8 @@ namespace Licensing.Tests.Cli;
 public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerFixture>, IDisposable
 {
     private const int Rows = 5000;
+    private static readonly string[] MovedFeatures = ["pro", "export"];
+    private static readonly string[] GivenAnew = ["licenseId", "issuedAt", "activeClientCount", "licenseTokens", "truncated"];
     private static readonly string[] ShownTerms = ["userKey", "licensingMode", "maxClientCount", "customerName", "expireAt", "features"];
 
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("licensing-import-");
@@ -86,6 +88,62 @@ public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerF
         Assert.Empty(JsonDocument.Parse(search.StdOut).RootElement.GetProperty("items").EnumerateArray());
     }
 
+    [Fact]
+    public async Task An_export_imported_into_another_deployment_gives_each_license_the_same_terms_and_state()
+    {
+        await using var other = await ServerFixture.StartAsync(_ => { });
+        var run = Guid.NewGuid().ToString("N")[..8];
+        string[] keys = [UserKey(run, 1), UserKey(run, 2), UserKey(run, 3)];
+        using (await server.AdminPostAsync("v1/admin/licenses", new
+        {
+            userKey = keys[0], licensingMode = 2, maxClientCount = 4, productId = "mover", customerName = "Mover AG, Basel",
+            expireAt = "2031-01-01T00:00:00Z", supportExpireAt = "2030-07-01T00:00:00Z",
+            heartbeatInterval = new { seconds = 120, nanos = 0 }, gracePeriod = new { seconds = 86_400, nanos = 0 }, maxBorrowDuration = new { seconds = 7_200, nanos = 0 },
+            overageSeats = 1, maxTransfers = 3, features = MovedFeatures, portal = false,
+            entitlements = new object[] { new { code = "projects", value = 5, expireAt = "2030-06-01T00:00:00Z" }, new { code = "pro" } },
+        }))
+        {
+        }
+
+        foreach (var (key, state) in new[] { (keys[1], "suspended"), (keys[2], "revoked") })
+        {
+            using var created = await server.AdminPostAsync("v1/admin/licenses", new { userKey = key, licensingMode = 1, maxClientCount = 2 });
+            using var changed = await server.SendForJsonAsync(HttpMethod.Patch, $"v1/admin/licenses/{created.RootElement.GetProperty("licenseId").GetString()}",
+                new Dictionary<string, bool> { [state] = true }, ServerFixture.AdminKey);
+        }
+
+        var export = await CliAsync(server, "licenses", "export");
+        var file = Path.Combine(_work.FullName, "moved.jsonl");
+        await File.WriteAllLinesAsync(file, export.StdOut.Split('\n').Where(l => keys.Any(k => l.Contains(k, StringComparison.Ordinal))));
+        var import = await CliAsync(other, "licenses", "import", file);
+
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Equal(3, File.ReadAllLines(file).Length);
+        Assert.True(import.ExitCode == 0, import.ToString());
+        Assert.Equal($"import: 3 created, 0 skipped (already imported), 0 failed (see {file}.errors)", LastLine(import));
+        foreach (var key in keys)
+        {
+            Assert.Equal((await TermsAsync(server, key)).ToJsonString(), (await TermsAsync(other, key)).ToJsonString());
+        }
+
+        var moved = await TermsAsync(other, keys[0]);
+        Assert.Equal(["projects", "pro", "export"], moved["entitlements"]!.AsArray().Select(e => (string)e!["code"]!));
+        Assert.Equal((false, true, true), ((bool)moved["portal"]!, (bool)(await TermsAsync(other, keys[1]))["suspended"]!, (bool)(await TermsAsync(other, keys[2]))["revoked"]!));
+    }
+
+    /// <summary>A license as the admin API lists it, without what each deployment gives it anew (its id, issue time and seats).</summary>
+    private static async Task<JsonObject> TermsAsync(ServerFixture at, string userKey)
+    {
+        using var page = await at.SendForJsonAsync(HttpMethod.Get, $"v1/admin/licenses?search={userKey}", null, ServerFixture.AdminKey);
+        var license = JsonNode.Parse(Assert.Single(page.RootElement.GetProperty("items").EnumerateArray()).GetRawText())!.AsObject();
+        foreach (var given in GivenAnew)
+        {
+            license.Remove(given);
+        }
+
+        return license;
+    }
+
     /// <summary>5,000 rows, the 10 bad ones spread through the file; returns the file and the error lines they must give.</summary>
     private async Task<(string File, List<string> Bad)> WriteCsvAsync(string run)
     {
@@ -127,7 +185,9 @@ public sealed class CliImportTests(ServerFixture server) : IClassFixture<ServerF
 
     private static string LastLine(ProcessResult result) => result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
 
-    private Task<ProcessResult> CliAsync(params string[] arguments) =>
-        ProcessRun.RunAsync("dotnet", [CliPaths.Dll, .. arguments, "--url", server.Http.BaseAddress!.ToString(), "--api-key", ServerFixture.AdminKey],
+    private Task<ProcessResult> CliAsync(params string[] arguments) => CliAsync(server, arguments);
+
+    private static Task<ProcessResult> CliAsync(ServerFixture at, params string[] arguments) =>
+        ProcessRun.RunAsync("dotnet", [CliPaths.Dll, .. arguments, "--url", at.Http.BaseAddress!.ToString(), "--api-key", ServerFixture.AdminKey],
             timeout: TimeSpan.FromMinutes(5));
 }
