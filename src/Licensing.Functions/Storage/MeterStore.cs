@@ -80,14 +80,20 @@ public sealed class MeterStore(StorageTables tables, LicenseStore licenses)
         return await TableOperations.DeleteFoundAsync(tables.Licenses, expired, MaxTrimTransactions, guarded: true, ct).ConfigureAwait(false);
     }
 
-    /// <summary>A deleted license's meter rows, so a license made again with the same user key counts from zero.</summary>
+    /// <summary>
+    /// A deleted license's meter rows and its ledger, so a license made again with the same user key (the same partition)
+    /// counts from zero and takes every event id as new. Unconditional deletes (ETag *): the license is gone, nothing may
+    /// keep its counts; the ledger in transactions of up to 100.
+    /// </summary>
     public async Task DeleteAllAsync(string licenseId, CancellationToken ct)
     {
+        var ledger = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {licenseId} and RowKey gt {TableKeys.LedgerRowsAfter} and RowKey lt {TableKeys.LedgerRowsBefore}");
+        await TableOperations.DeleteFoundAsync(tables.Licenses, ledger, int.MaxValue, guarded: false, ct).ConfigureAwait(false);
         foreach (var meter in await ReadAllAsync(licenseId, ct).ConfigureAwait(false))
         {
             try
             {
-                // Unconditional (ETag *): the license is gone, nothing may keep its counts.
                 await tables.Licenses.DeleteEntityAsync(licenseId, TableKeys.MeterRow(meter.Code), ETag.All, ct).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)

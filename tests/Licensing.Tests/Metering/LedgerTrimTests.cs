@@ -42,6 +42,33 @@ public sealed class LedgerTrimTests(ServerFixture server) : IClassFixture<Server
         Assert.Equal((true, 6L, 100L, 94L, false, false, null), UsageAsserts.Of(afterTheWindow));
     }
 
+    [Fact]
+    public async Task A_license_deleted_and_made_again_with_the_same_key_counts_an_event_id_the_deleted_one_had_counted()
+    {
+        var userKey = $"LEDGER-{Guid.NewGuid():N}";
+        var meters = new[] { new { code = "exports", limit = 100, resetPeriod = "month" } };
+        var before = await CreateAsync(userKey, meters);
+        var counted = await RecordAsync(before, 5, "export-1");
+        using var deleted = await server.SendAsync(HttpMethod.Delete, $"v1/admin/licenses/{before.LicenseId}", null, ServerFixture.AdminKey);
+        var ledgerAfterDelete = await LedgerKeysAsync(before);
+        server.Clock.Advance(TimeSpan.FromSeconds(1)); // the new license's events are numbered from its creation time
+        var again = await CreateAsync(userKey, meters);
+        var countedAgain = await RecordAsync(again, 5, "export-1");
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(before.LicenseId, again.LicenseId);
+        Assert.Equal((true, 5L, 100L, 95L, false, false, null), UsageAsserts.Of(counted));
+        Assert.Empty(ledgerAfterDelete);
+        Assert.Equal((true, 5L, 100L, 95L, false, false, null), UsageAsserts.Of(countedAgain));
+        Assert.Equal(["ledger|export-1"], await LedgerKeysAsync(again));
+    }
+
+    private async Task<License> CreateAsync(string userKey, object meters)
+    {
+        using var created = await server.AdminPostAsync("v1/admin/licenses", new { userKey, licensingMode = Activation, maxClientCount = 1, meters });
+        return new License(created.RootElement.GetProperty("licenseId").GetString()!, userKey);
+    }
+
     private async Task<JsonElement> RecordAsync(License license, long amount, string eventId)
     {
         using var answer = await server.CallAsync("v1/license/usage", new { license.UserKey, machineId = "pc-1", meter = "exports", amount, eventId });
