@@ -41,8 +41,13 @@ public static class LicenseRules
     /// <summary>Expired once its grace period after <c>expireAt</c> has passed too.</summary>
     public static bool IsExpired(LicenseRow license, DateTimeOffset now) => UsableUntil(license) is { } at && at <= now;
 
-    /// <summary>The last moment the license works: <c>expireAt + gracePeriod</c>; no token outlives it. Null: no end.</summary>
-    public static DateTimeOffset? UsableUntil(LicenseRow license) => license.ExpireAt + license.GracePeriod;
+    /// <summary>
+    /// The last moment the license works: <c>expireAt + gracePeriod</c>, at most the last representable time (an expiry
+    /// near the year 9999 plus a grace would not fit); no token outlives it. Null: no end.
+    /// </summary>
+    public static DateTimeOffset? UsableUntil(LicenseRow license) => license.ExpireAt is { } at
+        ? at > DateTimeOffset.MaxValue - license.GracePeriod ? DateTimeOffset.MaxValue : at + license.GracePeriod
+        : null;
 
     /// <summary>When the license is in its grace period at <paramref name="now"/> (expired, grace not over): the grace's end; else null.</summary>
     public static DateTimeOffset? GraceEndsAt(LicenseRow license, DateTimeOffset now) =>

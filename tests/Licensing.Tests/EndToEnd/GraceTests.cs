@@ -40,6 +40,27 @@ public sealed class GraceTests(ServerFixture server) : IClassFixture<ServerFixtu
     }
 
     [Fact]
+    public async Task A_license_that_expires_at_the_end_of_the_year_9999_with_a_grace_period_activates_leases_and_validates()
+    {
+        using var created = await server.AdminPostAsync("v1/admin/licenses", new
+        {
+            licensingMode = Floating, maxClientCount = 2, expireAt = new { seconds = 253_402_300_799L, nanos = 0 }, gracePeriod = new { seconds = 30 * 86_400, nanos = 0 },
+            heartbeatInterval = new { seconds = 60, nanos = 0 },
+        });
+        var userKey = created.RootElement.GetProperty("userKey").GetString();
+
+        using var granted = await server.PostAsync("v1/license/request", new { userKey, machineId = "m1" });
+        using var validated = await server.PostAsync("v1/license/validate", new { userKey, machineId = "m1" });
+        using var info = await server.PostAsync("v1/license/info", new { userKey, machineId = "m1" });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (granted.StatusCode, validated.StatusCode, info.StatusCode));
+        var grant = (await ServerFixture.ReadJsonAsync(granted)).RootElement;
+        Assert.True(grant.GetProperty("granted").GetBoolean(), grant.GetRawText());
+        Assert.False(grant.TryGetProperty("inGrace", out _));
+        Assert.Equal((server.Clock.GetUtcNow() + TimeSpan.FromSeconds(120)).ToUnixTimeSeconds(), Seconds(grant, "tokenExpireAt"));
+    }
+
+    [Fact]
     public async Task A_lease_in_grace_is_capped_at_the_grace_end_and_at_the_grace_end_every_call_answers_license_expired()
     {
         var (license, expireAt) = await CreateExpiringAsync(Floating, seats: 1);
