@@ -66,7 +66,7 @@ public abstract class EntitledTerms
         Entitlements.FirstOrDefault(e => string.Equals(e.Code, code, StringComparison.Ordinal) && InForce(e));
 
     private bool InForce(LicenseEntitlement entitlement) =>
-        _clock is null || entitlement.ExpireAt is not { } end || end + _clockSkew > _clock.GetUtcNow();
+        _clock is null || entitlement.ExpireAt is not { } end || end > _clock.GetUtcNow() - _clockSkew;
 }
 
 /// <summary>An entitlement as signed documents and tokens carry it (its expiry in Unix seconds).</summary>

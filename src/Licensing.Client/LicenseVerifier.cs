@@ -96,14 +96,15 @@ public sealed class LicenseVerifier
 
         var now = _clock.GetUtcNow();
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(document.IssuedAt);
-        if (issuedAt - ClockSkew > now)
+        if (issuedAt > now + ClockSkew)
         {
             throw LicensingException.VerificationFailed($"The license document is dated {issuedAt:u}, in the future beyond the {ClockSkew} clock-skew tolerance.");
         }
 
         var expireAt = document.ExpireAt is { } expire ? DateTimeOffset.FromUnixTimeSeconds(expire) : (DateTimeOffset?)null;
         var graceEndsAt = expireAt is not null && document.GraceEndsAt is { } grace ? DateTimeOffset.FromUnixTimeSeconds(grace) : (DateTimeOffset?)null;
-        if (expireAt is { } end && (graceEndsAt ?? end) + ClockSkew <= now)
+        // Compared as now - skew: an end near the year 9999 (a license without end) plus the skew would not fit.
+        if (expireAt is { } end && (graceEndsAt ?? end) <= now - ClockSkew)
         {
             throw LicensingException.VerificationFailed(
                 graceEndsAt is { } graceEnd ? $"The license expired at {end:u} and its grace ended at {graceEnd:u}." : $"The license expired at {end:u}.");
@@ -143,7 +144,7 @@ public sealed class LicenseVerifier
         }
 
         var expiresAt = claims.Exp is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
-        if (expiresAt is { } end && end + ClockSkew <= _clock.GetUtcNow())
+        if (expiresAt is { } end && end <= _clock.GetUtcNow() - ClockSkew)
         {
             throw LicensingException.VerificationFailed($"The license token expired at {end:u}: validate online to renew it.");
         }

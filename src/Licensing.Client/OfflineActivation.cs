@@ -165,7 +165,7 @@ public sealed class OfflineActivation
         }
 
         var tokenExpireAt = DateTimeOffset.FromUnixTimeSeconds(claims.TokenExpireAt);
-        if (tokenExpireAt + _verifier.ClockSkew <= _clock.GetUtcNow())
+        if (tokenExpireAt <= _clock.GetUtcNow() - _verifier.ClockSkew)
         {
             throw LicensingException.VerificationFailed($"This offline activation expired at {tokenExpireAt:u}: make a new request.");
         }

@@ -58,6 +58,29 @@ public sealed class EntitlementOfflineTests(ServerFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_license_and_an_entitlement_without_end_verify_offline_within_the_clock_tolerance()
+    {
+        var lastSecond = DateTimeOffset.FromUnixTimeSeconds(253_402_300_799L);
+        var license = await server.CreateLicenseAsync(mode: 1, seats: 1, extra: new
+        {
+            expireAt = new { seconds = lastSecond.ToUnixTimeSeconds(), nanos = 0 },
+            gracePeriod = new { seconds = 30 * 86_400, nanos = 0 },
+            entitlements = new object[] { new { code = "forever", expireAt = lastSecond.ToString("O") } },
+        });
+        using var client = NewClient();
+        var activated = await client.ActivateAsync(new ClientIdentity(license.UserKey, "forever-machine"));
+        var verifier = new LicenseVerifier(await KeysAsync(), clock: server.Clock);
+
+        var document = verifier.VerifyDocument(activated.License!.LicenseKey);
+        var token = verifier.VerifyToken(activated.LicenseToken!);
+
+        Assert.True(activated.Success, activated.Message);
+        Assert.Equal(lastSecond, document.ExpireAt);
+        Assert.True(document.HasEntitlement("forever"));
+        Assert.True(token.HasEntitlement("forever"));
+    }
+
+    [Fact]
     public async Task The_offline_cache_keeps_the_entitlements()
     {
         var activated = await ActivateAsync(server.Clock.GetUtcNow().AddDays(30));
